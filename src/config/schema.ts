@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/** Finding codes of `tldr migrate --check` (DESIGN.md § Migration checks). */
+export const findingCodes = [
+  'missing-migration',
+  'conflict',
+  'unapplied',
+  'adding-not-nullable-field',
+  'drop-column',
+  'drop-table',
+  'rename-column',
+  'rename-table',
+  'alter-column-type',
+  'add-index-blocking',
+  'add-unique-blocking',
+  'runpython-irreversible',
+  'runsql-irreversible',
+  'irreversible',
+  'not-idempotent',
+] as const;
+export type FindingCode = (typeof findingCodes)[number];
+
+/** MCP tool names (DESIGN.md § Output and the agent contract). */
+export const agentToolNames = [
+  'status',
+  'up',
+  'migrate_check',
+  'makemigrations',
+  'migrate',
+  'test',
+  'dev_start',
+  'dev_status',
+  'dev_stop',
+  'logs',
+  'run_pipeline',
+] as const;
+
+const port = z
+  .number({ error: 'expected a number from 0 to 65535' })
+  .int({ error: 'expected a whole number from 0 to 65535' })
+  .min(0, { error: 'expected a number from 0 to 65535' })
+  .max(65535, { error: 'expected a number from 0 to 65535' });
+
+const nonEmpty = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' });
+const seconds = z.number({ error: 'expected a number of seconds' }).positive({ error: 'expected a positive number of seconds' });
+
+const postgresSchema = z.strictObject({
+  image: nonEmpty.default('postgres:17'),
+  port: port.default(5432),
+  db: nonEmpty.default('tldr'),
+  user: nonEmpty.default('tldr'),
+  password: z.string().default('tldr'),
+  url: nonEmpty.optional().describe('provider external: the server to use; tldr only probes it'),
+});
+
+const redisSchema = z.strictObject({
+  image: nonEmpty.default('redis:7'),
+  port: port.default(6379),
+  url: nonEmpty.optional().describe('provider external: the server to use; tldr only probes it'),
+});
+
+const readySchema = z
+  .strictObject({
+    http: nonEmpty.optional().describe('ready when this URL answers 2xx, 3xx or 4xx'),
+    tcp: z.union([port, nonEmpty]).optional().describe('ready when this port (or host:port) accepts a connection'),
+    log: nonEmpty.optional().describe('ready when a log line matches this regular expression'),
+    timeout: seconds.default(60),
+  })
+  .refine((r) => [r.http, r.tcp, r.log].filter((x) => x !== undefined).length <= 1, {
+    error: 'give one of http, tcp or log',
+  });
+
+const processSchema = z.strictObject({
+  run: nonEmpty.describe('split like a shell splits words, never run through a shell'),
+  dir: nonEmpty.optional().describe('working directory, relative to the config file; default: backend.dir'),
+  ready: readySchema.optional(),
+  enabled: z.boolean().default(true),
+  env: z.record(z.string(), z.string()).default({}),
+  restart: z.enum(['no', 'on-failure']).default('no'),
+  restart_limit: z.number().int().min(0).default(5),
+  restart_backoff: seconds.default(1),
+  stop_grace: seconds.default(10),
+});
+
+const stepSchema: z.ZodType<PipelineStepConfig> = z.lazy(() =>
+  z.union([
+    nonEmpty,
+    z.strictObject({ run: nonEmpty }),
+    z.strictObject({ parallel: z.array(stepSchema).min(1) }),
+    z.strictObject({ sequence: z.array(stepSchema).min(1) }),
+  ]),
+);
+export type PipelineStepConfig =
+  | string
+  | { run: string }
+  | { parallel: PipelineStepConfig[] }
+  | { sequence: PipelineStepConfig[] };
+
+const ignoreSchema = z.strictObject({
+  migration: z
+    .string()
+    .regex(/^[\w]+\.[\w]+$/, { error: 'expected APP.MIGRATION, e.g. documents.0004_remove_title' }),
+  rules: z.array(z.enum(findingCodes)).min(1),
+  reason: nonEmpty.describe('why this rule is silenced here; required'),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1, { error: 'expected version: 1' }),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: 'expected lowercase letters, digits, ".", "_" or "-"' })
+    .optional()
+    .describe('namespaces containers, volumes, state; default: folder name'),
+  backend: z
+    .strictObject({
+      dir: nonEmpty.default('backend'),
+      settings: nonEmpty.optional().describe('DJANGO_SETTINGS_MODULE'),
+      python: z
+        .union([z.enum(['auto', 'uv']), z.array(nonEmpty).min(1)])
+        .default('auto')
+        .describe('auto | uv | a command list, e.g. [".venv/bin/python"]'),
+      celery_app: nonEmpty.default('tldr'),
+    })
+    .prefault({}),
+  services: z
+    .strictObject({
+      provider: z.enum(['auto', 'docker', 'native', 'external']).default('auto'),
+      postgres: postgresSchema.prefault({}),
+      redis: redisSchema.prefault({}),
+    })
+    .prefault({}),
+  env_files: z.array(nonEmpty).default([]),
+  env: z.record(z.string(), z.string({ error: 'expected a string (quote numbers: "1")' })).default({}),
+  processes: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), processSchema).default({}),
+  migrations: z
+    .strictObject({
+      since: z.string().nullable().default(null),
+      reversibility: z.boolean().default(true),
+      strict: z.boolean().default(false),
+      ignore: z.array(ignoreSchema).default([]),
+    })
+    .prefault({}),
+  pipelines: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.array(stepSchema).min(1)).default({}),
+  agent: z
+    .strictObject({
+      tools: z.array(z.enum(agentToolNames)).default([...agentToolNames]),
+    })
+    .prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type ProcessConfig = Config['processes'][string];
+export type ReadyConfig = NonNullable<ProcessConfig['ready']>;
+export type PostgresConfig = Config['services']['postgres'];
+export type RedisConfig = Config['services']['redis'];
+export type IgnoreEntry = Config['migrations']['ignore'][number];

@@ -1,0 +1,32 @@
+import { projectEnv } from '../config/env.js';
+import type { ServiceValues } from '../config/expand.js';
+import type { Project } from '../config/project.js';
+import type { Output } from '../output/output.js';
+import { ensureServices } from '../services/ensure.js';
+import type { StepContext } from './types.js';
+
+/** What every library entry point takes: the project, the output, and a cancel signal. */
+export interface RunOptions {
+  project: Project;
+  output: Output;
+  signal?: AbortSignal;
+}
+
+/** A step context whose services come up once, on first use, for the whole run. */
+export function createStepContext({ project, output, signal }: RunOptions): StepContext {
+  let services: Promise<ServiceValues> | undefined;
+  const ensure = () => (services ??= ensureServices(project, output, { signal }));
+  return {
+    project,
+    output,
+    signal: signal ?? new AbortController().signal,
+    services: ensure,
+    env: async () => {
+      const values = await ensure();
+      const env = projectEnv(project, values);
+      output.secrets.addEnv(env);
+      return env;
+    },
+    log: (source, line, stream) => output.log(source, line, stream),
+  };
+}

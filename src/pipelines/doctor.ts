@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { readEnvFiles } from '../config/env.js';
+import { openProject, type Project } from '../config/project.js';
+import { probePython, resolvePython, type PythonChoice } from '../backend/python.js';
+import { findBinary } from '../services/binaries.js';
+import { TldrError } from '../errors.js';
+import type { Output } from '../output/output.js';
+import { dockerCandidates, pingSocket, systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  hint?: string;
+}
+
+export interface DoctorReport {
+  checks: DoctorCheck[];
+  node: string;
+  docker: { answered?: string; tried: SocketAttempt[] };
+  python?: PythonChoice;
+  binaries: Record<string, string | null>;
+}
+
+export interface DoctorOptions {
+  cwd: string;
+  configPath?: string;
+  output: Output;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Every fact a newcomer needs when something does not start: node, Docker, Python, binaries, config. */
+export async function doctor(options: DoctorOptions): Promise<{ exitCode: number; summary: string; data: DoctorReport }> {
+  const env = options.env ?? process.env;
+  const checks: DoctorCheck[] = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  checks.push({ name: 'node', ok: major >= 20, detail: `Node.js ${process.versions.node}`, ...(major >= 20 ? {} : { hint: 'install Node.js 20 or newer' }) });
+
+  const tried: SocketAttempt[] = [];
+  for (const candidate of dockerCandidates(systemDiscoveryEnv(env))) {
+    if (!candidate.host.startsWith('unix://')) {
+      tried.push({ ...candidate, ok: true, error: 'not probed (non-unix host; dockerode connects at use)' });
+      break;
+    }
+    const path = candidate.host.slice('unix://'.length);
+    if (!existsSync(path)) {
+      tried.push({ ...candidate, ok: false, error: 'no such socket' });
+      continue;
+    }
+    try {
+      await pingSocket(path);
+      tried.push({ ...candidate, ok: true });
+      break;
+    } catch (error) {
+      tried.push({ ...candidate, ok: false, error: (error as Error).message });
+    }
+  }
+  const answered = tried.find((t) => t.ok);
+  checks.push({
+    name: 'docker',
+    ok: Boolean(answered),
+    detail: answered ? `${answered.host} (${answered.source})` : `no daemon answered; tried ${tried.map((t) => t.host).join(', ')}`,
+    ...(answered ? {} : { hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, or use services.provider: native' }),
+  });
+
+  const binaries: Record<string, string | null> = {};
+  for (const name of ['postgres', 'initdb', 'pg_ctl', 'redis-server', 'psql', 'redis-cli', 'git']) binaries[name] = findBinary(name, env);
+  const nativeOk = Boolean(binaries.postgres && binaries.initdb && binaries['redis-server']);
+  checks.push({
+    name: 'native services',
+    ok: nativeOk,
+    detail: nativeOk ? `postgres ${binaries.postgres}, redis-server ${binaries['redis-server']}` : `missing: ${['postgres', 'initdb', 'redis-server'].filter((b) => !binaries[b]).join(', ')}`,
+    ...(nativeOk ? {} : { hint: 'only needed without Docker: apt-get install postgresql redis-server' }),
+  });
+
+  let project: Project | undefined;
+  let python: PythonChoice | undefined;
+  try {
+    project = openProject({ cwd: options.cwd, configPath: options.configPath, env });
+    checks.push({ name: 'config', ok: true, detail: `${project.file} is valid (name: ${project.name})` });
+    const skipped = readEnvFiles(project).skipped;
+    if (skipped.length) checks.push({ name: 'env_files', ok: true, detail: `not found, skipped: ${skipped.join(', ')}` });
+    python = resolvePython(project);
+    const version = await probePython(python, project.backendDir, env);
+    checks.push({
+      name: 'python',
+      ok: version.ok,
+      detail: `${python.argv.join(' ')} — ${python.reason}${version.text ? `; ${version.text}` : ''}`,
+      ...(version.ok ? {} : { hint: 'create backend/.venv or set backend.python in tldr.config.yaml' }),
+    });
+  } catch (error) {
+    const known = error instanceof TldrError;
+    checks.push({ name: 'config', ok: false, detail: (error as Error).message, ...(known && error.hint ? { hint: error.hint } : {}) });
+  }
+
+  for (const check of checks) {
+    options.output.note(`${check.ok ? '✔' : '✖'} ${check.name.padEnd(16)} ${check.detail}${check.hint ? `\n  ${''.padEnd(16)} hint: ${check.hint}` : ''}`);
+  }
+  const failed = checks.filter((c) => !c.ok && c.name !== 'native services' && !(c.name === 'docker' && nativeOk));
+  return {
+    exitCode: failed.some((c) => c.name === 'config') ? 2 : failed.length ? 3 : 0,
+    summary: failed.length ? `${failed.length} problem(s): ${failed.map((c) => c.name).join(', ')}` : 'everything tldr needs is here',
+    data: { checks, node: process.versions.node, docker: { ...(answered ? { answered: answered.host } : {}), tried }, ...(python ? { python } : {}), binaries },
+  };
+}

@@ -1,0 +1,58 @@
+import type { PipelineStepConfig } from '../config/schema.js';
+import { ConfigError, TldrError } from '../errors.js';
+import { createStepContext, type RunOptions } from './context.js';
+import { formatPlan, planPipeline } from './plan.js';
+import { knownSteps, resolveStep } from './registry.js';
+import { runPlan, type PlanOutcome } from './run.js';
+import { runWordsStep } from './run-leaf.js';
+import type { Plan } from './types.js';
+
+/** Pipelines every project has unless its config overrides them. */
+export const defaultPipelines: Record<string, PipelineStepConfig[]> = {
+  ci: ['up', 'migrate-check', 'migrate', 'test', 'down'],
+};
+
+export function pipelineNames(pipelines: Record<string, PipelineStepConfig[]>): string[] {
+  return [...new Set([...Object.keys(pipelines), ...Object.keys(defaultPipelines)])].sort();
+}
+
+/** The plan of pipeline `name` from the config (or a default one). Pure. */
+export function planFor(pipelines: Record<string, PipelineStepConfig[]>, name: string): Plan {
+  const steps = pipelines[name] ?? defaultPipelines[name];
+  if (!steps) {
+    const known = pipelineNames(pipelines);
+    throw new ConfigError(`no pipeline named "${name}"`, {
+      code: 'unknown-pipeline',
+      hint: known.length ? `known pipelines: ${known.join(', ')}` : 'add one under `pipelines:` in tldr.config.yaml',
+    });
+  }
+  return planPipeline(name, steps, knownSteps());
+}
+
+export interface RunPipelineOptions extends RunOptions {
+  name: string;
+  /** Print the plan and run nothing. */
+  dryRun?: boolean;
+}
+
+export interface PipelineResult {
+  exitCode: number;
+  summary: string;
+  data: { pipeline: string; plan: Plan; steps?: PlanOutcome['steps']; results?: Record<string, unknown> };
+}
+
+export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
+  const plan = planFor(options.project.config.pipelines, options.name);
+  if (options.dryRun) {
+    options.output.note(formatPlan(plan));
+    return { exitCode: 0, summary: `pipeline ${plan.pipeline}: plan only (--dry-run)`, data: { pipeline: plan.pipeline, plan } };
+  }
+  const outcome = await runPlan({ plan, context: createStepContext(options), resolveStep, runLeaf: runWordsStep });
+  const failed = outcome.steps.filter((s) => s.status === 'failed');
+  if (outcome.error instanceof TldrError) throw outcome.error;
+  if (outcome.error && failed.length === 0) throw outcome.error;
+  const summary = outcome.ok
+    ? `pipeline ${plan.pipeline}: ${outcome.steps.length} step(s) ok`
+    : `pipeline ${plan.pipeline} failed at: ${failed.map((s) => s.message ?? s.title).join('; ')}`;
+  return { exitCode: outcome.exitCode, summary, data: { pipeline: plan.pipeline, plan, steps: outcome.steps, results: outcome.data } };
+}

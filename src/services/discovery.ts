@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SocketCandidate {
+  /** Where the candidate came from: DOCKER_HOST, docker context, default socket, Colima, … */
+  source: string;
+  /** unix:///path, tcp://host:port or ssh://… */
+  host: string;
+}
+
+export interface SocketAttempt extends SocketCandidate {
+  ok: boolean;
+  error?: string;
+}
+
+export interface DiscoveryEnv {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  uid: number | undefined;
+  exists(path: string): boolean;
+  readFile(path: string): string | undefined;
+}
+
+export const systemDiscoveryEnv = (env: NodeJS.ProcessEnv = process.env): DiscoveryEnv => ({
+  env,
+  home: env.HOME ?? homedir(),
+  uid: process.getuid?.(),
+  exists: existsSync,
+  readFile: (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+});
+
+/** Candidate Docker endpoints in DESIGN.md's order. Pure given `sys`. */
+export function dockerCandidates(sys: DiscoveryEnv): SocketCandidate[] {
+  const out: SocketCandidate[] = [];
+  if (sys.env.DOCKER_HOST) return [{ source: 'DOCKER_HOST', host: sys.env.DOCKER_HOST }];
+  const context = currentContextHost(sys);
+  if (context) out.push(context);
+  const sockets: Array<[string, string]> = [
+    ['Docker Desktop', join(sys.home, '.docker/run/docker.sock')],
+    ['default socket', '/var/run/docker.sock'],
+    ['Colima', join(sys.home, '.colima/default/docker.sock')],
+    ['Colima', join(sys.home, '.colima/docker.sock')],
+    ['OrbStack', join(sys.home, '.orbstack/run/docker.sock')],
+  ];
+  if (sys.uid !== undefined) {
+    const runtimeDir = sys.env.XDG_RUNTIME_DIR ?? `/run/user/${sys.uid}`;
+    sockets.push(['rootless Docker', join(runtimeDir, 'docker.sock')]);
+    sockets.push(['Podman', join(runtimeDir, 'podman/podman.sock')]);
+  }
+  sockets.push(['Podman (root)', '/run/podman/podman.sock']);
+  for (const [source, path] of sockets) {
+    const host = `unix://${path}`;
+    if (!out.some((c) => c.host === host)) out.push({ source, host });
+  }
+  return out;
+}
+
+function currentContextHost(sys: DiscoveryEnv): SocketCandidate | undefined {
+  const configDir = sys.env.DOCKER_CONFIG ?? join(sys.home, '.docker');
+  const name = sys.env.DOCKER_CONTEXT ?? parseJson(sys.readFile(join(configDir, 'config.json')))?.currentContext;
+  if (!name || name === 'default') return undefined;
+  // Context metadata lives under contexts/meta/<sha256(name)>/meta.json; scan instead of hashing.
+  const metaDir = join(configDir, 'contexts', 'meta');
+  try {
+    for (const entry of readdirSync(metaDir)) {
+      const meta = parseJson(sys.readFile(join(metaDir, entry, 'meta.json')));
+      if (meta?.Name === name && meta.Endpoints?.docker?.Host) return { source: `docker context "${name}"`, host: meta.Endpoints.docker.Host };
+    }
+  } catch {
+    // no contexts folder
+  }
+  return undefined;
+}
+
+function parseJson(text: string | undefined): any {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** GET /_ping on a unix socket; tcp/ssh hosts are left to dockerode to answer. */
+export function pingSocket(path: string, timeoutMs = 1500): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: path, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
