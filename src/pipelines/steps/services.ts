@@ -1,0 +1,4 @@
+import type { StepEntry } from '../registry.js';
+
+/** Built-in steps of this area, by name: { title, load: () => import('…').then((m) => m.step) }. */
+export const serviceSteps: Record<string, StepEntry> = {};
