@@ -34,8 +34,9 @@ PACKAGES=(docker.io docker-registry debootstrap postgresql redis-server python3-
 
 step "packages"
 missing=()
+installed=" $(dpkg-query -W -f='${db:Status-Abbrev}${Package} ' "${PACKAGES[@]}" 2>/dev/null | sed 's/ii /ii:/g' || true) "
 for p in "${PACKAGES[@]}"; do
-  if [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true) != ii* ]]; then missing+=("$p"); fi
+  [[ $installed == *" ii:$p "* ]] || missing+=("$p")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ $IS_ROOT == 0 ]]; then
@@ -44,10 +45,13 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     exit 1
   fi
   log "  installing: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
+  export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
+  APT_LOG=/var/log/tldr-provision-apt.log
   apt_opts=(-o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  apt-get "${apt_opts[@]}" update -q >&2
-  apt-get "${apt_opts[@]}" install -y -q --no-install-recommends "${missing[@]}" >&2
+  {
+    apt-get "${apt_opts[@]}" update -q &&
+      apt-get "${apt_opts[@]}" install -y -q --no-install-recommends "${missing[@]}"
+  } >"$APT_LOG" 2>&1 || { tail -n 30 "$APT_LOG" >&2; die "apt-get failed; see $APT_LOG"; }
   step_done "installed ${#missing[@]} package(s)"
 else
   step_done "all ${#PACKAGES[@]} present"

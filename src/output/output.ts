@@ -65,7 +65,8 @@ export class Output {
     }
     if (this.quiet && event.type !== 'result' && !(event.type === 'finding' || (event.type === 'test' && event.outcome !== 'passed'))) return;
     const text = formatHuman(event, this.color, this.verbose);
-    if (text !== undefined) (event.type === 'result' && !event.ok ? this.stderr : this.stdout).write(`${text}\n`);
+    // The closing summary goes to stderr so stdout stays pure data (schema, env, logs) for pipes.
+    if (text !== undefined) (event.type === 'result' ? this.stderr : this.stdout).write(`${text}\n`);
   }
 
   log(source: string, line: string, stream?: 'stdout' | 'stderr'): void {

@@ -1,13 +1,7 @@
 import { backendSteps } from './steps/backend.js';
 import { checkSteps } from './steps/checks.js';
 import { serviceSteps } from './steps/services.js';
-import type { StepDefinition } from './types.js';
-
-/** A built-in step: its title for plans, and its code, imported only when a pipeline runs it. */
-export interface StepEntry {
-  title: string;
-  load: () => Promise<StepDefinition>;
-}
+import type { StepDefinition, StepEntry } from './types.js';
 
 const builtins: Record<string, StepEntry> = { ...serviceSteps, ...backendSteps, ...checkSteps };
 

@@ -45,3 +45,9 @@ export interface Plan {
   pipeline: string;
   root: PlanNode;
 }
+
+/** A built-in step: its title for plans, and its code, imported only when a pipeline runs it. */
+export interface StepEntry {
+  title: string;
+  load: () => Promise<StepDefinition>;
+}

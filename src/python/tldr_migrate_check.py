@@ -268,13 +268,15 @@ class Checker:
         try:
             import django
         except ImportError as exc:
-            raise Fatal("cannot import Django with %s: %s" % (sys.executable, exc))
+            raise Fatal("cannot import Django with %s: %s" % (sys.executable, exc)) from exc
         self.doc["django"] = django.get_version()
         self.django_version = django.VERSION
         try:
             django.setup()
         except Exception as exc:
-            raise Fatal("cannot set up Django with settings %r: %s: %s" % (settings_module, type(exc).__name__, exc))
+            raise Fatal(
+                "cannot set up Django with settings %r: %s: %s" % (settings_module, type(exc).__name__, exc)
+            ) from exc
 
         from django.db import connections
 
@@ -316,7 +318,7 @@ class Checker:
             raise Fatal(
                 "cannot read applied migrations from database alias %r (%s): %s"
                 % (self.alias, self.connection.settings_dict.get("NAME"), str(exc).strip())
-            )
+            ) from exc
         self.loader = loader
         graph = loader.graph
         self.order = self.plan_order(graph)
@@ -471,7 +473,7 @@ class Checker:
             variants.append(self.autodetect(self.loader.project_state(), to_state))
         except Exception as exc:
             if not self.conflicted_apps:
-                raise Fatal("cannot compute the migration state: %s: %s" % (type(exc).__name__, exc))
+                raise Fatal("cannot compute the migration state: %s: %s" % (type(exc).__name__, exc)) from exc
             # The branches of a conflict cannot be combined: take one leaf per
             # conflicted app at a time; a change is missing when it is missing
             # whichever branch wins.

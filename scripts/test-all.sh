@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: provisions everything the suite needs on a fresh machine
+# (Debian packages, dockerd, offline test images, the example venv), installs npm packages,
+# then runs `npm test` (build, type-check, layer boundaries, unit + integration tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/provision.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== npm ci" >&2
+  npm ci --no-audit --no-fund
+fi
+npm test

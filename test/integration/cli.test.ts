@@ -1,0 +1,90 @@
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { binPath, repoRoot, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+describe('tldr CLI (built binary)', () => {
+  it('--help lists every command of DESIGN.md', async () => {
+    const { exitCode, stdout } = await runCli(['--help']);
+    expect(exitCode).toBe(0);
+    for (const command of ['dev', 'ps', 'logs', 'stop', 'up', 'down', 'status', 'psql', 'redis-cli', 'migrate', 'makemigrations', 'test', 'worker', 'manage', 'python', 'run', 'ci', 'env', 'doctor', 'config', 'mcp']) {
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    expect(stdout).toContain('130 interrupted');
+  });
+
+  it('every command has --help', async () => {
+    for (const command of ['dev', 'logs', 'down', 'migrate', 'test', 'manage', 'run', 'env', 'config']) {
+      const { exitCode, stdout } = await runCli([command, '--help']);
+      expect(exitCode, command).toBe(0);
+      expect(stdout, command).toContain(`Usage: tldr ${command}`);
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const { exitCode, stdout } = await runCli(['--version']);
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    expect(exitCode).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--help and --version load no dockerode, listr2, zod or yaml', async () => {
+    using dir = tempDir();
+    for (const args of [['--help'], ['--version'], ['up', '--help']]) {
+      const log = join(dir.path, `${args.join('')}.log`);
+      await execa(process.execPath, ['--import', join(repoRoot, 'test/helpers/record-loads.mjs'), binPath, ...args], { env: { TLDR_LOAD_LOG: log } });
+      const loaded = readFileSync(log, 'utf8');
+      expect(loaded).toContain('commander');
+      expect(loaded, args.join(' ')).not.toMatch(/node_modules\/(dockerode|listr2|zod|yaml|execa)\//);
+    }
+  });
+
+  it('config validate: ok for the repo config, exit 2 with file:line:column for a bad one', async () => {
+    expect((await runCli(['config', 'validate'])).exitCode).toBe(0);
+    using dir = tempDir();
+    dir.write('tldr.config.yaml', 'version: 1\nservices:\n  postgres:\n    port: "abc"\n');
+    const bad = await runCli(['config', 'validate'], { cwd: dir.path });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('services.postgres.port: expected a number from 0 to 65535, got "abc" (tldr.config.yaml:4:11)');
+    expect(bad.stdout).toBe('');
+    const json = await runCli(['--json', 'config', 'validate'], { cwd: dir.path });
+    expect(json.exitCode).toBe(2);
+    expect(json.result).toMatchObject({ ok: false, exitCode: 2, error: { code: 'config-invalid' } });
+  });
+
+  it('a missing config exits 2 and says how to fix it', async () => {
+    using dir = tempDir();
+    const { exitCode, stderr } = await runCli(['config', 'validate'], { cwd: dir.path });
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('no tldr.config.yaml in');
+    expect(stderr).toContain('hint:');
+  });
+
+  it('run --json: every stdout line is a schema-valid event, ending in the result', async () => {
+    using dir = tempDir();
+    dir.write('tldr.config.yaml', 'version: 1\npipelines:\n  p: [{ run: "echo hi" }, { parallel: [{ run: "a; b" }] }]\n  bad: [nosuchstep]\n');
+    const plan = await runCli(['--json', 'run', 'p', '--dry-run'], { cwd: dir.path });
+    expect(plan.exitCode).toBe(0);
+    expect(plan.events.at(-1)).toBe(plan.result);
+    expect(plan.result!.data).toMatchObject({ pipeline: 'p', plan: { root: { children: [{ kind: 'run', words: ['echo', 'hi'] }, { kind: 'parallel' }] } } });
+    const bad = await runCli(['--json', 'run', 'bad'], { cwd: dir.path });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.result!.error!.message).toBe('pipelines.bad: unknown step "nosuchstep"');
+    const missing = await runCli(['--json', 'run', 'nope'], { cwd: dir.path });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.result!.error!.hint).toContain('known pipelines: bad, ci, p');
+  });
+
+  it('config schema prints the JSON Schema', async () => {
+    const { stdout, exitCode } = await runCli(['config', 'schema']);
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout).properties.services).toBeDefined();
+  });
+
+  it('unknown commands and flags exit 2', async () => {
+    expect((await runCli(['frobnicate'])).exitCode).toBe(2);
+    expect((await runCli(['up', '--frob'])).exitCode).toBe(2);
+  });
+});
