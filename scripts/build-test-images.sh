@@ -43,6 +43,21 @@ fi
 
 [[ $(id -u) == 0 ]] || die "building the images needs root (debootstrap, chroot); missing: ${want[*]}"
 
+# one build at a time (two provision runs at once would otherwise race)
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/.lock"
+if ! flock -n 9; then
+  log "another build holds $CACHE_DIR/.lock; waiting"
+  flock 9
+  if [[ $FORCE == 0 ]]; then
+    want=()
+    for img in "$PG_IMAGE" "$REDIS_IMAGE"; do
+      docker image inspect "$img" >/dev/null 2>&1 || want+=("$img")
+    done
+    [[ ${#want[@]} == 0 ]] && { log "images built by the other run"; exit 0; }
+  fi
+fi
+
 ARCH=$(dpkg --print-architecture)
 SELF_HASH=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
 mkdir -p "$CACHE_DIR/debs/partial"
@@ -80,6 +95,7 @@ trap cleanup EXIT
 # mounted, inside a private mount namespace (mounts vanish with the process)
 in_chroot() {
   local root=$1; shift
+  # shellcheck disable=SC2016 # the inner script expands its own arguments
   unshare --mount --propagation private --fork -- /bin/bash -euc '
     root=$1; debs=$2; shift 2
     mount -t proc proc "$root/proc"
@@ -110,7 +126,7 @@ make_base() {
     fi
     log "base: debootstrap done in $((SECONDS - t0))s"
     configure_base "$root"
-    rm -f "$root"/var/cache/apt/archives/*.deb
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
     tar -C "$root" --numeric-owner -cpf "$BASE_TAR.tmp" .
     mv "$BASE_TAR.tmp" "$BASE_TAR"
   fi
@@ -123,6 +139,7 @@ configure_base() {
   if [[ -r /etc/apt/sources.list.d/debian.sources ]]; then
     cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/debian.sources"
     local kr
+    # shellcheck disable=SC2013 # keyring paths have no spaces
     for kr in $(awk '/^Signed-By:/ { print $2 }' /etc/apt/sources.list.d/debian.sources); do
       if [[ -f $kr && ! -f $root$kr ]]; then mkdir -p "$root$(dirname "$kr")"; cp "$kr" "$root$kr"; fi
     done

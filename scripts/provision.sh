@@ -91,12 +91,20 @@ else
   [[ -n ${DOCKER_HOST:-} ]] && log "  note: DOCKER_HOST=$DOCKER_HOST does not answer; starting a local dockerd does not change that"
   [[ $IS_ROOT == 1 ]] || die "no Docker daemon answers; start one (e.g. sudo scripts/provision.sh, or sudo systemctl start docker)"
   command -v dockerd >/dev/null || die "dockerd not found (apt-get install docker.io)"
-  if pgrep -x dockerd >/dev/null; then
-    # one is starting up (or stuck): wait for it instead of starting a second
-    log "  a dockerd is running but not answering yet; waiting up to 60 s"
-    for ((i = 0; i < 120; i++)); do docker_ok && break; sleep 0.5; done
-    docker_ok || die "dockerd (pid $(pgrep -x dockerd | tr '\n' ' ')) does not answer; see $DOCKERD_LOG"
-  else
+  # a dockerd that is still starting up: wait for it instead of starting a
+  # second one (zombies of a killed daemon do not count)
+  live_dockerd() { ps -C dockerd -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }' | tr '\n' ' '; }
+  if [[ -n $(live_dockerd) ]]; then
+    log "  dockerd (pid $(live_dockerd)) is running but not answering yet; waiting up to 60 s"
+    for ((i = 0; i < 120; i++)); do
+      docker_ok || [[ -z $(live_dockerd) ]] && break
+      sleep 0.5
+    done
+    if ! docker_ok && [[ -n $(live_dockerd) ]]; then
+      die "dockerd (pid $(live_dockerd)) does not answer; see $DOCKERD_LOG"
+    fi
+  fi
+  if ! docker_ok; then
     # Default flags work on these VMs (overlay2, iptables-nft). The fallbacks
     # are for containers/kernels without overlayfs or iptables; with
     # --iptables=false ports published on 127.0.0.1 still work through
@@ -124,8 +132,8 @@ step_done "tldr-test/postgres:15, tldr-test/redis:7"
 # a container (what every integration test relies on).
 if [[ $STARTED_DOCKERD == 1 ]]; then
   step "published-port check"
-  cid=$(docker run -d --rm -p 127.0.0.1::6379 tldr-test/redis:7)
-  trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
+  cid=$(docker run -d -p 127.0.0.1::6379 tldr-test/redis:7)
+  trap 'docker rm -fv "$cid" >/dev/null 2>&1 || true' EXIT
   port=$(docker port "$cid" 6379/tcp | sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' | head -n 1)
   ok=0
   for ((i = 0; i < 50; i++)); do
@@ -133,7 +141,7 @@ if [[ $STARTED_DOCKERD == 1 ]]; then
       && [[ $reply == +PONG ]]; then ok=1; break; fi
     sleep 0.1
   done
-  docker rm -f "$cid" >/dev/null 2>&1 || true
+  docker rm -fv "$cid" >/dev/null 2>&1 || true
   trap - EXIT
   [[ $ok == 1 ]] || die "a container's port published on 127.0.0.1:$port does not answer; see $DOCKERD_LOG"
   step_done "127.0.0.1:$port → container answered PONG"

@@ -16,7 +16,10 @@ die() { log "error: $*"; exit 2; }
 [[ $# == 2 ]] || die "usage: $0 PORT DATADIR"
 PORT=$1
 DATADIR=$2
-[[ $PORT =~ ^[0-9]+$ ]] && ((PORT >= 1 && PORT <= 65535)) || die "PORT must be a number from 1 to 65535, got '$PORT'"
+if ! [[ $PORT =~ ^[0-9]{1,5}$ ]] || ((10#$PORT < 1 || 10#$PORT > 65535)); then
+  die "PORT must be a number from 1 to 65535, got '$PORT'"
+fi
+PORT=$((10#$PORT))
 
 REGISTRY_BIN=${TLDR_REGISTRY_BIN:-}
 if [[ -z $REGISTRY_BIN ]]; then
