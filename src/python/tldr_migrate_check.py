@@ -85,11 +85,14 @@ SETTINGS_RE = re.compile(
 )
 
 
+_REAL_CWD = os.path.realpath(CWD)
+
+
 def rel(path):
     if not path:
         return None
     try:
-        return os.path.relpath(os.path.realpath(path), os.path.realpath(CWD)).replace(os.sep, "/")
+        return os.path.relpath(os.path.realpath(path), _REAL_CWD).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return path.replace(os.sep, "/")
 
@@ -357,6 +360,12 @@ class Checker:
         return order
 
     def migration_file(self, key):
+        cache = self.__dict__.setdefault("_files", {})
+        if key not in cache:
+            cache[key] = self._migration_file(key)
+        return cache[key]
+
+    def _migration_file(self, key):
         migration = self.loader.graph.nodes.get(key)
         if migration is None:
             return None
@@ -555,15 +564,56 @@ class Checker:
 
     # ----------------------------------------------------------------- lint
 
-    def lint_migration(self, key):
-        from django.db.migrations.state import ProjectState  # noqa: F401  (import check)
+    def state_before(self, key):
+        """Project state just before ``key``. Checked migrations come in plan
+        order, so the state left by the previous one is reused when it holds
+        only ancestors of ``key``: the missing ancestors are applied to it
+        (linear instead of quadratic in the number of migrations)."""
+        graph = self.loader.graph
+        cached = getattr(self, "_lint_state", None)
+        if cached is not None and key not in self._lint_applied:
+            missing, hits = set(), set()
+            stack = [p.key for p in graph.node_map[key].parents]
+            while stack:
+                node = stack.pop()
+                if node in self._lint_applied:
+                    hits.add(node)
+                elif node not in missing:
+                    missing.add(node)
+                    stack.extend(p.key for p in graph.node_map[node].parents)
+            # every newest applied node must be an ancestor of ``key``
+            if self._lint_maximal <= hits:
+                for node in sorted(missing, key=self.order.get):
+                    graph.nodes[node].mutate_state(cached, preserve=False)
+                    self._note_applied(node)
+                return cached
+        state = self.loader.project_state(key, at_end=False)
+        applied = set(graph.forwards_plan(key))
+        applied.discard(key)
+        self._lint_state = state
+        self._lint_applied = applied
+        self._lint_maximal = {
+            n for n in applied if not any(c.key in applied for c in graph.node_map[n].children)
+        }
+        return state
 
+    def _note_applied(self, node):
+        self._lint_applied.add(node)
+        self._lint_maximal.difference_update(p.key for p in self.loader.graph.node_map[node].parents)
+        self._lint_maximal.add(node)
+
+    def lint_migration(self, key):
         migration = self.loader.graph.nodes[key]
         path = self.migration_file(key)
         locations = OpLocations(path).lines(migration.operations)
-        state = self.loader.project_state(key, at_end=False)
-        linter = OperationLinter(self, key, rel(path), state)
-        linter.lint(migration.operations, locations, state, set())
+        state = self.state_before(key)
+        try:
+            OperationLinter(self, key, rel(path), state).lint(migration.operations, locations, state, set())
+        except Exception:
+            self._lint_state = None  # the state may be half-mutated
+            raise
+        # the linter applied the migration's operations to ``state``
+        self._note_applied(key)
 
 
 # --------------------------------------------------------------------------- #
@@ -775,10 +825,26 @@ class OperationLinter:
             self.track_fresh(operation, state, fresh)
             operation.state_forwards(app_label, state)
 
+    def field_key(self, model_name, field_name):
+        return (self.app_label, model_name.lower(), field_name.lower())
+
+    def fresh_field(self, fresh, model_name, field_name):
+        """The column was added by this migration (nothing can use it yet)."""
+        return self.field_key(model_name, field_name) in fresh
+
     def track_fresh(self, operation, state, fresh):
         ops = self.ops
         app_label = self.app_label
-        if isinstance(operation, ops.CreateModel):
+        if isinstance(operation, ops.AddField):
+            fresh.add(self.field_key(operation.model_name, operation.name))
+        elif isinstance(operation, ops.RemoveField):
+            fresh.discard(self.field_key(operation.model_name, operation.name))
+        elif isinstance(operation, ops.RenameField):
+            old = self.field_key(operation.model_name, operation.old_name)
+            if old in fresh:
+                fresh.discard(old)
+                fresh.add(self.field_key(operation.model_name, operation.new_name))
+        elif isinstance(operation, ops.CreateModel):
             fresh.add(self.model_key(app_label, operation.name))
         elif isinstance(operation, ops.RenameModel):
             old = self.model_key(app_label, operation.old_name)
@@ -799,7 +865,7 @@ class OperationLinter:
             self.judge_alter_field(op, line, state, fresh)
         elif isinstance(op, ops.RemoveField):
             ms = self.model_state(state, app, op.model_name)
-            if self.existing(state, fresh, app, op.model_name):
+            if self.existing(state, fresh, app, op.model_name) and not self.fresh_field(fresh, op.model_name, op.name):
                 field = ms.fields.get(op.name)
                 if field is not None and field.many_to_many:
                     what = "drops the many-to-many join table of"
@@ -825,7 +891,9 @@ class OperationLinter:
                 )
         elif isinstance(op, ops.RenameField):
             ms = self.model_state(state, app, op.model_name)
-            if self.existing(state, fresh, app, op.model_name):
+            if self.existing(state, fresh, app, op.model_name) and not self.fresh_field(
+                fresh, op.model_name, op.old_name
+            ):
                 field = ms.fields.get(op.old_name)
                 if field is None:
                     return
@@ -1002,6 +1070,8 @@ class OperationLinter:
         ms = self.model_state(state, app, op.model_name)
         if ms is None or not self.existing(state, fresh, app, op.model_name):
             return
+        if self.fresh_field(fresh, op.model_name, op.name):
+            return
         old = ms.fields.get(op.name)
         new = op.field
         if old is None or old.many_to_many or new.many_to_many:
@@ -1054,63 +1124,62 @@ class OperationLinter:
 # Reversibility on a scratch database
 # --------------------------------------------------------------------------- #
 
-SNAPSHOT_QUERIES = {
-    "relation": """
-        SELECT c.relname, c.relkind::text
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-          AND c.relname NOT IN ('django_migrations', 'django_migrations_id_seq')
-    """,
-    "column": """
-        SELECT table_name::text, column_name::text, data_type::text,
-               COALESCE(character_maximum_length::text, '') || ',' || COALESCE(numeric_precision::text, '')
-                 || ',' || COALESCE(numeric_scale::text, '') || ',' || udt_name::text,
-               is_nullable::text, COALESCE(column_default::text, '')
-        FROM information_schema.columns
-        WHERE table_schema = 'public' AND table_name <> 'django_migrations'
-    """,
-    "index": """
-        SELECT tablename::text, indexname::text, indexdef::text
-        FROM pg_indexes
-        WHERE schemaname = 'public' AND tablename <> 'django_migrations'
-    """,
-    "constraint": """
-        SELECT cl.relname::text, co.conname::text, pg_get_constraintdef(co.oid)
-        FROM pg_constraint co
-        JOIN pg_class cl ON cl.oid = co.conrelid
-        JOIN pg_namespace n ON n.oid = co.connamespace
-        WHERE n.nspname = 'public' AND cl.relname <> 'django_migrations'
-    """,
-}
+# One round trip; every row is (kind, relation, name, detail1, detail2, detail3).
+SNAPSHOT_SQL = """
+    SELECT 'relation', c.relname::text, '', c.relkind::text, '', ''
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      AND c.relname NOT IN ('django_migrations', 'django_migrations_id_seq')
+    UNION ALL
+    SELECT 'column', c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod),
+           CASE WHEN a.attnotnull THEN 'NOT NULL' ELSE '' END,
+           COALESCE(pg_get_expr(d.adbin, d.adrelid), '')
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+      AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> 'django_migrations'
+    UNION ALL
+    SELECT 'index', tablename::text, indexname::text, indexdef::text, '', ''
+    FROM pg_indexes
+    WHERE schemaname = 'public' AND tablename <> 'django_migrations'
+    UNION ALL
+    SELECT 'constraint', cl.relname::text, co.conname::text, pg_get_constraintdef(co.oid), '', ''
+    FROM pg_constraint co
+    JOIN pg_class cl ON cl.oid = co.conrelid
+    JOIN pg_namespace n ON n.oid = co.connamespace
+    WHERE n.nspname = 'public' AND cl.relname <> 'django_migrations'
+"""
 
 
 def take_snapshot(connection):
-    items = set()
+    """The public schema (tables, columns, indexes, constraints), without
+    django_migrations, as a set of rows."""
     with connection.cursor() as cursor:
-        for kind, sql in SNAPSHOT_QUERIES.items():
-            cursor.execute(sql)
-            for row in cursor.fetchall():
-                items.add((kind,) + tuple(row))
-    return frozenset(items)
+        cursor.execute(SNAPSHOT_SQL)
+        return frozenset(tuple(row) for row in cursor.fetchall())
+
+
+RELKINDS = {"r": "table", "p": "table", "v": "view", "m": "materialized view", "S": "sequence", "f": "foreign table"}
 
 
 def describe_item(item):
-    kind = item[0]
+    kind, relation, name, one, two, three = item
     if kind == "relation":
-        kinds = {"r": "table", "p": "table", "v": "view", "m": "materialized view", "S": "sequence", "f": "foreign table"}
-        return "%s %s" % (kinds.get(item[2], "relation"), item[1])
+        return "%s %s" % (RELKINDS.get(one, "relation"), relation)
     if kind == "column":
         return "column %s.%s (%s%s%s)" % (
-            item[1],
-            item[2],
-            item[3],
-            ", NOT NULL" if item[5] == "NO" else "",
-            ", default %s" % item[6] if item[6] else "",
+            relation,
+            name,
+            one,
+            ", NOT NULL" if two else "",
+            ", default %s" % three if three else "",
         )
     if kind == "index":
-        return "index %s: %s" % (item[2], item[3])
+        return "index %s: %s" % (name, one)
     if kind == "constraint":
-        return "constraint %s on %s: %s" % (item[2], item[1], item[3])
+        return "constraint %s on %s: %s" % (name, relation, one)
     return repr(item)
 
 
@@ -1147,17 +1216,25 @@ class Reversibility:
 
     # --- graph sets
 
-    def descendants(self, graph, keys):
+    @staticmethod
+    def _closure(graph, keys, attr):
         result = set()
-        for key in keys:
-            result.update(graph.backwards_plan(key))
+        stack = list(keys)
+        while stack:
+            key = stack.pop()
+            if key in result:
+                continue
+            result.add(key)
+            stack.extend(n.key for n in getattr(graph.node_map[key], attr))
         return result
 
+    def descendants(self, graph, keys):
+        """``keys`` and everything that depends on them."""
+        return self._closure(graph, keys, "children")
+
     def ancestors(self, graph, keys):
-        result = set()
-        for key in keys:
-            result.update(graph.forwards_plan(key))
-        return result
+        """``keys`` and everything they depend on."""
+        return self._closure(graph, keys, "parents")
 
     # --- main
 
@@ -1232,6 +1309,9 @@ class Reversibility:
             }
         except SkipReversibility as exc:
             return self.skip(str(exc))
+        except Exception as exc:  # keep the other results
+            traceback.print_exc()
+            return self.skip("the reversibility check failed: %s" % self.error_text(exc))
         finally:
             if scratch_connection is not None:
                 try:
@@ -1381,12 +1461,15 @@ class Reversibility:
 
         # (1) forwards, with a snapshot before and after each migration
         pre, post = {}, {}
+        last = {"snapshot": take_snapshot(self.connection)}
 
         def on_forward(action, key):
+            # Nothing touches the database between one migration's end and the
+            # next one's start: the snapshot after one is the one before the next.
             if action == "apply_start":
-                pre[key] = take_snapshot(self.connection)
+                pre[key] = last["snapshot"]
             elif action == "apply_success":
-                post[key] = take_snapshot(self.connection)
+                post[key] = last["snapshot"] = take_snapshot(self.connection)
 
         try:
             self.migrate(test_keys, backwards=False, on_event=on_forward)
