@@ -1,4 +1,4 @@
-import type { TldrEvent } from './events.js';
+import type { FindingEvent, TldrEvent } from './events.js';
 import { paint, sourceColor, type Palette } from './colors.js';
 
 /** Formats one event for a person; `undefined` = nothing to print (listr2 draws steps). */
@@ -13,11 +13,8 @@ export function formatHuman(event: TldrEvent, palette: Palette, verbose: boolean
       const state = event.state === 'ready' || event.state === 'running' ? paint(palette, 'green', event.state) : paint(palette, 'yellow', event.state);
       return `${event.name.padEnd(9)} ${state}${event.url ? `  ${event.url}` : ''}${event.message ? `  ${paint(palette, 'dim', event.message)}` : ''}`;
     }
-    case 'finding': {
-      const sev = event.severity === 'error' ? paint(palette, 'red', 'error  ') : paint(palette, 'yellow', 'warning');
-      const where = event.file ? `${event.file}${event.line ? `:${event.line}` : ''}` : (event.app ?? '');
-      return `  ${sev} ${paint(palette, 'bold', event.code)}  ${where}\n          ${event.message}\n          ${paint(palette, 'dim', `fix: ${event.hint}`)}`;
-    }
+    case 'finding':
+      return formatFinding(event, palette, '  ');
     case 'test': {
       if (event.outcome === 'passed' && !verbose) return undefined;
       const mark = { passed: paint(palette, 'green', 'ok  '), failed: paint(palette, 'red', 'FAIL'), error: paint(palette, 'red', 'ERR '), skipped: paint(palette, 'yellow', 'skip') }[event.outcome];
@@ -26,4 +23,14 @@ export function formatHuman(event: TldrEvent, palette: Palette, verbose: boolean
     case 'result':
       return event.ok ? paint(palette, 'green', `✔ ${event.summary}`) : paint(palette, 'red', `✖ ${event.summary}`);
   }
+}
+
+type FindingFields = Pick<FindingEvent, 'code' | 'severity' | 'app' | 'file' | 'line' | 'message' | 'hint'>;
+
+/** One finding in three lines: severity, code and file:line (clickable in editors), what, and the fix. */
+export function formatFinding(finding: FindingFields, palette: Palette, indent = ''): string {
+  const sev = finding.severity === 'error' ? paint(palette, 'red', 'error  ') : paint(palette, 'yellow', 'warning');
+  const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''}` : (finding.app ?? '');
+  const pad = `${indent}        `;
+  return `${indent}${sev} ${paint(palette, 'bold', finding.code)}  ${where}\n${pad}${finding.message}\n${pad}${paint(palette, 'dim', `fix: ${finding.hint}`)}`;
 }

@@ -65,8 +65,10 @@ export class Output {
     }
     if (this.quiet && event.type !== 'result' && !(event.type === 'finding' || (event.type === 'test' && event.outcome !== 'passed'))) return;
     const text = formatHuman(event, this.color, this.verbose);
-    // The closing summary goes to stderr so stdout stays pure data (schema, env, logs) for pipes.
-    if (text !== undefined) (event.type === 'result' ? this.stderr : this.stdout).write(`${text}\n`);
+    // Progress (services, the closing summary) goes to stderr so stdout stays data — child logs,
+    // findings, tests, printed schemas and `env --export` lines — and pipes cleanly.
+    const progress = event.type === 'result' || event.type === 'service';
+    if (text !== undefined) (progress ? this.stderr : this.stdout).write(`${text}\n`);
   }
 
   log(source: string, line: string, stream?: 'stdout' | 'stderr'): void {

@@ -9,8 +9,9 @@ export class SecretSet {
   private readonly values = new Set<string>();
 
   add(value: string | undefined): void {
-    // Very short values would redact ordinary words; the URL and key rules still cover them.
-    if (value && value.length >= 4) this.values.add(value);
+    // Short values (a dev default like "tldr") would redact ordinary words — the project name in
+    // every hint; the URL and KEY=value rules still hide them where they appear as secrets.
+    if (value && value.length >= 6) this.values.add(value);
   }
 
   addEnv(env: Record<string, string | undefined>): void {

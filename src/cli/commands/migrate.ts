@@ -18,7 +18,32 @@ export function register(program: Command): void {
     .option('--since <ref>', 'with --check: lint migrations added since this git ref (default: the unapplied ones)')
     .option('--no-reversibility', 'with --check: skip the scratch-database reversibility run')
     .option('--strict', 'with --check: warnings fail too')
-    .action(action<MigrateFlags>(async (s) => {
-      throw s.lib.notImplemented('migrate');
-    }));
+    .action(
+      action<MigrateFlags>(
+        async (s, opts, [app, migration]) => {
+          if (opts.check) {
+            if (app !== undefined) throw s.lib.usageError('migrate --check takes no APP or MIGRATION', 'run `tldr migrate --check` alone: it checks every app');
+            return s.lib.migrateCheck({
+              project: s.project(),
+              output: s.output,
+              signal: s.signal,
+              ...(opts.since !== undefined ? { since: opts.since } : {}),
+              // commander sets reversibility: true when --no-reversibility is absent; only `false` overrides the config.
+              ...(opts.reversibility === false ? { reversibility: false } : {}),
+              ...(opts.strict ? { strict: true } : {}),
+              forwardSignals: true,
+            });
+          }
+          return s.lib.migrate({
+            project: s.project(),
+            output: s.output,
+            signal: s.signal,
+            app: app as string | undefined,
+            migration: migration as string | undefined,
+            forwardSignals: true,
+          });
+        },
+        { interrupt: 'child' },
+      ),
+    );
 }

@@ -1,0 +1,91 @@
+// `tldr migrate --check --no-reversibility` (every check, one Django start) against one bare
+// `manage.py makemigrations --check --dry-run`, and against the naive sequence of Django's own
+// checks one after another. Services are up and the database migrated before timing starts.
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repo, 'bin/tldr.js');
+const backend = join(repo, 'example/backend');
+const python = join(backend, '.venv/bin/python');
+
+export default async function (bench) {
+  const name = `tldrbench-mc-${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-mc-'));
+  const configFile = join(dir, 'tldr.config.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'version: 1',
+      `name: ${name}`,
+      `backend: { dir: ${JSON.stringify(backend)}, settings: tldr.settings, python: [${JSON.stringify(python)}] }`,
+      'services:',
+      '  provider: docker',
+      '  postgres: { image: tldr-test/postgres:15, port: 0 }',
+      '  redis: { image: tldr-test/redis:7, port: 0 }',
+      'env:',
+      `  PYTHONPATH: ${JSON.stringify(join(repo, 'test/fixtures/migrations'))}`,
+      '  TLDR_EXAMPLE_EXTRA_APPS: lint_safe,lint_unsafe',
+    ].join('\n'),
+  );
+  const tldr = (...args) => execa(process.execPath, [bin, '--config', configFile, ...args], { cwd: dir, reject: false });
+  try {
+    const migrated = await tldr('--json', 'migrate');
+    if (migrated.exitCode !== 0) throw new Error(`tldr migrate failed: ${migrated.stderr || migrated.stdout.slice(-2000)}`);
+    // The exact environment tldr gives Django, for the bare commands.
+    const exported = await tldr('env', '--export', '--all');
+    const env = Object.fromEntries(
+      exported.stdout
+        .split('\n')
+        .map((line) => /^export ([A-Za-z_][A-Za-z0-9_]*)='(.*)'$/s.exec(line))
+        .filter(Boolean)
+        .map(([, key, value]) => [key, value.replace(/'\\''/g, "'")]),
+    );
+    if (!env.DATABASE_URL) throw new Error(`tldr env --export gave no DATABASE_URL: ${exported.stderr}`);
+    const manage = (...args) => execa(python, ['manage.py', ...args], { cwd: backend, env, extendEnv: false, reject: false });
+
+    const check = await tldr('--json', 'migrate', '--check', '--no-reversibility');
+    if (check.exitCode !== 0) throw new Error(`tldr migrate --check exited ${check.exitCode}: ${check.stdout.split('\n').slice(-3).join('\n')}`);
+
+    await bench.compare('`tldr migrate --check --no-reversibility` vs `manage.py makemigrations --check --dry-run`', {
+      tldr: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
+      bare: () => manage('makemigrations', '--check', '--dry-run'),
+      runs: 7,
+      goal: '≤ 1.25×',
+    });
+    await bench.compare('`tldr migrate --check --no-reversibility` vs naive sequence (makemigrations --check --dry-run; migrate --check; showmigrations --plan)', {
+      tldr: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
+      bare: async () => {
+        await manage('makemigrations', '--check', '--dry-run');
+        await manage('migrate', '--check');
+        await manage('showmigrations', '--plan');
+      },
+      runs: 5,
+      goal: 'for comparison',
+    });
+    // The reversibility run's cost: five unapplied migrations, applied, reverted and re-applied on a scratch copy.
+    const back = await tldr('--json', 'migrate', 'lint_safe', '0004_article_subtitle_index_concurrently');
+    if (back.exitCode !== 0) throw new Error(`tldr migrate lint_safe 0004 failed: ${back.stderr || back.stdout.slice(-2000)}`);
+    await bench.compare('`tldr migrate --check` with vs without reversibility (5 unapplied migrations)', {
+      tldr: () => tldr('--json', 'migrate', '--check'),
+      bare: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
+      runs: 3,
+      goal: 'for information',
+    });
+  } finally {
+    await removeResources(name);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function removeResources(project) {
+  const docker = new Docker();
+  const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${project}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${project}`] } });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { findingCodes } from '../config/schema.js';
+import { ExitCode, TldrError } from '../errors.js';
+
+// The one JSON document src/python/tldr_migrate_check.py writes (schema version 1). Strict where
+// tldr depends on a value; unknown extra keys are dropped so the helper can grow fields.
+
+const migrationRef = z.object({ app: z.string().min(1), migration: z.string().min(1) });
+
+export const checkFinding = z.object({
+  code: z.enum(findingCodes),
+  severity: z.enum(['error', 'warning']),
+  app: z.string().nullable(),
+  migration: z.string().nullable(),
+  file: z.string().nullable(),
+  line: z.number().int().positive().nullable(),
+  message: z.string().min(1),
+  hint: z.string().min(1),
+});
+
+export const reversibilityReport = z.union([
+  z.object({ ran: z.literal(true), scratchDatabase: z.string(), method: z.string(), durationMs: z.number() }),
+  z.object({ ran: z.literal(false), reason: z.string() }),
+]);
+
+export const checkDocument = z.object({
+  v: z.literal(1),
+  django: z.string(),
+  settings: z.string().nullable(),
+  checked: z.array(migrationRef.extend({ file: z.string().nullable() })),
+  unapplied: z.array(migrationRef),
+  conflicts: z.array(z.object({ app: z.string(), leaves: z.array(z.string()).min(2) })),
+  missing: z.array(z.object({ app: z.string(), changes: z.array(z.string()) })),
+  findings: z.array(checkFinding),
+  reversibility: reversibilityReport,
+  durationMs: z.number(),
+});
+
+/** What the helper writes when it cannot run the checks (exit 3). */
+export const checkFailure = z.object({
+  error: z.object({ message: z.string(), traceback: z.string().optional() }),
+});
+
+export type CheckFinding = z.infer<typeof checkFinding>;
+export type CheckDocument = z.infer<typeof checkDocument>;
+export type CheckFailure = z.infer<typeof checkFailure>;
+export type ReversibilityReport = z.infer<typeof reversibilityReport>;
+
+/**
+ * Validates the helper's document. A mismatch is tldr's own bug (helper and TypeScript out of
+ * step), so it is an internal error that names the first wrong field.
+ */
+export function parseCheckDocument(raw: unknown): { ok: true; document: CheckDocument } | { ok: false; failure: CheckFailure } {
+  if (raw && typeof raw === 'object' && 'error' in raw) {
+    const failure = checkFailure.safeParse(raw);
+    if (failure.success) return { ok: false, failure: failure.data };
+  }
+  const parsed = checkDocument.safeParse(raw);
+  if (parsed.success) return { ok: true, document: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)), '');
+  throw new TldrError(`the migration helper's result does not match what tldr expects: ${field || '(document)'}: ${issue.message}`, {
+    code: 'helper-protocol',
+    exitCode: ExitCode.internal,
+    hint: 'tldr and its Python helper are out of step; reinstall tldr (npm run build copies src/python to dist/python)',
+    details: parsed.error.issues.length > 1 ? [`and ${parsed.error.issues.length - 1} more mismatch(es)`] : [],
+  });
+}

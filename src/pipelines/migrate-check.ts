@@ -1,0 +1,114 @@
+import { gitAddedFiles } from '../backend/git.js';
+import type { CheckDocument, CheckFinding, ReversibilityReport } from '../checks/document.js';
+import { applyIgnores, type IgnoredFinding } from '../checks/ignore.js';
+import { rebaseDocument } from '../checks/paths.js';
+import { formatReport } from '../checks/report.js';
+import { migrationFiles } from '../checks/since.js';
+import { verdict, type FindingCounts } from '../checks/verdict.js';
+import type { Output } from '../output/output.js';
+import { createStepContext, type RunOptions } from './context.js';
+import { runMigrateCheckHelper } from './migrate-check-helper.js';
+import type { StepContext } from './types.js';
+
+export interface MigrateCheckSettings {
+  /**
+   * Lint the migration files added since this git ref instead of the unapplied migrations;
+   * `null` forces the unapplied ones.
+   * @default migrations.since
+   */
+  since?: string | null;
+  /**
+   * Apply, revert and re-apply the checked migrations on a scratch copy of the database.
+   * @default migrations.reversibility
+   */
+  reversibility?: boolean;
+  /**
+   * Warnings fail the check too.
+   * @default migrations.strict
+   */
+  strict?: boolean;
+  /**
+   * Stop the helper when this process gets SIGINT/SIGTERM/SIGHUP (for callers that leave Ctrl-C
+   * to the child instead of aborting `signal`).
+   * @default false
+   */
+  forwardSignals?: boolean;
+}
+
+export interface MigrateCheckOptions extends RunOptions, MigrateCheckSettings {}
+
+export interface MigrateCheckData {
+  findings: FindingCounts;
+  /** `app.migration` of the linted migrations (the first 100; `checkedCount` has them all). */
+  checked: string[];
+  checkedCount: number;
+  ignored: IgnoredFinding[];
+  reversibility: ReversibilityReport;
+  unapplied: number;
+  conflicts: string[];
+  /** Apps with model changes that have no migration. */
+  missing: string[];
+  since: string | null;
+  django: string;
+  durationMs: number;
+}
+
+export interface MigrateCheckResult {
+  exitCode: number;
+  summary: string;
+  data: MigrateCheckData;
+  /** Every finding left after `migrations.ignore`, paths relative to the project root. */
+  findings: CheckFinding[];
+}
+
+/** `tldr migrate --check`: every migration problem from one Django start (DESIGN.md § Migration checks). */
+export async function migrateCheck(options: MigrateCheckOptions): Promise<MigrateCheckResult> {
+  return runMigrateCheck(createStepContext(options), options);
+}
+
+/** The same check inside a pipeline step's context (services already shared with other steps). */
+export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSettings = {}): Promise<MigrateCheckResult> {
+  const { project, output } = ctx;
+  const config = project.config.migrations;
+  const since = settings.since === undefined ? config.since : settings.since;
+  const reversibility = settings.reversibility ?? config.reversibility;
+  const strict = settings.strict ?? config.strict;
+
+  const files = since ? migrationFiles(await gitAddedFiles(project.backendDir, since)) : undefined;
+  if (files) output.debug(`--since ${since}: ${files.length} migration file(s) added: ${files.join(', ') || 'none'}`);
+  const document = rebaseDocument(await runMigrateCheckHelper(ctx, { files, reversibility, forwardSignals: settings.forwardSignals ?? false }), project.backendDir, project.root);
+
+  const { kept, ignored, unused } = applyIgnores(document.findings, config.ignore);
+  const result = verdict(kept, { strict, checked: document.checked.length, ignored: ignored.length });
+  report(output, kept, document, unused.map((e) => e.migration));
+  const checked = document.checked.map((c) => `${c.app}.${c.migration}`);
+  return {
+    exitCode: result.exitCode,
+    summary: result.summary,
+    findings: kept,
+    data: {
+      findings: result.counts,
+      checked: checked.slice(0, 100),
+      checkedCount: checked.length,
+      ignored,
+      reversibility: document.reversibility,
+      unapplied: document.unapplied.length,
+      conflicts: document.conflicts.map((c) => c.app),
+      missing: document.missing.map((m) => m.app),
+      since: since ?? null,
+      django: document.django,
+      durationMs: document.durationMs,
+    },
+  };
+}
+
+// A person reads findings grouped by app and migration; an agent (--json) gets one event each.
+function report(output: Output, findings: CheckFinding[], document: CheckDocument, unusedIgnores: string[]): void {
+  if (output.json) {
+    for (const finding of findings) output.emit({ type: 'finding', ...finding });
+    return;
+  }
+  if (findings.length) output.stdout.write(`${output.secrets.redact(formatReport(findings, output.color))}\n`);
+  if (!document.reversibility.ran && document.checked.length) output.note(`reversibility not checked: ${document.reversibility.reason}`);
+  for (const name of unusedIgnores) output.note(`migrations.ignore: the entry for ${name} silenced nothing in this run`);
+}
