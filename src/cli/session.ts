@@ -48,8 +48,9 @@ export function action<O = Record<string, unknown>>(
     const controller = new AbortController();
     let interrupted: NodeJS.Signals | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      // A second Ctrl-C while stopping means "now": exit at once (children get SIGKILL from their own timers).
-      if (interrupted) process.exit(lib.ExitCode.interrupted);
+      // A second Ctrl-C while stopping means "now" — unless a foreground child owns the terminal
+      // (a REPL, `manage shell`): then every Ctrl-C is the child's, and exiting would orphan it.
+      if (interrupted && options.interrupt !== 'child') process.exit(lib.ExitCode.interrupted);
       interrupted = signal;
       if (options.interrupt !== 'child') controller.abort(new lib.InterruptedError(signal));
     };

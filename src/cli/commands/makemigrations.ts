@@ -11,7 +11,11 @@ export function register(program: Command): void {
     .description("Django's makemigrations with the managed env")
     .argument('[apps...]', 'app labels')
     .option('--name <name>', 'name of the new migration')
-    .action(action<MakemigrationsFlags>(async (s) => {
-      throw s.lib.notImplemented('makemigrations');
-    }));
+    .action(
+      action<MakemigrationsFlags>(
+        async (s, opts, [apps]) =>
+          s.lib.makemigrations({ project: s.project(), output: s.output, signal: s.signal, apps: apps as string[], name: opts.name, forwardSignals: true }),
+        { interrupt: 'child' },
+      ),
+    );
 }

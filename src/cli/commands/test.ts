@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { action } from '../session.js';
 
 export interface TestFlags {
@@ -20,7 +21,20 @@ export function register(program: Command): void {
     .option('--shard <i/n>', 'run shard I of N (deterministic split of the test ids)')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--failfast', 'stop at the first failure')
-    .action(action<TestFlags>(async (s) => {
-      throw s.lib.notImplemented('test');
-    }));
+    .addHelpText('after', '\nAlways --noinput. Exit 1 when a test failed or errored; Django\'s own output is in .tldr/logs/test.log (shown with --verbose).')
+    .action(
+      action<TestFlags>(async (s, opts, [labels]) =>
+        s.lib.test({
+          project: s.project(),
+          output: s.output,
+          signal: s.signal,
+          labels: labels as string[],
+          keepdb: opts.keepdb,
+          parallel: opts.parallel,
+          shard: opts.shard,
+          junit: opts.junit === undefined ? undefined : resolve(s.cwd, opts.junit),
+          failfast: opts.failfast,
+        }),
+      ),
+    );
 }

@@ -1,0 +1,71 @@
+// Backend figures (issue 4): tldr's wrappers against the bare Django commands with the same
+// environment, services already up. A throwaway project (docker provider, free ports) drives
+// example/backend; its containers and volumes are removed by label at the end.
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin/tldr.js');
+const backend = join(root, 'example/backend');
+const python = process.env.TLDR_BENCH_PYTHON ?? join(backend, '.venv/bin/python');
+
+function parseExports(text) {
+  const env = {};
+  for (const line of text.split('\n')) {
+    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)='((?:[^']|'\\'')*)'$/.exec(line);
+    if (m) env[m[1]] = m[2].replace(/'\\''/g, "'");
+  }
+  return env;
+}
+
+export default async function (bench) {
+  const name = `tldrbench-${randomBytes(3).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-backend-'));
+  writeFileSync(
+    join(dir, 'tldr.config.yaml'),
+    [
+      'version: 1',
+      `name: ${name}`,
+      `backend: { dir: ${JSON.stringify(backend)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
+      'services:',
+      '  provider: docker',
+      '  postgres: { image: tldr-test/postgres:15, port: 0 }',
+      '  redis: { image: tldr-test/redis:7, port: 0 }',
+      '',
+    ].join('\n'),
+  );
+  const tldr = (...args) => execa(process.execPath, [bin, ...args], { cwd: dir, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  try {
+    // Services up and migrated before anything is timed.
+    await tldr('migrate');
+    const env = parseExports((await tldr('env', '--all', '--export')).stdout);
+    const bare = (...args) => execa(python, ['manage.py', ...args], { cwd: backend, env, extendEnv: false, stdin: 'ignore' });
+
+    await bench.compare('`tldr manage check` vs `python manage.py check` (services up)', {
+      tldr: () => tldr('manage', 'check'),
+      bare: () => bare('check'),
+      runs: 9,
+      warmup: 1,
+      goal: '≤ 1.25×',
+    });
+    await bench.compare('`tldr test` vs `python manage.py test --keepdb` (example backend)', {
+      tldr: () => tldr('test', '--keepdb', 'documents'),
+      bare: () => bare('test', '--keepdb', '--noinput', 'documents'),
+      runs: 5,
+      warmup: 1,
+      goal: '≤ 1.1×',
+    });
+  } finally {
+    const docker = new Docker();
+    const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => []);
+    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => ({ Volumes: [] }));
+    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

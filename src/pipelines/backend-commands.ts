@@ -1,0 +1,62 @@
+import { celeryCommand, manageCommand, pythonCommand } from '../backend/commands.js';
+import { makemigrationsArgs, migrateArgs, workerArgs } from '../backend/django-args.js';
+import { createStepContext } from './context.js';
+import { interruptBeforeSpawn } from './early-interrupt.js';
+import { defaultStdio, runBackendProcess, type CommandResult, type PassthroughData, type PassthroughOptions, type ProcessSpec } from './passthrough.js';
+
+export interface ArgsOptions extends PassthroughOptions {
+  /** Arguments for the child, each one argv element (never shell text). */
+  args?: string[];
+}
+
+async function run(options: PassthroughOptions, label: string, build: ProcessSpec['build']): Promise<CommandResult<PassthroughData>> {
+  if (!options.forwardSignals) return runBackendProcess(createStepContext(options), { label, build, stdio: defaultStdio(options) });
+  using early = interruptBeforeSpawn(options.signal);
+  const ctx = createStepContext({ ...options, signal: early.signal });
+  return runBackendProcess(ctx, { label, build, stdio: defaultStdio(options), forwardSignals: true, beforeSpawn: early.release });
+}
+
+/** `<python> manage.py ARGS…` in backend.dir with the managed env. */
+export function manage(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
+  const args = options.args ?? [];
+  return run(options, args[0] ? `manage.py ${args[0]}` : 'manage.py', (py) => manageCommand(options.project, py, args));
+}
+
+/** `<python> ARGS…` in backend.dir with the managed env. */
+export function python(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
+  return run(options, 'python', (py) => pythonCommand(options.project, py, options.args ?? []));
+}
+
+/** `<python> -m celery -A <celery_app> worker -l info ARGS…`; stop it with one SIGTERM (warm shutdown). */
+export function worker(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
+  return run(options, 'worker', (py) => celeryCommand(options.project, py, workerArgs(options.args)));
+}
+
+export interface MigrateOptions extends PassthroughOptions {
+  app?: string;
+  /** Migrate to this migration (backwards too), or `zero`; needs `app`. */
+  migration?: string;
+}
+
+/** `manage.py migrate [APP [MIGRATION]]`; never prompts when its output is piped. */
+export function migrate(options: MigrateOptions): Promise<CommandResult<PassthroughData>> {
+  const args = migrateArgs({ app: options.app, migration: options.migration, noinput: !interactive(options) });
+  return run(options, 'migrate', (py) => manageCommand(options.project, py, args));
+}
+
+export interface MakemigrationsOptions extends PassthroughOptions {
+  apps?: string[];
+  /** Name of the new migration. */
+  name?: string;
+}
+
+/** `manage.py makemigrations [APP…] [--name N]`; asks its questions only at a terminal. */
+export function makemigrations(options: MakemigrationsOptions): Promise<CommandResult<PassthroughData>> {
+  const args = makemigrationsArgs({ apps: options.apps, name: options.name, noinput: !interactive(options) });
+  return run(options, 'makemigrations', (py) => manageCommand(options.project, py, args));
+}
+
+// Django may prompt (makemigrations' defaults for new fields): only when a person can answer.
+function interactive(options: PassthroughOptions, stdin: { isTTY?: boolean } = process.stdin): boolean {
+  return defaultStdio(options) === 'inherit' && Boolean(stdin.isTTY);
+}

@@ -1,0 +1,29 @@
+import type { SignalSource } from '../backend/exec.js';
+import { InterruptedError } from '../errors.js';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export interface EarlyInterrupt extends Disposable {
+  /** Aborts when `outer` does or a signal arrives before `release()`. */
+  signal: AbortSignal;
+  /** The child runs now and takes signals itself (runCommand forwards them). */
+  release(): void;
+}
+
+/**
+ * Passthrough commands leave Ctrl-C to the child, so the CLI session does not abort them. Until
+ * the child runs, though, nobody would act on it: a signal received while services come up
+ * becomes an abort here instead of being lost.
+ */
+export function interruptBeforeSpawn(outer: AbortSignal | undefined, signals: SignalSource = process): EarlyInterrupt {
+  const controller = new AbortController();
+  const onSignal = (received: NodeJS.Signals) => controller.abort(new InterruptedError(received));
+  for (const s of SIGNALS) signals.on(s, onSignal);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    for (const s of SIGNALS) signals.off(s, onSignal);
+  };
+  return { signal: outer ? AbortSignal.any([outer, controller.signal]) : controller.signal, release, [Symbol.dispose]: release };
+}

@@ -1,0 +1,172 @@
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { manageCommand } from '../backend/commands.js';
+import { parseParallel, parseShard, testArgs, type Shard } from '../backend/django-args.js';
+import { runCommand } from '../backend/exec.js';
+import { pythonHelperDir, withPythonPath } from '../backend/helpers.js';
+import { resolvePython } from '../backend/python.js';
+import { tailFile } from '../backend/tail-file.js';
+import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
+import { EnvironmentError, ServiceError } from '../errors.js';
+import { renderJUnit } from '../output/junit.js';
+import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
+import { createStepContext, type RunOptions } from './context.js';
+import type { CommandResult } from './passthrough.js';
+import { judgeTestRun } from './test-outcome.js';
+import type { StepContext } from './types.js';
+
+export interface TestOptions extends RunOptions {
+  /** Test labels (`documents`, `documents.tests.DocumentTests`); each is one argv element. */
+  labels?: string[];
+  /** Keep the test database between runs. @default true, false when CI=true */
+  keepdb?: boolean;
+  /** Test processes: a number or 'auto'. @default 1 */
+  parallel?: number | 'auto' | string;
+  /** 'I/N': run only shard I of N (a deterministic split of the sorted test ids). */
+  shard?: string;
+  /** Also write a JUnit XML report to this file (relative to the current directory). */
+  junit?: string;
+  /** Stop at the first failure or error. */
+  failfast?: boolean;
+}
+
+export interface TestData extends TestReport {
+  keepdb: boolean;
+  parallel: number | 'auto';
+  shard?: string;
+  labels: string[];
+  /** Set when the runner stopped early (failfast, interrupt). */
+  stopped: boolean;
+  django?: string;
+  python?: string;
+  junit?: string;
+  /** Everything the test process printed. */
+  log: string;
+  /** The test process' output tail when it ended without reporting (crash, kill). */
+  tail?: string[];
+}
+
+/** `manage.py test` through tldr's runner: one `test` event per test, a summary, JUnit on request. */
+export async function test(options: TestOptions): Promise<CommandResult<TestData>> {
+  const result = await runTests(createStepContext(options), options, { showOutput: options.output.json || options.output.verbose });
+  const { output } = options;
+  if (!output.json && !output.quiet) output.stdout.write(formatTestSummary(result.data, output.color));
+  return result;
+}
+
+const TAIL_LINES = 30;
+
+/**
+ * The work of `tldr test` on a step context (shared with the pipeline step). `showOutput`: pass
+ * the child's lines to `ctx.log` (always written to .tldr/logs/test.log).
+ */
+export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>, { showOutput }: { showOutput: boolean }): Promise<CommandResult<TestData>> {
+  const { project, output } = ctx;
+  const keepdb = options.keepdb ?? !isCI(project.env);
+  const parallel = parseParallel(options.parallel) ?? 1;
+  const shard: Shard | undefined = options.shard ? parseShard(options.shard) : undefined;
+  const labels = options.labels ?? [];
+  const helpers = pythonHelperDir();
+  if (!existsSync(join(helpers, 'tldr_testrunner.py'))) {
+    throw new EnvironmentError(`tldr's test runner is missing: ${join(helpers, 'tldr_testrunner.py')}`, { code: 'helper-missing', hint: 'reinstall tldr (or run `npm run build`, which copies src/python to dist/python)' });
+  }
+  const python = resolvePython(project);
+  output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
+  const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
+  const base = await ctx.env();
+
+  const scratch = mkdtempSync(join(tmpdir(), 'tldr-test-events-'));
+  const eventsFile = join(scratch, 'events.ndjson');
+  writeFileSync(eventsFile, '');
+  const env: Record<string, string> = { ...withPythonPath(base, helpers), TLDR_TEST_EVENTS: eventsFile };
+  // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
+  delete env.TLDR_TEST_SHARD;
+  if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
+  mkdirSync(join(project.stateDir, 'logs'), { recursive: true });
+  const logPath = join(project.stateDir, 'logs', 'test.log');
+  const log = createWriteStream(logPath);
+  output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
+
+  const records: TestRecord[] = [];
+  let start: RunnerStart | undefined;
+  let end: RunnerEnd | undefined;
+  const onEvent = (event: RunnerEvent) => {
+    if (event.type === 'start') {
+      start = event;
+      output.note(`running ${event.total} test(s)${event.django ? ` on Django ${event.django}` : ''}${shard ? `, shard ${shard.index}/${shard.total}` : ''}${event.parallel && event.parallel > 1 ? ` in ${event.parallel} processes` : ''}${keepdb ? ', keeping the test database' : ''}`);
+    } else if (event.type === 'test') {
+      const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
+      records.push(record);
+      output.emit({ type: 'test', ...record });
+    } else end = event;
+  };
+  const tail: string[] = [];
+  let outcome;
+  try {
+    await using _events = tailFile(eventsFile, (line) => {
+      const parsed = parseRunnerLine(line);
+      if ('event' in parsed) onEvent(parsed.event);
+      else output.debug(`test runner: ${parsed.error}`);
+    });
+    outcome = await runCommand(command, {
+      env,
+      signal: ctx.signal,
+      // Django's runner tears its test databases down on SIGINT (KeyboardInterrupt).
+      stopSignal: 'SIGINT',
+      graceMs: 20_000,
+      onLine: (raw, stream) => {
+        const line = output.secrets.redact(raw);
+        log.write(`${line}\n`);
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        if (showOutput) ctx.log('test', raw, stream);
+      },
+    });
+  } finally {
+    await new Promise((done) => log.end(done));
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  if (!start && !end && records.length === 0 && outcome.exitCode !== 0 && !ctx.signal.aborted) {
+    throw new ServiceError(`the tests did not start: ${lastMeaningful(tail) ?? `${command.file} exited with ${outcome.exitCode}`}`, {
+      code: 'tests-did-not-run',
+      hint: `read ${logPath} (the last lines are above); \`tldr manage check\` shows settings and import problems`,
+      details: tail.slice(-15),
+    });
+  }
+  const verdict = judgeTestRun({ records, ...(end ? { end } : {}), child: outcome, aborted: ctx.signal.aborted, ...(shard ? { shard } : {}), logPath });
+  const { exitCode, summary, report, died } = verdict;
+  let junit: string | undefined;
+  if (options.junit) {
+    junit = resolve(options.junit);
+    mkdirSync(dirname(junit), { recursive: true });
+    writeFileSync(junit, renderJUnit(records, { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
+  }
+  return {
+    exitCode,
+    summary,
+    data: {
+      ...report,
+      keepdb,
+      parallel,
+      ...(shard ? { shard: `${shard.index}/${shard.total}` } : {}),
+      labels,
+      stopped: end?.stopped ?? true,
+      ...(start?.django ? { django: start.django } : {}),
+      ...(start?.python ? { python: start.python } : {}),
+      ...(junit ? { junit } : {}),
+      log: logPath,
+      ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.slice(-15) } : {}),
+    },
+  };
+}
+
+/** CI=true (GitHub Actions, GitLab, most CI systems) or CI=1. */
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  return ['true', '1'].includes((env.CI ?? '').toLowerCase());
+}
+
+function lastMeaningful(lines: string[]): string | undefined {
+  return [...lines].reverse().find((l) => l.trim() && !/^\s*(\^+|~+)\s*$/.test(l))?.trim();
+}

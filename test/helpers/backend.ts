@@ -1,0 +1,81 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { repoRoot, runCli, type CliResult } from './cli.js';
+import { requireDocker, removeProjectResources } from './docker.js';
+import { tempDir, uniqueName, type TempDir } from './fixtures.js';
+
+export const exampleBackend = join(repoRoot, 'example/backend');
+export const venvPython = join(exampleBackend, '.venv/bin/python');
+/** Debian's python3: Django 3.2. */
+export const systemPython = '/usr/bin/python3';
+
+export interface BackendProjectOptions {
+  /** @default the example backend's venv python (Django 5.2) */
+  python?: string;
+  /** Work on a temp copy of example/backend (for tests that change models). */
+  copyBackend?: boolean;
+  /** Extra YAML appended to the config (e.g. `pipelines:`). */
+  extraYaml?: string;
+}
+
+export interface BackendProject extends AsyncDisposable {
+  name: string;
+  dir: TempDir;
+  backendDir: string;
+  cli(args: string[], options?: Parameters<typeof runCli>[1]): Promise<CliResult>;
+  /** A second config file for the same instance (same name, same services) with another python. */
+  configWithPython(python: string): string;
+  /** A Postgres client on the project's database (the service must be up). */
+  db(): Promise<pg.Client>;
+}
+
+/**
+ * A throwaway tldr project driving example/backend (with the test fixture apps installed) on
+ * docker services with free ports and a unique name. Disposing removes its containers and
+ * volumes by label and its temp folder.
+ */
+export async function backendProject(options: BackendProjectOptions = {}): Promise<BackendProject> {
+  const docker = await requireDocker();
+  const name = uniqueName('tldrbe');
+  const dir = tempDir('tldr-backend-');
+  let backendDir = exampleBackend;
+  if (options.copyBackend) {
+    backendDir = join(dir.path, 'backend');
+    cpSync(exampleBackend, backendDir, { recursive: true, filter: (src) => !/\/(\.venv|__pycache__)(\/|$)/.test(src) });
+  }
+  const config = (python: string) =>
+    [
+      'version: 1',
+      `name: ${name}`,
+      `backend: { dir: ${JSON.stringify(backendDir)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
+      'services:',
+      '  provider: docker',
+      '  postgres: { image: tldr-test/postgres:15, port: 0, password: s3cret-pass }',
+      '  redis: { image: tldr-test/redis:7, port: 0 }',
+      'env:',
+      '  TLDR_EXAMPLE_EXTRA_APPS: sample_tests',
+      `  PYTHONPATH: ${JSON.stringify(join(repoRoot, 'test/fixtures/testapps'))}`,
+      options.extraYaml ?? '',
+    ].join('\n');
+  dir.write('tldr.config.yaml', config(options.python ?? venvPython));
+  const cli = (args: string[], opts: Parameters<typeof runCli>[1] = {}) => runCli(args, { cwd: dir.path, ...opts });
+  return {
+    name,
+    dir,
+    backendDir,
+    cli,
+    configWithPython: (python) => dir.write(`tldr.${python.replace(/\W+/g, '_')}.yaml`, config(python)),
+    async db() {
+      const env = await cli(['--json', 'env']);
+      const vars = (env.result?.data as { env: Record<string, string> }).env;
+      const client = new pg.Client({ host: vars.POSTGRES_HOST, port: Number(vars.POSTGRES_PORT), user: 'tldr', password: 's3cret-pass', database: 'tldr' });
+      await client.connect();
+      return client;
+    },
+    async [Symbol.asyncDispose]() {
+      await removeProjectResources(docker, name);
+      dir[Symbol.dispose]();
+    },
+  };
+}
