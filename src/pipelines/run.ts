@@ -1,4 +1,4 @@
-import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
+import type { ListrTask, ListrTaskWrapper } from 'listr2';
 import { ExitCode, TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import type { Plan, PlanNode, StepContext, StepDefinition, StepResult } from './types.js';
@@ -45,6 +45,8 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanOutcome> {
       return runLeafNode(node as Extract<PlanNode, { kind: 'step' | 'run' }>, task, options, outcome);
     },
   });
+  // listr2 is loaded only when a pipeline runs, so commands that render no steps skip its import cost.
+  const { Listr } = await import('listr2');
   const list = new Listr(options.plan.root.kind === 'sequence' ? options.plan.root.children.map(toTask) : [toTask(options.plan.root)], {
     renderer: output.listrRenderer,
     fallbackRenderer: 'simple',
