@@ -21,6 +21,8 @@ export interface DiscoveryEnv {
   uid: number | undefined;
   exists(path: string): boolean;
   readFile(path: string): string | undefined;
+  /** Entries of a folder (docker contexts); none when it does not exist. */
+  listDir?(path: string): string[];
 }
 
 export const systemDiscoveryEnv = (env: NodeJS.ProcessEnv = process.env): DiscoveryEnv => ({
@@ -35,12 +37,22 @@ export const systemDiscoveryEnv = (env: NodeJS.ProcessEnv = process.env): Discov
       return undefined;
     }
   },
+  listDir: (path) => {
+    try {
+      return readdirSync(path);
+    } catch {
+      return [];
+    }
+  },
 });
 
-/** Candidate Docker endpoints in DESIGN.md's order. Pure given `sys`. */
-export function dockerCandidates(sys: DiscoveryEnv): SocketCandidate[] {
+/**
+ * Candidate Docker endpoints in DESIGN.md's order. Pure given `sys`. A set DOCKER_HOST is the
+ * only candidate (as for the docker CLI) unless `ignoreDockerHost` asks what else there is.
+ */
+export function dockerCandidates(sys: DiscoveryEnv, options: { ignoreDockerHost?: boolean } = {}): SocketCandidate[] {
   const out: SocketCandidate[] = [];
-  if (sys.env.DOCKER_HOST) return [{ source: 'DOCKER_HOST', host: sys.env.DOCKER_HOST }];
+  if (sys.env.DOCKER_HOST && !options.ignoreDockerHost) return [{ source: 'DOCKER_HOST', host: sys.env.DOCKER_HOST }];
   const context = currentContextHost(sys);
   if (context) out.push(context);
   const sockets: Array<[string, string]> = [
@@ -69,15 +81,20 @@ function currentContextHost(sys: DiscoveryEnv): SocketCandidate | undefined {
   if (!name || name === 'default') return undefined;
   // Context metadata lives under contexts/meta/<sha256(name)>/meta.json; scan instead of hashing.
   const metaDir = join(configDir, 'contexts', 'meta');
-  try {
-    for (const entry of readdirSync(metaDir)) {
-      const meta = parseJson(sys.readFile(join(metaDir, entry, 'meta.json')));
-      if (meta?.Name === name && meta.Endpoints?.docker?.Host) return { source: `docker context "${name}"`, host: meta.Endpoints.docker.Host };
-    }
-  } catch {
-    // no contexts folder
+  const entries = sys.listDir ? sys.listDir(metaDir) : safeReaddir(metaDir);
+  for (const entry of entries) {
+    const meta = parseJson(sys.readFile(join(metaDir, entry, 'meta.json')));
+    if (meta?.Name === name && meta.Endpoints?.docker?.Host) return { source: `docker context "${name}"`, host: meta.Endpoints.docker.Host };
   }
   return undefined;
+}
+
+function safeReaddir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
 }
 
 function parseJson(text: string | undefined): any {

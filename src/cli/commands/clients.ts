@@ -8,16 +8,22 @@ export function register(program: Command): void {
     .argument('[args...]', 'psql arguments, e.g. -c "select 1"')
     .passThroughOptions()
     .allowUnknownOption()
-    .action(action(async (s) => {
-      throw s.lib.notImplemented('psql');
-    }, { interrupt: 'child' }));
+    .helpOption(false)
+    .action(
+      action(async (s, _opts, [args]) => s.lib.psql({ project: s.project(), output: s.output, signal: s.signal, args: (args as string[] | undefined) ?? [] }), {
+        interrupt: 'child',
+      }),
+    );
   program
     .command('redis-cli')
     .description('a redis-cli shell on the managed Redis (arguments are passed to redis-cli)')
     .argument('[args...]', 'redis-cli arguments, e.g. ping')
     .passThroughOptions()
     .allowUnknownOption()
-    .action(action(async (s) => {
-      throw s.lib.notImplemented('redis-cli');
-    }, { interrupt: 'child' }));
+    .helpOption(false)
+    .action(
+      action(async (s, _opts, [args]) => s.lib.redisCli({ project: s.project(), output: s.output, signal: s.signal, args: (args as string[] | undefined) ?? [] }), {
+        interrupt: 'child',
+      }),
+    );
 }
