@@ -27,7 +27,25 @@ export function buildProgram(): Command {
     );
   program.exitOverride();
   registerCommands(program);
+  acceptGlobalFlagsAnywhere(program);
   return program;
+}
+
+// Agents write `tldr status --json` as often as `tldr --json status`: every subcommand also takes
+// the global flags (hidden from its help; the session merges them, the explicit one winning).
+function acceptGlobalFlagsAnywhere(program: Command): void {
+  const walk = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.addOption(new Option('--json').hideHelp());
+      sub.addOption(new Option('--config <path>').hideHelp());
+      sub.addOption(new Option('--cwd <dir>').hideHelp());
+      sub.addOption(new Option('--verbose').hideHelp());
+      sub.addOption(new Option('--quiet').hideHelp());
+      sub.addOption(new Option('--no-color').hideHelp());
+      walk(sub);
+    }
+  };
+  walk(program);
 }
 
 /** Runs the CLI and resolves to the exit code (the bin sets process.exitCode). */

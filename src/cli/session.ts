@@ -42,7 +42,7 @@ export function action<O = Record<string, unknown>>(
 ) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    const flags = command.optsWithGlobals<GlobalFlags>();
+    const flags = globalFlags(command);
     const lib = await import('../index.js');
     const output = new lib.Output({ mode: flags.json ? 'json' : 'human', quiet: flags.quiet, verbose: flags.verbose, color: flags.color });
     const controller = new AbortController();
@@ -77,6 +77,22 @@ export function action<O = Record<string, unknown>>(
       for (const s of signals) process.off(s, onSignal);
     }
   };
+}
+
+const globalKeys = ['json', 'config', 'cwd', 'verbose', 'quiet', 'color'] as const;
+
+/** Global flags given before or after the subcommand; a value typed on the command line beats a default. */
+function globalFlags(command: Command): GlobalFlags {
+  const flags: Record<string, unknown> = {};
+  for (const key of globalKeys) {
+    for (let c: Command | null = command; c; c = c.parent) {
+      const value = c.getOptionValue(key);
+      if (value === undefined) continue;
+      if (flags[key] === undefined || c.getOptionValueSource(key) === 'cli') flags[key] = value;
+      if (c.getOptionValueSource(key) === 'cli') break;
+    }
+  }
+  return flags as GlobalFlags;
 }
 
 function reportError(lib: typeof Lib, output: Lib.Output, error: unknown, code: number): void {

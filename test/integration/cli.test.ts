@@ -54,6 +54,13 @@ describe('tldr CLI (built binary)', () => {
     expect(json.result).toMatchObject({ ok: false, exitCode: 2, error: { code: 'config-invalid' } });
   });
 
+  it('global flags work after the subcommand too', async () => {
+    const after = await runCli(['config', 'validate', '--json']);
+    expect(after.exitCode).toBe(0);
+    expect(after.result).toMatchObject({ ok: true, exitCode: 0 });
+    expect(after.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('a missing config exits 2 and says how to fix it', async () => {
     using dir = tempDir();
     const { exitCode, stderr } = await runCli(['config', 'validate'], { cwd: dir.path });
