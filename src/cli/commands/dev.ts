@@ -16,8 +16,13 @@ export function register(program: Command): void {
     .option('--down', 'also stop the services when the dev loop ends')
     .addHelpText('after', '\nCtrl-C stops the processes in reverse order; services stay up unless --down.')
     .action(
-      action<DevFlags>(async (s) => {
-        throw s.lib.notImplemented('dev');
-      }, { interrupt: 'abort' }),
+      action<DevFlags>(
+        async (s, opts) => {
+          // A closed terminal (SIGHUP) must not turn the orderly stop into a crash on the next write.
+          for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+          return s.lib.dev({ project: s.project(), output: s.output, signal: s.signal, detach: opts.detach, only: s.lib.parseOnly(opts.only), down: opts.down });
+        },
+        { interrupt: 'abort' },
+      ),
     );
 }

@@ -12,10 +12,11 @@ import { register as run } from './run.js';
 import { register as services } from './services.js';
 import { register as clients } from './clients.js';
 import { register as test } from './test.js';
+import { register as supervise } from './supervise.js';
 
 /** Every command of DESIGN.md's table; each file registers flags and help, and imports its work lazily. */
 export function registerCommands(program: Command): void {
-  for (const register of [dev, processes, services, clients, migrate, makemigrations, test, manage, run, env, doctor, config, mcp]) {
+  for (const register of [dev, processes, services, clients, migrate, makemigrations, test, manage, run, env, doctor, config, mcp, supervise]) {
     register(program);
   }
 }

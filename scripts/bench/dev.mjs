@@ -1,0 +1,128 @@
+// Dev-loop figures (issue 5): warm `tldr dev --detach` until the web process answers 200, against
+// the bare `python manage.py runserver --noreload` with the same environment until it answers 200;
+// and the background supervisor's RSS while web and worker run. A throwaway project (docker
+// provider, free ports) drives example/backend; containers and volumes are removed by label.
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin/tldr.js');
+const backend = join(root, 'example/backend');
+const python = process.env.TLDR_BENCH_PYTHON ?? join(backend, '.venv/bin/python');
+
+function parseExports(text) {
+  const env = {};
+  for (const line of text.split('\n')) {
+    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)='((?:[^']|'\\'')*)'$/.exec(line);
+    if (m) env[m[1]] = m[2].replace(/'\\''/g, "'");
+  }
+  return env;
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+const answers200 = (url) =>
+  new Promise((resolve) => {
+    const req = request(url, { agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+
+// Both sides are polled the same way: every 10 ms until 200.
+async function until200(url, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await answers200(url))) {
+    if (Date.now() > until) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 102.4) / 10;
+}
+
+export default async function (bench) {
+  const name = `tldrbench-${randomBytes(3).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-dev-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/health/`;
+  writeFileSync(
+    join(dir, 'tldr.config.yaml'),
+    [
+      'version: 1',
+      `name: ${name}`,
+      `backend: { dir: ${JSON.stringify(backend)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
+      'services:',
+      '  provider: docker',
+      '  postgres: { image: tldr-test/postgres:15, port: 0 }',
+      '  redis: { image: tldr-test/redis:7, port: 0 }',
+      'processes:',
+      `  web: { run: manage runserver 127.0.0.1:${port} --noreload, ready: { http: "${url}" } }`,
+      '  worker: { run: celery worker -l info -c 1, ready: { log: "ready\\\\." } }',
+      '',
+    ].join('\n'),
+  );
+  const tldr = (...args) => execa(process.execPath, [bin, ...args], { cwd: dir, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  let bareChild;
+  try {
+    // Warm: services up, migrations applied and remembered (the next dev skips migrate).
+    await tldr('dev', '--detach', '--only', 'web');
+    await tldr('stop');
+    const env = { ...parseExports((await tldr('env', '--all', '--export')).stdout), PYTHONUNBUFFERED: '1' };
+
+    await bench.compare('warm `tldr dev --detach` until web answers 200 vs bare `manage.py runserver --noreload`', {
+      tldr: async () => {
+        await tldr('dev', '--detach', '--only', 'web');
+        await until200(url);
+      },
+      bare: async () => {
+        bareChild = spawn(python, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], { cwd: backend, env, stdio: 'ignore', detached: true });
+        await until200(url);
+      },
+      after: async (side) => {
+        if (side === 'tldr') return void (await tldr('stop'));
+        const exited = new Promise((r) => bareChild.once('exit', r));
+        process.kill(-bareChild.pid, 'SIGTERM');
+        await exited;
+        bareChild = undefined;
+      },
+      runs: 7,
+      warmup: 1,
+      goal: '≤ 1.3×',
+    });
+
+    await tldr('dev', '--detach');
+    const record = JSON.parse(readFileSync(join(dir, '.tldr/supervisor.json'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 1000));
+    bench.report('background supervisor RSS (web + worker running)', rssMb(record.owner.pid), 'MB');
+    await tldr('stop');
+  } finally {
+    if (bareChild) process.kill(-bareChild.pid, 'SIGKILL');
+    await tldr('stop').catch(() => undefined);
+    const docker = new Docker();
+    const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => []);
+    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => ({ Volumes: [] }));
+    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,161 @@
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolvePython } from '../backend/python.js';
+import { ConfigError, EnvironmentError, ServiceError, TldrError, type ExitCode } from '../errors.js';
+import { controlRequest } from '../supervisor/control-client.js';
+import type { ErrorInfo, StartupOutcome } from '../supervisor/control-protocol.js';
+import { BackgroundSupervisor } from '../supervisor/launch.js';
+import type { ProcessIdentity } from '../supervisor/process-table.js';
+import type { ReapedGroup } from '../supervisor/reap.js';
+import type { SupervisorRecord } from '../supervisor/record.js';
+import type { SupervisedProcess } from '../supervisor/types.js';
+import type { DevData, DevOptions, DevResult } from './dev-types.js';
+import { processSpec } from './dev-plan.js';
+import { statesLine } from './dev-status.js';
+import { devMigrateStep, runDevSteps, upStep } from './dev-steps.js';
+import type { StepContext } from './types.js';
+
+/** What `tldr dev --detach` writes to the background supervisor's stdin. */
+export interface SuperviseInput {
+  version: 1;
+  stateDir: string;
+  configFile: string;
+  socket: string;
+  /** The `tldr dev --detach` process that owns the record until the supervisor adopts it. */
+  parent: ProcessIdentity;
+  processes: SupervisedProcess[];
+  down: boolean;
+}
+
+interface DetachOptions extends DevOptions {
+  signal: AbortSignal;
+  context: StepContext;
+  names: string[];
+  record: SupervisorRecord;
+  self: ProcessIdentity;
+  reaped: ReapedGroup[];
+}
+
+/**
+ * `node dist/bundle/supervise-main.js` (the bundled entry; `dist/pipelines/…` without a bundle).
+ * The paths hold from src/, dist/pipelines/ and dist/bundle/ alike: all sit two levels down.
+ */
+export function supervisorArgv(): string[] {
+  const bundled = fileURLToPath(new URL('../../dist/bundle/supervise-main.js', import.meta.url));
+  return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/pipelines/supervise-main.js', import.meta.url))];
+}
+
+export function supervisorLogPath(stateDir: string): string {
+  return join(stateDir, 'logs', 'supervisor.log');
+}
+
+/** A TldrError again from its serialised form (exit code kept), for errors raised in the background. */
+export function errorFromInfo(info: ErrorInfo): TldrError {
+  const options = { code: info.code, ...(info.hint ? { hint: info.hint } : {}), ...(info.details ? { details: info.details } : {}) };
+  if (info.exitCode === 2) return new ConfigError(info.message, options);
+  if (info.exitCode === 3) return new EnvironmentError(info.message, options);
+  if (info.exitCode === 4) return new ServiceError(info.message, options);
+  return new TldrError(info.message, { ...options, exitCode: info.exitCode as ExitCode });
+}
+
+/**
+ * The parent side of `tldr dev --detach`: the background supervisor is spawned first (its Node
+ * start-up overlaps services and migrations), gets its plan on stdin once those are done, and
+ * this process returns when every process is ready (exit 0) or one failed (exit 4).
+ */
+export async function devDetached(options: DetachOptions): Promise<DevResult> {
+  const { project, context, names, record, signal } = options;
+  const logFile = supervisorLogPath(project.stateDir);
+  if (existsSync(logFile)) renameSync(logFile, `${logFile}.1`);
+  await using background = new BackgroundSupervisor({ argv: supervisorArgv(), env: stringEnv(project.env), cwd: project.root, logFile });
+  let migrations: DevData['migrations'];
+  let ready: Extract<StartupOutcome, { ok: true }> | undefined;
+  const handOff = {
+    name: 'start:background',
+    title: `Start ${names.join(', ')} in the background`,
+    async run(ctx: StepContext) {
+      const env = await ctx.env();
+      const services = await ctx.services();
+      const python = resolvePython(project);
+      const input: SuperviseInput = {
+        version: 1,
+        stateDir: project.stateDir,
+        configFile: project.file,
+        socket: record.current.socket,
+        parent: options.self,
+        processes: names.map((name) => processSpec(project, python, name, env, services)),
+        down: Boolean(options.down),
+      };
+      background.send(input);
+      const outcome = await waitForStartup(record.current.socket, background, logFile, ctx, signal);
+      if (!outcome.ok) {
+        // It stops its processes itself; give it the time to, then make sure.
+        await Promise.race([background.exited, new Promise((r) => setTimeout(r, 30_000))]);
+        throw errorFromInfo(outcome.error);
+      }
+      ready = outcome;
+      background.handOff();
+      return { message: outcome.processes.map((p) => `${p.name} ready after ${((p.readyAfterMs ?? 0) / 1000).toFixed(1)} s`).join(', ') };
+    },
+  };
+  await runDevSteps(context, [upStep, devMigrateStep((check) => (migrations = check)), handOff]);
+  const processes = ready!.processes;
+  return {
+    exitCode: 0,
+    summary: `dev loop running in the background (pid ${background.pid}): ${statesLine(processes)} — tldr ps · tldr logs NAME · tldr stop`,
+    data: {
+      processes,
+      reaped: options.reaped,
+      supervisor: { pid: background.pid!, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: project.file, detached: true, processes: names, socket: record.current.socket, log: logFile },
+      ...(migrations ? { migrations } : {}),
+    },
+  };
+}
+
+async function waitForStartup(socket: string, background: BackgroundSupervisor, logFile: string, ctx: StepContext, signal: AbortSignal): Promise<StartupOutcome> {
+  let exited: number | string | undefined;
+  void background.exited.then((code) => (exited = code));
+  const deadline = Date.now() + 30_000;
+  for (let connected = false; ; ) {
+    signal.throwIfAborted();
+    if (!connected && Date.now() > deadline) {
+      throw new ServiceError('the background supervisor did not open its control socket within 30 s', { code: 'supervisor-silent', details: readTail(logFile, 20).map((l) => `  ${l}`), hint: `full log: ${logFile}` });
+    }
+    if (exited !== undefined) {
+      const tail = readTail(logFile, 20);
+      throw new ServiceError(`the background supervisor exited (${exited}) before its processes were ready`, { code: 'supervisor-exited', details: tail.map((l) => `  ${l}`), hint: `full log: ${logFile}` });
+    }
+    let outcome: StartupOutcome | undefined;
+    try {
+      await controlRequest(
+        socket,
+        { op: 'wait' },
+        (message) => {
+          connected = true;
+          if (message.type === 'line') ctx.log(message.name, message.line, message.stream);
+          else if (message.type === 'ready') outcome = { ok: true, processes: message.processes };
+          else if (message.type === 'failed') outcome = { ok: false, error: message.error };
+        },
+        signal,
+      );
+    } catch {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    signal.throwIfAborted();
+    if (outcome) return outcome;
+  }
+}
+
+function readTail(path: string, lines: number): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -1,0 +1,105 @@
+import { TldrError } from '../errors.js';
+import type { ControlTarget } from '../supervisor/control-server.js';
+import { serveControl, type ControlServer } from '../supervisor/control-server.js';
+import type { ErrorInfo, StartupOutcome, SupervisorInfo } from '../supervisor/control-protocol.js';
+import type { Stream } from '../supervisor/process-log.js';
+import type { SupervisorRecord } from '../supervisor/record.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import type { ProcessStatus, SupervisedProcess } from '../supervisor/types.js';
+
+export interface DevLoopOptions {
+  stateDir: string;
+  specs: SupervisedProcess[];
+  record: SupervisorRecord;
+  redact: (line: string) => string;
+  /** Every process line (already redacted): the terminal, or nothing in the background. */
+  onLine?: (name: string, line: string, stream: Stream) => void;
+  onState?: (status: ProcessStatus, message?: string) => void;
+}
+
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof TldrError) return { code: error.code, message: error.message, exitCode: error.exitCode, ...(error.hint ? { hint: error.hint } : {}), details: error.details };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error), exitCode: 5 };
+}
+
+/**
+ * A Supervisor plus its control socket and its record in `.tldr/supervisor.json`: the part of
+ * `tldr dev` that is the same in the foreground and in the background supervisor.
+ */
+export class DevLoop implements AsyncDisposable {
+  readonly supervisor: Supervisor;
+  private control: ControlServer | undefined;
+  private readonly stateListeners = new Set<(status: ProcessStatus, message?: string) => void>();
+  private settleStartup!: (outcome: StartupOutcome) => void;
+  private readonly startup = new Promise<StartupOutcome>((resolve) => (this.settleStartup = resolve));
+  private stopRequested = false;
+
+  constructor(private readonly options: DevLoopOptions) {
+    const { record } = options;
+    this.supervisor = new Supervisor(options.specs, {
+      stateDir: options.stateDir,
+      redact: options.redact,
+      hooks: {
+        line: (name, line, stream) => options.onLine?.(name, line, stream),
+        state: (status, message) => {
+          options.onState?.(status, message);
+          for (const listener of this.stateListeners) listener(status, message);
+        },
+        spawned: (name, group) => record.addGroup(name, group),
+        ended: (name, pid) => record.current.groups[name]?.pid === pid && record.removeGroup(name),
+      },
+    });
+  }
+
+  /** True once `tldr stop` (the control socket) asked the loop to end. */
+  get stoppedByRequest(): boolean {
+    return this.stopRequested;
+  }
+
+  async serve(info: () => SupervisorInfo): Promise<void> {
+    const supervisor = this.supervisor;
+    const target: ControlTarget = {
+      info,
+      status: () => supervisor.status(),
+      tail: (name, lines) => (supervisor.names.includes(name) ? supervisor.tail(name, lines) : undefined),
+      subscribe: (listener) => supervisor.subscribe(listener),
+      subscribeStates: (listener) => {
+        this.stateListeners.add(listener);
+        return () => this.stateListeners.delete(listener);
+      },
+      startup: this.startup,
+      stop: async () => {
+        this.stopRequested = true;
+        await supervisor.stop();
+        return supervisor.status();
+      },
+    };
+    this.control = await serveControl(this.options.record.current.socket, target);
+  }
+
+  /** Start-up is over: `wait` clients (a `tldr dev --detach` caller) get this answer. */
+  startupSettled(outcome: StartupOutcome): void {
+    this.settleStartup(outcome);
+  }
+
+  /** Runs until `tldr stop`, the signal, or a crash (which rejects with a ServiceError). */
+  async run(signal: AbortSignal): Promise<void> {
+    const aborted = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.race([this.supervisor.done, aborted]);
+    await this.supervisor.stop();
+    await this.supervisor.done;
+  }
+
+  async close(): Promise<void> {
+    this.settleStartup({ ok: false, error: { code: 'stopped', message: 'the dev loop stopped during start-up', exitCode: 4 } });
+    await this.supervisor.stop().catch(() => undefined);
+    await this.control?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { manageCommand } from '../backend/commands.js';
+import { runCommand } from '../backend/exec.js';
+import { resolvePython } from '../backend/python.js';
+import { ServiceError, TldrError } from '../errors.js';
+import { checkMigrations, rememberMigrations, type MigrationCheck } from './dev-migrations.js';
+import { runPlan } from './run.js';
+import type { Plan, StepContext, StepDefinition } from './types.js';
+
+export const upStep: StepDefinition = {
+  name: 'up',
+  title: 'Start services',
+  async run(ctx) {
+    const values = await ctx.services();
+    const names = ['postgres', 'redis'].filter((name) => Object.keys(values).some((key) => key.startsWith(`${name}.`)));
+    return { message: names.length ? `${names.join(', ')} ready` : 'ready' };
+  },
+};
+
+/** Skips migrate (without starting Django) when the cheap check says nothing is pending; `report` receives the check. */
+export function devMigrateStep(report: (check: MigrationCheck & { applied?: boolean }) => void): StepDefinition {
+  return {
+    name: 'migrate',
+    title: 'Apply migrations',
+    async run(ctx) {
+      const env = await ctx.env();
+      const python = resolvePython(ctx.project);
+      const { stateDir, backendDir } = ctx.project;
+      const check = await checkMigrations(stateDir, backendDir, env, python);
+      if (check.skip) {
+        report(check);
+        return { status: 'skipped', message: check.reason };
+      }
+      const tail: string[] = [];
+      const outcome = await runCommand(manageCommand(ctx.project, python, ['migrate', '--noinput']), {
+        env,
+        signal: ctx.signal,
+        onLine: (line, stream) => {
+          tail.push(line);
+          if (tail.length > 20) tail.shift();
+          ctx.log('migrate', line, stream);
+        },
+      });
+      ctx.signal.throwIfAborted();
+      if (outcome.exitCode !== 0) {
+        throw new ServiceError(`manage.py migrate failed (exit code ${outcome.exitCode})`, {
+          code: 'migrate-failed',
+          details: tail.map((l) => `  ${l}`),
+          hint: 'fix the migration, then run `tldr dev` again (`tldr migrate` shows the whole output)',
+        });
+      }
+      await rememberMigrations(stateDir, backendDir, env, python);
+      report({ ...check, applied: true });
+      return { message: `done (${check.reason})` };
+    },
+  };
+}
+
+/** The start-up phase as listr2 steps: up, migrate, then one step per process (or the background hand-off). */
+export async function runDevSteps(context: StepContext, steps: StepDefinition[]): Promise<void> {
+  const plan: Plan = { pipeline: 'dev', root: { kind: 'sequence', id: '0', title: 'dev', children: steps.map((s, i) => ({ kind: 'step', id: String(i + 1), name: s.name, title: s.title })) } };
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const outcome = await runPlan({
+    plan,
+    context,
+    resolveStep: async (name) => byName.get(name)!,
+    runLeaf: async () => undefined,
+  });
+  if (outcome.ok) return;
+  if (outcome.error instanceof TldrError || context.signal.aborted) throw context.signal.aborted ? (context.signal.reason ?? outcome.error) : outcome.error;
+  throw outcome.error ?? new ServiceError('tldr dev failed to start', { code: 'dev-failed' });
+}

@@ -1,0 +1,73 @@
+import { EnvironmentError } from '../errors.js';
+import type { Output } from '../output/output.js';
+import { identify } from '../supervisor/process-table.js';
+import { adoptRecord } from '../supervisor/record.js';
+import type { SuperviseInput } from './dev-detach.js';
+import { DevLoop, errorInfo } from './dev-loop.js';
+import { statesLine } from './dev-status.js';
+
+export interface SuperviseOptions {
+  output: Output;
+  signal?: AbortSignal;
+  /** Where the plan comes from. @default process.stdin */
+  input?: NodeJS.ReadableStream;
+}
+
+async function readAll(input: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of input) text += chunk.toString();
+  return text;
+}
+
+function parseInput(text: string): SuperviseInput {
+  try {
+    const input = JSON.parse(text) as SuperviseInput;
+    if (input.version === 1 && Array.isArray(input.processes) && input.socket && input.stateDir) return input;
+  } catch {
+    // fall through
+  }
+  throw new EnvironmentError('tldr supervise: no plan on stdin (it is started by `tldr dev --detach`, not by hand)', { code: 'supervise-no-plan', hint: 'run `tldr dev --detach`' });
+}
+
+/**
+ * The background supervisor of `tldr dev --detach` (the hidden `tldr supervise`): reads its plan
+ * from stdin, takes over the record, serves the control socket, and runs until `tldr stop`, a
+ * signal, or a crash.
+ */
+export async function supervise(options: SuperviseOptions): Promise<{ exitCode: number; summary: string; data: unknown }> {
+  const { output } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const input = parseInput(await readAll(options.input ?? process.stdin));
+  const self = identify(process.pid)!;
+  const record = adoptRecord(input.stateDir, input.parent, self);
+  if (!record) throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
+  for (const spec of input.processes) output.secrets.addEnv(spec.env);
+  const names = input.processes.map((p) => p.name);
+  const loop = new DevLoop({
+    stateDir: input.stateDir,
+    specs: input.processes,
+    record,
+    redact: (line) => output.secrets.redact(line),
+    onState: (status, message) => output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
+  });
+  try {
+    await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: input.configFile, detached: true, processes: names }));
+    try {
+      loop.startupSettled({ ok: true, processes: await loop.supervisor.startAll(signal) });
+    } catch (error) {
+      loop.startupSettled({ ok: false, error: errorInfo(error) });
+      throw error;
+    }
+    await loop.run(signal);
+    const final = loop.supervisor.status();
+    return { exitCode: 0, summary: `dev loop stopped: ${statesLine(final)}`, data: { processes: final } };
+  } finally {
+    await loop.close();
+    if (input.down) {
+      // Loaded only here: the config loader (zod, yaml) would slow every background start.
+      const [{ openProject }, { stopServicesAfterDev }] = await Promise.all([import('../config/project.js'), import('./dev-down.js')]);
+      await stopServicesAfterDev({ project: openProject({ configPath: input.configFile }), output });
+    }
+    record.release(self);
+  }
+}

@@ -1,0 +1,28 @@
+// The background supervisor's own entry point. `tldr dev --detach` starts it directly instead of
+// `tldr supervise` (the same function behind the CLI): without commander and the whole library
+// it takes its plan ~300 ms sooner, which is most of what a detached start costs over runserver.
+import { exitCodeOf, InterruptedError, TldrError } from '../errors.js';
+import { Output } from '../output/output.js';
+import { supervise } from './dev-supervise.js';
+
+const output = new Output({ mode: 'human', color: false });
+const controller = new AbortController();
+let interrupted = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  // A second signal means "now": the supervisor's exit hook SIGKILLs what still runs.
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  controller.abort(new InterruptedError(signal));
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
+try {
+  const result = await supervise({ output, signal: controller.signal });
+  output.result({ ok: result.exitCode === 0, exitCode: result.exitCode, summary: result.summary });
+  process.exitCode = result.exitCode;
+} catch (error) {
+  const code = exitCodeOf(error);
+  const details = error instanceof TldrError ? [...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])] : [String((error as Error)?.stack ?? error)];
+  output.note([`supervisor: ${(error as Error)?.message ?? error}`, ...details].join('\n  '));
+  process.exitCode = code;
+}
