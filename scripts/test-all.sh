@@ -10,4 +10,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "== npm ci" >&2
   npm ci --no-audit --no-fund
 fi
-npm test
+report="$(mktemp -d)/vitest.json"
+status=0
+npm test -- --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+# One plain closing line any CI log reader understands.
+if [ -f "$report" ]; then
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' "$report"
+fi
+exit "$status"

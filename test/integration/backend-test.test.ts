@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEvent } from '../../src/output/events.js';
 import { backendProject, systemPython, type BackendProject } from '../helpers/backend.js';
 import { uniqueName } from '../helpers/fixtures.js';
+import { isCI } from '../../src/pipelines/test-command.js';
 
 // One project (example/backend + the fixture apps, docker services on free ports) for the file.
 let project: BackendProject;
@@ -57,7 +58,7 @@ describe('tldr test (real Postgres, Django 5.2)', () => {
     // events arrive before the result, which carries the counts
     expect(run.events.at(-1)?.type).toBe('result');
     expect(run.result).toMatchObject({ ok: false, exitCode: 1, summary: expect.stringMatching(/^6 test\(s\): 3 passed, 1 failed, 1 error, 1 skipped in /) });
-    expect(run.result?.data).toMatchObject({ counts: { total: 6, passed: 3, failed: 1, errors: 1, skipped: 1 }, keepdb: true, labels: ['sample_tests'], junit, stopped: false });
+    expect(run.result?.data).toMatchObject({ counts: { total: 6, passed: 3, failed: 1, errors: 1, skipped: 1 }, keepdb: !isCI(process.env), labels: ['sample_tests'], junit, stopped: false });
     expect(JSON.stringify(run.result).length).toBeLessThan(8_000);
 
     const report = await readJUnit(junit);
