@@ -5,6 +5,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  const { main } = await import('../dist/bundle/main.js');
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { saveCaches } = require('../dist/bundle/code-cache.cjs');
+  const { main } = require('../dist/bundle/tldr.cjs');
   process.exitCode = await main(args);
+  saveCaches();
 }

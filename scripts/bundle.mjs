@@ -1,23 +1,47 @@
-// Bundles the CLI (dist/cli/main.js and what it lazily imports) into dist/bundle/ with esbuild.
-// Why: Node's ESM loader pays per file, and tldr + zod are ~550 small modules; one bundle with
-// split chunks starts a command ~200 ms sooner, keeping `--help` light (its chunk has no zod).
-// dockerode and pg stay external: they load lazily, and only on the paths that need them.
+// Bundles what starts as a process, with esbuild, so a command pays for one file, not ~550:
+// - dist/bundle/tldr.cjs: the CLI layer (commander and the command files) — all `--help` loads;
+// - dist/bundle/lib.cjs: the library (src/index.ts), which a command's action imports lazily.
+//   CommonJS so that dist/bundle/code-cache.cjs can give both V8's code cache: compiling tldr + zod
+//   + yaml on every start was ~90 ms of a ~230 ms `tldr config validate`.
+// - dist/bundle/supervise-main.js: the detached dev-loop supervisor (ESM: it uses top-level await).
+// dockerode and pg stay external: they load lazily, on the paths that need them.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 
-rmSync('dist/bundle', { recursive: true, force: true });
-await build({
-  entryPoints: { main: 'dist/cli/main.js', 'supervise-main': 'dist/pipelines/supervise-main.js' },
-  outdir: 'dist/bundle',
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  sourcemap: 'linked',
   external: ['dockerode', 'pg', 'cpu-features', 'ssh2'],
-  // CommonJS dependencies inside an ESM bundle still call require().
-  banner: { js: "import { createRequire as __tldrRequire } from 'node:module'; const require = __tldrRequire(import.meta.url);" },
   logLevel: 'warning',
+  sourcemap: 'linked',
+};
+
+rmSync('dist/bundle', { recursive: true, force: true });
+const commonjs = {
+  ...common,
+  format: 'cjs',
+  // import() becomes require(): a vm.Script has no ESM loader on older Node 20s.
+  supported: { 'dynamic-import': false },
+  // The bundles sit at the same depth as dist/cli/, so import.meta.url-relative paths still resolve.
+  define: { 'import.meta.url': '__tldrModuleUrl' },
+  banner: { js: "const __tldrModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+// The CLI's lazy import('../index.js') stays a separate file: --help must not load zod or yaml.
+const libraryAsSibling = {
+  name: 'library-as-sibling',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: './lib.cjs', external: true }));
+  },
+};
+await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling] });
+await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
+await build({
+  ...common,
+  entryPoints: ['dist/pipelines/supervise-main.js'],
+  outfile: 'dist/bundle/supervise-main.js',
+  format: 'esm',
+  banner: { js: "import { createRequire as __tldrRequire } from 'node:module'; const require = __tldrRequire(import.meta.url);" },
 });
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');
+copyFileSync('scripts/code-cache.cjs', 'dist/bundle/code-cache.cjs');

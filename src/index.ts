@@ -136,3 +136,4 @@ export { controlRequest, controlCall } from './supervisor/control-client.js';
 export type { ControlRequest, ControlMessage, SupervisorInfo } from './supervisor/control-protocol.js';
 export { readRecord } from './supervisor/record.js';
 export type { SupervisorRecordData, GroupRecord } from './supervisor/record.js';
+export { printConfig } from './config/print.js';

@@ -50,6 +50,13 @@ function acceptGlobalFlagsAnywhere(program: Command): void {
 
 /** Runs the CLI and resolves to the exit code (the bin sets process.exitCode). */
 export async function main(argv: string[]): Promise<number> {
+  // `tldr … | head` closes the pipe early; that is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -36,7 +36,8 @@ describe('tldr CLI (built binary)', () => {
     const marks = { zod: /\$ZodType/, yaml: /LineCounter/, listr2: /ListrTaskState/, dockerode: /docker-modem|dockerode/ };
     for (const args of [['--help'], ['--version'], ['up', '--help']]) {
       const log = join(dir.path, `${args.join('')}.log`);
-      await execa(process.execPath, ['--import', join(repoRoot, 'test/helpers/record-loads.mjs'), binPath, ...args], { env: { TLDR_LOAD_LOG: log } });
+      const hooks = ['--import', join(repoRoot, 'test/helpers/record-loads.mjs'), '--require', join(repoRoot, 'test/helpers/record-loads.cjs')];
+      await execa(process.execPath, [...hooks, binPath, ...args], { env: { TLDR_LOAD_LOG: log } });
       const files = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file://'));
       expect(files.some((url) => url.endsWith('bin/tldr.js'))).toBe(true);
       for (const url of files) {

@@ -19,8 +19,7 @@ export function register(program: Command): void {
       action(async (s) => {
         const project = s.project();
         const safe = s.lib.redactDeep(project.config);
-        const { stringify } = await import('yaml');
-        if (!s.output.json) s.output.stdout.write(stringify(safe));
+        if (!s.output.json) s.output.stdout.write(s.lib.printConfig(project.config));
         return { exitCode: 0, summary: `${project.file}`, data: { config: safe } };
       }),
     );
