@@ -3,7 +3,7 @@
 // - dist/bundle/lib.cjs: the library (src/index.ts), which a command's action imports lazily.
 //   CommonJS so that dist/bundle/code-cache.cjs can give both V8's code cache: compiling tldr + zod
 //   + yaml on every start was ~90 ms of a ~230 ms `tldr config validate`.
-// - dist/bundle/supervise-main.js: the detached dev-loop supervisor (ESM: it uses top-level await).
+// - dist/bundle/supervise-main.cjs: the detached dev-loop supervisor, started by dist/bundle/supervise.cjs.
 // dockerode and pg stay external: they load lazily, on the paths that need them.
 import { build } from 'esbuild';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,12 +36,7 @@ const libraryAsSibling = {
 };
 await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
-await build({
-  ...common,
-  entryPoints: ['dist/pipelines/supervise-main.js'],
-  outfile: 'dist/bundle/supervise-main.js',
-  format: 'esm',
-  banner: { js: "import { createRequire as __tldrRequire } from 'node:module'; const require = __tldrRequire(import.meta.url);" },
-});
+await build({ ...commonjs, entryPoints: ['dist/pipelines/supervise-main.js'], outfile: 'dist/bundle/supervise-main.cjs' });
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');
 copyFileSync('scripts/code-cache.cjs', 'dist/bundle/code-cache.cjs');
+copyFileSync('scripts/supervise.cjs', 'dist/bundle/supervise.cjs');

@@ -38,11 +38,11 @@ interface DetachOptions extends DevOptions {
 }
 
 /**
- * `node dist/bundle/supervise-main.js` (the bundled entry; `dist/pipelines/…` without a bundle).
+ * `node dist/bundle/supervise.cjs` (the bundled entry, with V8's code cache; `dist/pipelines/…` without a bundle).
  * The paths hold from src/, dist/pipelines/ and dist/bundle/ alike: all sit two levels down.
  */
 export function supervisorArgv(): string[] {
-  const bundled = fileURLToPath(new URL('../../dist/bundle/supervise-main.js', import.meta.url));
+  const bundled = fileURLToPath(new URL('../../dist/bundle/supervise.cjs', import.meta.url));
   return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/pipelines/supervise-main.js', import.meta.url))];
 }
 

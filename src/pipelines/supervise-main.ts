@@ -16,13 +16,16 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
-try {
-  const result = await supervise({ output, signal: controller.signal });
-  output.result({ ok: result.exitCode === 0, exitCode: result.exitCode, summary: result.summary });
-  process.exitCode = result.exitCode;
-} catch (error) {
-  const code = exitCodeOf(error);
-  const details = error instanceof TldrError ? [...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])] : [String((error as Error)?.stack ?? error)];
-  output.note([`supervisor: ${(error as Error)?.message ?? error}`, ...details].join('\n  '));
-  process.exitCode = code;
-}
+// No top-level await: the file is also bundled as CommonJS (dist/bundle/supervise-main.cjs).
+void (async () => {
+  try {
+    const result = await supervise({ output, signal: controller.signal });
+    output.result({ ok: result.exitCode === 0, exitCode: result.exitCode, summary: result.summary });
+    process.exitCode = result.exitCode;
+  } catch (error) {
+    const code = exitCodeOf(error);
+    const details = error instanceof TldrError ? [...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])] : [String((error as Error)?.stack ?? error)];
+    output.note([`supervisor: ${(error as Error)?.message ?? error}`, ...details].join('\n  '));
+    process.exitCode = code;
+  }
+})();
