@@ -10,22 +10,9 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { backend, bin, parseExports, python } from '../bench-lib.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/tldr.js');
-const backend = join(root, 'example/backend');
-const python = process.env.TLDR_BENCH_PYTHON ?? join(backend, '.venv/bin/python');
-
-function parseExports(text) {
-  const env = {};
-  for (const line of text.split('\n')) {
-    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)='((?:[^']|'\\'')*)'$/.exec(line);
-    if (m) env[m[1]] = m[2].replace(/'\\''/g, "'");
-  }
-  return env;
-}
 
 const freePort = () =>
   new Promise((resolve) => {
