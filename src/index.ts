@@ -137,3 +137,4 @@ export type { ControlRequest, ControlMessage, SupervisorInfo } from './superviso
 export { readRecord } from './supervisor/record.js';
 export type { SupervisorRecordData, GroupRecord } from './supervisor/record.js';
 export { printConfig } from './config/print.js';
+export { probeDocker } from './services/docker/endpoint.js';

@@ -5,7 +5,8 @@ import { probePython, resolvePython, type PythonChoice } from '../backend/python
 import { findBinary } from '../services/binaries.js';
 import { TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
-import { dockerCandidates, pingSocket, systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
+import { systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
+import { probeDocker } from '../services/docker/endpoint.js';
 
 export interface DoctorCheck {
   name: string;
@@ -36,31 +37,14 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'node', ok: major >= 20, detail: `Node.js ${process.versions.node}`, ...(major >= 20 ? {} : { hint: 'install Node.js 20 or newer' }) });
 
-  const tried: SocketAttempt[] = [];
-  for (const candidate of dockerCandidates(systemDiscoveryEnv(env))) {
-    if (!candidate.host.startsWith('unix://')) {
-      tried.push({ ...candidate, ok: true, error: 'not probed (non-unix host; dockerode connects at use)' });
-      break;
-    }
-    const path = candidate.host.slice('unix://'.length);
-    if (!existsSync(path)) {
-      tried.push({ ...candidate, ok: false, error: 'no such socket' });
-      continue;
-    }
-    try {
-      await pingSocket(path);
-      tried.push({ ...candidate, ok: true });
-      break;
-    } catch (error) {
-      tried.push({ ...candidate, ok: false, error: (error as Error).message });
-    }
-  }
+  // The same discovery `tldr up` uses.
+  const { tried } = await probeDocker(systemDiscoveryEnv(env));
   const answered = tried.find((t) => t.ok);
   checks.push({
     name: 'docker',
     ok: Boolean(answered),
     detail: answered ? `${answered.host} (${answered.source})` : `no daemon answered; tried ${tried.map((t) => t.host).join(', ')}`,
-    ...(answered ? {} : { hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, or use services.provider: native' }),
+    ...(answered ? {} : { hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, or use services.provider: external with your own servers' }),
   });
 
   const binaries: Record<string, string | null> = {};

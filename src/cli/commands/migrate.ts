@@ -34,6 +34,8 @@ export function register(program: Command): void {
               forwardSignals: true,
             });
           }
+          const checkOnly = [opts.since !== undefined && '--since', opts.reversibility === false && '--no-reversibility', opts.strict && '--strict'].filter(Boolean);
+          if (checkOnly.length) throw s.lib.usageError(`${checkOnly.join(', ')} can only be used with --check`, `run \`tldr migrate --check ${checkOnly.join(' ')}\``);
           return s.lib.migrate({
             project: s.project(),
             output: s.output,

@@ -42,18 +42,25 @@ export interface FoundDocker {
   tried: SocketAttempt[];
 }
 
-/** The first Docker endpoint that answers, in DESIGN.md's order; none → exit 3 listing every one tried. */
-export async function findDocker(sys: DiscoveryEnv = systemDiscoveryEnv(), ping = pingCandidate): Promise<FoundDocker> {
+/** Pings the candidates in DESIGN.md's order until one answers; `found` is unset when none did. */
+export async function probeDocker(sys: DiscoveryEnv = systemDiscoveryEnv(), ping = pingCandidate): Promise<{ found?: SocketCandidate; tried: SocketAttempt[] }> {
   const tried: SocketAttempt[] = [];
   for (const candidate of dockerCandidates(sys)) {
     try {
       await ping(candidate, sys);
       tried.push({ ...candidate, ok: true });
-      return { candidate, tried };
+      return { found: candidate, tried };
     } catch (error) {
       tried.push({ ...candidate, ok: false, error: describe(error, candidate.host.startsWith('unix://')) });
     }
   }
+  return { tried };
+}
+
+/** The first Docker endpoint that answers; none → exit 3 listing every one tried. */
+export async function findDocker(sys: DiscoveryEnv = systemDiscoveryEnv(), ping = pingCandidate): Promise<FoundDocker> {
+  const { found, tried } = await probeDocker(sys, ping);
+  if (found) return { candidate: found, tried };
   throw new EnvironmentError('no Docker daemon answered', {
     code: 'docker-unavailable',
     details: ['tried:', ...tried.map((t) => `  ${t.host} (${t.source}): ${t.error}`)],
