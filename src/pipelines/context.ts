@@ -3,6 +3,7 @@ import type { ServiceValues } from '../config/expand.js';
 import type { Project } from '../config/project.js';
 import type { Output } from '../output/output.js';
 import { ensureServices } from '../services/ensure.js';
+import { nativeRunner } from './native-runner.js';
 import type { StepContext } from './types.js';
 
 /** What every library entry point takes: the project, the output, and a cancel signal. */
@@ -15,7 +16,7 @@ export interface RunOptions {
 /** A step context whose services come up once, on first use, for the whole run. */
 export function createStepContext({ project, output, signal }: RunOptions): StepContext {
   let services: Promise<ServiceValues> | undefined;
-  const ensure = () => (services ??= ensureServices(project, output, { signal }));
+  const ensure = () => (services ??= ensureServices(project, output, { signal, native: nativeRunner }));
   return {
     project,
     output,

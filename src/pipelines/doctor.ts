@@ -44,17 +44,18 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
     name: 'docker',
     ok: Boolean(answered),
     detail: answered ? `${answered.host} (${answered.source})` : `no daemon answered; tried ${tried.map((t) => t.host).join(', ')}`,
-    ...(answered ? {} : { hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, or use services.provider: external with your own servers' }),
+    ...(answered ? {} : { hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, services.provider: native (postgresql + redis-server installed), or external with your own servers' }),
   });
 
   const binaries: Record<string, string | null> = {};
-  for (const name of ['postgres', 'initdb', 'pg_ctl', 'redis-server', 'psql', 'redis-cli', 'git']) binaries[name] = findBinary(name, env);
-  const nativeOk = Boolean(binaries.postgres && binaries.initdb && binaries['redis-server']);
+  for (const name of ['postgres', 'initdb', 'pg_ctl', 'createdb', 'redis-server', 'psql', 'redis-cli', 'git']) binaries[name] = findBinary(name, env);
+  const nativeNeeds = ['initdb', 'pg_ctl', 'createdb', 'redis-server'];
+  const nativeOk = nativeNeeds.every((b) => binaries[b]);
   checks.push({
     name: 'native services',
     ok: nativeOk,
-    detail: nativeOk ? `postgres ${binaries.postgres}, redis-server ${binaries['redis-server']}` : `missing: ${['postgres', 'initdb', 'redis-server'].filter((b) => !binaries[b]).join(', ')}`,
-    ...(nativeOk ? {} : { hint: 'only needed without Docker: apt-get install postgresql redis-server' }),
+    detail: nativeOk ? `initdb ${binaries.initdb}, redis-server ${binaries['redis-server']} (provider: native works here)` : `missing: ${nativeNeeds.filter((b) => !binaries[b]).join(', ')}`,
+    ...(nativeOk ? {} : { hint: 'only needed without Docker (provider: native): apt-get install postgresql redis-server' }),
   });
 
   let project: Project | undefined;

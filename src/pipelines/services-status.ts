@@ -4,6 +4,7 @@ import { probeFor } from '../services/readiness.js';
 import { selectServices } from '../services/specs.js';
 import { endpointUrl } from '../services/values.js';
 import type { RunOptions } from './context.js';
+import { nativeRunner } from './native-runner.js';
 
 export interface ServiceStatusReport extends ServiceStatus {
   /** Connection URL, password redacted. */
@@ -23,7 +24,7 @@ export interface ServicesStatusResult {
 /** `tldr status`: state, URL, health (one real probe) and uptime of each service. Changes nothing. */
 export async function status(options: RunOptions & { services?: string[]; now?: () => number }): Promise<ServicesStatusResult> {
   const { project, output } = options;
-  const opened = await openServices(project, { persist: false });
+  const opened = await openServices(project, { persist: false, native: nativeRunner });
   const specs = opened.specs(selectServices(options.services));
   const statuses = await opened.provider.status(specs);
   const now = (options.now ?? Date.now)();

@@ -4,6 +4,7 @@ import type { Output } from '../output/output.js';
 import { rememberPorts } from './instance.js';
 import { openServices, type OpenOptions } from './open.js';
 import { outputProgress } from './progress.js';
+import type { NativeRunner } from './native/runner.js';
 import type { ServiceName, UpAction } from './provider.js';
 import { waitReady } from './readiness.js';
 import { selectServices } from './specs.js';
@@ -18,6 +19,8 @@ export interface EnsureOptions {
   isolate?: string;
   /** Readiness timeout per service. @default 90 s for Postgres, 30 s for Redis */
   readyTimeoutMs?: number;
+  /** The native provider's process runner (see OpenOptions.native). */
+  native?: NativeRunner;
 }
 
 export interface ServiceReport {
@@ -47,7 +50,7 @@ export async function startServices(project: Project, output: Output, options: E
   const specs = opened.specs(names);
   registerSecrets(output, project, opened.instance.name, specs);
   const handles = await opened.provider.up(specs, { progress: outputProgress(output), ...(options.signal ? { signal: options.signal } : {}) });
-  if (opened.provider.kind === 'docker' && !options.isolate) {
+  if (opened.provider.kind !== 'external' && !options.isolate) {
     const auto = handles.filter((h) => specs.find((s) => s.name === h.name)?.portPolicy === 'auto');
     rememberPorts(project, opened.instance, Object.fromEntries(auto.map((h) => [h.name, h.port])));
   }
@@ -77,5 +80,5 @@ export async function ensureServices(project: Project, output: Output, options: 
 }
 
 function openOptions(options: EnsureOptions): OpenOptions {
-  return options.isolate ? { isolate: options.isolate } : {};
+  return { ...(options.isolate ? { isolate: options.isolate } : {}), ...(options.native ? { native: options.native } : {}) };
 }

@@ -7,6 +7,10 @@ import { dockerOwners } from './docker/owners.js';
 import { DockerProvider } from './docker/provider.js';
 import { ExternalProvider, externalSpecs } from './external.js';
 import { resolveInstance, type Instance } from './instance.js';
+import { missingBinaries, withPgBindir } from './native/binaries.js';
+import { NativeProvider } from './native/provider.js';
+import type { NativeRunner } from './native/runner.js';
+import { chooseProvider } from './provider-choice.js';
 import type { ServiceName, ServiceProvider, ServiceSpec } from './provider.js';
 import { serviceSpecs } from './specs.js';
 
@@ -17,6 +21,11 @@ export interface OpenOptions {
   isolate?: string;
   /** @default systemDiscoveryEnv(project.env) */
   discovery?: DiscoveryEnv;
+  /**
+   * How the native provider runs initdb, pg_ctl and redis-server (services/ spawns nothing itself):
+   * pipelines pass `nativeServers` from backend/. Without it the native provider is unavailable.
+   */
+  native?: NativeRunner;
 }
 
 /** The provider this project uses, the instance of this checkout, and the specs to hand it. */
@@ -27,7 +36,8 @@ export interface OpenedServices {
 }
 
 /**
- * Picks the provider (`services.provider`; auto = docker when a daemon answers) and resolves the
+ * Picks the provider (`services.provider`; auto = docker when a daemon answers, else native when
+ * `options.native` is given and initdb / pg_ctl / redis-server exist) and resolves the
  * instance. dockerode is loaded lazily by DockerConnection: the warm path and commands that
  * never touch services don't pay for it.
  */
@@ -40,22 +50,19 @@ export async function openServices(project: Project, options: OpenOptions = {}):
       specs: (names) => externalSpecs(services, names).map((e) => e.spec),
     };
   }
-  if (services.provider === 'native') {
-    throw new EnvironmentError('services.provider: native is not available in this version of tldr', {
-      code: 'native-unavailable',
-      hint: 'use services.provider: docker (or auto) with a Docker daemon, or external with services.*.url',
-    });
-  }
+  if (services.provider === 'native') return openNative(project, requireRunner(options.native), options);
   const sys = options.discovery ?? systemDiscoveryEnv(project.env);
   let found;
   try {
     found = await findDocker(sys);
   } catch (error) {
     if (!(error instanceof TldrError) || services.provider !== 'auto') throw error;
-    throw new EnvironmentError(`${error.message} (services.provider: auto)`, {
+    const missing = options.native ? missingBinaries(await withPgBindir(options.native, project.env)) : ['a process runner (pass `native: nativeServers`)'];
+    if (chooseProvider('auto', { dockerAnswers: false, nativeAvailable: missing.length === 0 }) === 'native') return openNative(project, options.native!, options);
+    throw new EnvironmentError(`${error.message}, and the native provider cannot run here: missing ${missing.join(', ')} (services.provider: auto)`, {
       code: error.code,
       details: error.details,
-      hint: `${error.hint}; or run against servers you manage yourself with services.provider: external and services.postgres.url / services.redis.url`,
+      hint: `${error.hint}; or install PostgreSQL and Redis locally (apt-get install postgresql redis-server; brew install postgresql redis) for services.provider: native; or use servers you manage yourself with services.provider: external and services.postgres.url / services.redis.url`,
     });
   }
   const engine = new DockerConnection(found.candidate.host, dockerOptions(found.candidate.host, sys.env));
@@ -69,4 +76,24 @@ export async function openServices(project: Project, options: OpenOptions = {}):
     instance,
     specs: (names) => serviceSpecs(services, instance, names),
   };
+}
+
+async function openNative(project: Project, runner: NativeRunner, options: OpenOptions): Promise<OpenedServices> {
+  const instance = await resolveInstance(project, {
+    ...(options.persist !== undefined ? { persist: options.persist } : {}),
+    ...(options.isolate ? { isolate: options.isolate } : {}),
+  });
+  return {
+    provider: new NativeProvider(runner, instance, project.stateDir, project.env),
+    instance,
+    specs: (names) => serviceSpecs(project.config.services, instance, names),
+  };
+}
+
+function requireRunner(runner: NativeRunner | undefined): NativeRunner {
+  if (runner) return runner;
+  throw new EnvironmentError('services.provider: native needs a process runner', {
+    code: 'native-unavailable',
+    hint: "pass `native: nativeServers` (exported by tldr) in the options of openServices / startServices / ensureServices; tldr's own commands do",
+  });
 }

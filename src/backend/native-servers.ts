@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { EnvironmentError } from '../errors.js';
+
+// The shapes services/native/runner.ts declares; repeated here because backend/ may not import services/.
+export interface ServerRunOptions {
+  /** The whole environment; default: this process's. */
+  env?: Record<string, string>;
+  cwd?: string;
+  runAs?: { uid: number; gid: number; user: string };
+  timeoutMs?: number;
+}
+
+export interface ServerClientStdio {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+}
+
+const CAPTURE_LIMIT = 256 * 1024;
+
+/**
+ * The processes of the native services provider (initdb, pg_ctl, createdb, redis-server, psql,
+ * redis-cli): node:child_process with argv arrays, never a shell.
+ */
+export const nativeServers = {
+  run(argv: string[], options: ServerRunOptions = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), { ...common(options), stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = { stdout: '', stderr: '' };
+      child.stdout.on('data', (chunk: Buffer) => (out.stdout = (out.stdout + chunk).slice(-CAPTURE_LIMIT)));
+      child.stderr.on('data', (chunk: Buffer) => (out.stderr = (out.stderr + chunk).slice(-CAPTURE_LIMIT)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+      child.once('error', (cause) => {
+        clearTimeout(timer);
+        reject(spawnError(argv[0]!, cause));
+      });
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ exitCode: code ?? (signal ? 128 : 1), ...out });
+      });
+    });
+  },
+
+  spawnDetached(argv: string[], options: ServerRunOptions & { logFile: string }): Promise<number> {
+    const fd = openSync(options.logFile, 'a');
+    try {
+      const child = spawn(argv[0]!, argv.slice(1), { ...common(options), stdio: ['ignore', fd, fd], detached: true });
+      return new Promise((resolve, reject) => {
+        child.once('error', (cause) => reject(spawnError(argv[0]!, cause)));
+        child.once('spawn', () => {
+          child.unref();
+          resolve(child.pid!);
+        });
+      });
+    } finally {
+      closeSync(fd);
+    }
+  },
+
+  // At a terminal the client inherits it (readline, Ctrl-C); otherwise its streams are piped.
+  interactive(argv: string[], options: { env?: Record<string, string>; stdio: ServerClientStdio; tty: boolean; signal?: AbortSignal }): Promise<number> {
+    const { stdin, stdout, stderr } = options.stdio;
+    const child = spawn(argv[0]!, argv.slice(1), {
+      env: { ...process.env, ...options.env },
+      stdio: options.tty ? 'inherit' : ['pipe', 'pipe', 'pipe'],
+    });
+    if (!options.tty) {
+      stdin.pipe(child.stdin!).on('error', () => undefined);
+      child.stdout!.pipe(stdout, { end: false });
+      child.stderr!.pipe(stderr, { end: false });
+    }
+    const stop = () => child.kill('SIGTERM');
+    options.signal?.addEventListener('abort', stop, { once: true });
+    return new Promise<number>((resolve, reject) => {
+      child.once('error', (cause) => reject(spawnError(argv[0]!, cause)));
+      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)));
+    }).finally(() => {
+      options.signal?.removeEventListener('abort', stop);
+      if (!options.tty) {
+        stdin.unpipe(child.stdin!);
+        stdin.pause();
+      }
+    });
+  },
+};
+
+function common(options: ServerRunOptions) {
+  return {
+    // A given env replaces the caller's: the caller's PG* variables must not steer initdb or pg_ctl.
+    env: options.env ?? process.env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
+  };
+}
+
+function spawnError(file: string, cause: NodeJS.ErrnoException): EnvironmentError {
+  if (cause.code === 'ENOENT') return new EnvironmentError(`${file}: not found`, { code: 'command-not-found', hint: 'install postgresql and redis-server (apt-get install postgresql redis-server)', cause });
+  return new EnvironmentError(`${file}: ${cause.message}`, { code: 'spawn-failed', cause });
+}
