@@ -16,3 +16,16 @@ export function parseExports(text) {
   }
   return env;
 }
+
+/** The config lines every figure's throwaway project starts with: example/backend, docker, free ports. */
+export function benchConfig(name) {
+  return [
+    'version: 1',
+    `name: ${name}`,
+    `backend: { dir: ${JSON.stringify(backend)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
+    'services:',
+    '  provider: docker',
+    '  postgres: { image: tldr-test/postgres:15, port: 0 }',
+    '  redis: { image: tldr-test/redis:7, port: 0 }',
+  ];
+}

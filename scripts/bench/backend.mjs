@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { backend, bin, parseExports, python } from '../bench-lib.mjs';
+import { backend, benchConfig, bin, parseExports, python } from '../bench-lib.mjs';
 
 
 export default async function (bench) {
@@ -16,13 +16,7 @@ export default async function (bench) {
   writeFileSync(
     join(dir, 'tldr.config.yaml'),
     [
-      'version: 1',
-      `name: ${name}`,
-      `backend: { dir: ${JSON.stringify(backend)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
-      'services:',
-      '  provider: docker',
-      '  postgres: { image: tldr-test/postgres:15, port: 0 }',
-      '  redis: { image: tldr-test/redis:7, port: 0 }',
+      ...benchConfig(name),
       '',
     ].join('\n'),
   );

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { backend, bin, parseExports, python } from '../bench-lib.mjs';
+import { backend, benchConfig, bin, parseExports, python } from '../bench-lib.mjs';
 
 
 const freePort = () =>
@@ -55,13 +55,7 @@ export default async function (bench) {
   writeFileSync(
     join(dir, 'tldr.config.yaml'),
     [
-      'version: 1',
-      `name: ${name}`,
-      `backend: { dir: ${JSON.stringify(backend)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
-      'services:',
-      '  provider: docker',
-      '  postgres: { image: tldr-test/postgres:15, port: 0 }',
-      '  redis: { image: tldr-test/redis:7, port: 0 }',
+      ...benchConfig(name),
       'processes:',
       `  web: { run: manage runserver 127.0.0.1:${port} --noreload, ready: { http: "${url}" } }`,
       '  worker: { run: celery worker -l info -c 1, ready: { log: "ready\\\\." } }',
