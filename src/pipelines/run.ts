@@ -97,7 +97,7 @@ async function runLeafNode(
   if (result?.data !== undefined) outcome.data[node.id] = result.data;
   const status = result?.status ?? 'ok';
   end(status, result?.message);
-  if (status === 'skipped') task.skip(result?.message ?? 'skipped');
+  if (status === 'skipped') task.skip(result?.message ? `${node.title} — ${result.message}` : node.title);
   else if (result?.message) task.title = `${node.title} — ${result.message}`;
   if (status === 'failed') throw new StepFailed(result?.message ?? `${node.title} failed`, result?.exitCode ?? ExitCode.no);
 }
