@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
@@ -88,6 +88,15 @@ describe('tldr CLI (built binary)', () => {
     const missing = await runCli(['--json', 'run', 'nope'], { cwd: dir.path });
     expect(missing.exitCode).toBe(2);
     expect(missing.result!.error!.hint).toContain('known pipelines: bad, ci, p');
+  });
+
+  it('keeps a V8 code cache next to the bundles and reuses it', async () => {
+    const cache = join(repoRoot, 'dist/bundle/lib.cjs.v8-cache');
+    expect((await runCli(['config', 'validate'])).exitCode).toBe(0);
+    const first = statSync(cache).mtimeMs;
+    expect((await runCli(['config', 'validate'])).exitCode).toBe(0);
+    // Rewritten only when missing or rejected by V8: an unchanged file means the cache was accepted.
+    expect(statSync(cache).mtimeMs).toBe(first);
   });
 
   it('config schema prints the JSON Schema', async () => {
