@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { tempDir, uniqueName } from '../helpers/fixtures.js';
+import { requireDocker } from '../helpers/docker.js';
 
 describe('tldr CLI (built binary)', () => {
   it('--help lists every command of DESIGN.md', async () => {
@@ -65,6 +66,17 @@ describe('tldr CLI (built binary)', () => {
     expect(after.exitCode).toBe(0);
     expect(after.result).toMatchObject({ ok: true, exitCode: 0 });
     expect(after.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a bad config starts nothing: `tldr up` exits 2 before any container exists', async () => {
+    using dir = tempDir();
+    const name = uniqueName();
+    dir.write('tldr.config.yaml', `version: 1\nname: ${name}\nservices:\n  provider: docker\n  redis: { prot: 0 }\n`);
+    const run = await runCli(['up'], { cwd: dir.path });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('services.redis.prot: unknown key (tldr.config.yaml:5:12)');
+    const docker = await requireDocker();
+    expect(await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } })).toEqual([]);
   });
 
   it('a missing config exits 2 and says how to fix it', async () => {

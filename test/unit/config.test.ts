@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { findConfigFile, parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 
 const file = 'tldr.config.yaml';
@@ -100,5 +100,19 @@ describe('config', () => {
   it('reports every problem at once', () => {
     const lines = errorOf('version: 1\nservices:\n  postgres: { port: -1 }\n  redis: { port: 70000 }\n').message.split('\n');
     expect(lines).toHaveLength(2);
+  });
+
+  it('names a missing file and how to fix it', () => {
+    const missing = (() => {
+      try {
+        findConfigFile('/', 'no/such/tldr.config.yaml');
+      } catch (error) {
+        return error as ConfigError;
+      }
+    })();
+    expect(missing).toBeInstanceOf(ConfigError);
+    expect(missing!.message).toBe('config file not found: /no/such/tldr.config.yaml');
+    expect(missing!.exitCode).toBe(2);
+    expect(missing!.hint).toBe('check the --config path');
   });
 });
