@@ -9,7 +9,7 @@ import type { ProcessStatus } from '../supervisor/types.js';
 import type { RunOptions } from './context.js';
 import { reapAndReport } from './dev-reap.js';
 import { describeRunning, formatDuration, formatProcessTable, statesLine, type RunningLoop } from './dev-status.js';
-import { followLog, readLastLines } from './log-file.js';
+import { followLog, readLastLines } from '../output/log-file.js';
 import { serviceLogs } from './services-logs.js';
 
 export interface PsData {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolvePython } from '../backend/python.js';
@@ -15,6 +15,7 @@ import { processSpec } from './dev-plan.js';
 import { statesLine } from './dev-status.js';
 import { devMigrateStep, runDevSteps, upStep } from './dev-steps.js';
 import type { StepContext } from './types.js';
+import { readLastLines } from '../output/log-file.js';
 
 /** What `tldr dev --detach` writes to the background supervisor's stdin. */
 export interface SuperviseInput {
@@ -149,11 +150,7 @@ async function waitForStartup(socket: string, background: BackgroundSupervisor, 
 }
 
 function readTail(path: string, lines: number): string[] {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-lines);
-  } catch {
-    return [];
-  }
+  return readLastLines(path).filter(Boolean).slice(-lines);
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseProvider } from '../../src/services/provider-choice.js';
 import { clientArgv, createdbArgv, initdbArgv, parsePostmasterPid, pgCtlStartArgv, pgCtlStopArgv, postgresConf, redisServerArgv } from '../../src/services/native/argv.js';
-import { lastLines } from '../../src/services/native/log-file.js';
+import { lastLines } from '../../src/output/log-file.js';
 import { ancestors, canTraverse, nativePaths } from '../../src/services/native/paths.js';
 
 describe('native provider: paths', () => {

@@ -1,8 +1,15 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
-/** The last `n` lines of a file (read from the end, so a big log costs little). */
-export function readLastLines(path: string, n: number): string[] {
-  if (n <= 0) return [];
+/** The last `n` lines of a text (all of them when `n` is undefined). Pure. */
+export function lastLines(text: string, n: number | undefined): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return n === undefined ? lines : n <= 0 ? [] : lines.slice(-n);
+}
+
+/** The last `n` lines of a file, all when undefined (read from the end, so a big log costs little); none when it is missing. */
+export function readLastLines(path: string, n?: number): string[] {
+  if (n !== undefined && n <= 0) return [];
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -14,16 +21,14 @@ export function readLastLines(path: string, n: number): string[] {
     const chunk = 64 * 1024;
     let position = size;
     let text = '';
-    while (position > 0 && text.split('\n').length <= n + 1) {
+    while (position > 0 && (n === undefined || text.split('\n').length <= n + 1)) {
       const length = Math.min(chunk, position);
       position -= length;
       const buffer = Buffer.alloc(length);
       readSync(fd, buffer, 0, length, position);
       text = buffer.toString('utf8') + text;
     }
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    return lines.slice(-n);
+    return lastLines(text, n);
   } finally {
     closeSync(fd);
   }
