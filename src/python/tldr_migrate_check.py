@@ -1442,6 +1442,21 @@ class Reversibility:
         text = " ".join(str(exc).split())
         return "%s: %s" % (type(exc).__name__, text[:400])
 
+    def schema_watch(self, action_name, expected, code, message):
+        """An executor callback: after each `action_name`, compare the schema with `expected[key]`
+        and report the first difference (only the first: later ones follow from it) as `code`."""
+        reported = {"done": False}
+
+        def on_event(action, key):
+            if action == action_name and not reported["done"] and key in expected:
+                snapshot = take_snapshot(self.connection)
+                if snapshot != expected[key]:
+                    reported["done"] = True
+                    text, tables = describe_diff(expected[key], snapshot)
+                    self.finding(code, key, None, message(key, text, tables))
+
+        return on_event
+
     def exercise(self, applied0):
         graph = self.loader.graph
         checked = set(self.checked)
@@ -1480,21 +1495,13 @@ class Reversibility:
             )
 
         # (2) backwards to just before the checked migrations
-        reported = {"done": False}
-
-        def on_backward(action, key):
-            if action == "unapply_success" and not reported["done"] and key in pre:
-                snapshot = take_snapshot(self.connection)
-                if snapshot != pre[key]:
-                    reported["done"] = True
-                    text, _ = describe_diff(pre[key], snapshot)
-                    self.finding(
-                        "irreversible",
-                        key,
-                        None,
-                        "Migrating %s.%s backwards does not restore the schema it started from: %s"
-                        % (key[0], key[1], text),
-                    )
+        on_backward = self.schema_watch(
+            "unapply_success",
+            pre,
+            "irreversible",
+            lambda key, text, tables: "Migrating %s.%s backwards does not restore the schema it started from: %s"
+            % (key[0], key[1], text),
+        )
 
         try:
             self.migrate(test_keys, backwards=True, on_event=on_backward)
@@ -1512,21 +1519,13 @@ class Reversibility:
             return
 
         # (3) forwards again: every migration must produce the same schema
-        reported_forward = {"done": False}
-
-        def on_again(action, key):
-            if action == "apply_success" and not reported_forward["done"] and key in post:
-                snapshot = take_snapshot(self.connection)
-                if snapshot != post[key]:
-                    reported_forward["done"] = True
-                    text, tables = describe_diff(post[key], snapshot)
-                    self.finding(
-                        "not-idempotent",
-                        key,
-                        None,
-                        "Re-applying %s.%s after migrating back gives a different schema (tables: %s): %s"
-                        % (key[0], key[1], ", ".join(tables), text),
-                    )
+        on_again = self.schema_watch(
+            "apply_success",
+            post,
+            "not-idempotent",
+            lambda key, text, tables: "Re-applying %s.%s after migrating back gives a different schema (tables: %s): %s"
+            % (key[0], key[1], ", ".join(tables), text),
+        )
 
         try:
             self.migrate(test_keys, backwards=False, on_event=on_again)
