@@ -136,7 +136,7 @@ export { controlRequest, controlCall } from './supervisor/control-client.js';
 export type { ControlRequest, ControlMessage, SupervisorInfo } from './supervisor/control-protocol.js';
 export { readRecord } from './supervisor/record.js';
 export type { SupervisorRecordData, GroupRecord } from './supervisor/record.js';
-export { printConfig } from './config/print.js';
+export { configYaml } from './config/print.js';
 export { probeDocker } from './services/docker/endpoint.js';
 export { NativeProvider } from './services/native/provider.js';
 export type { NativeRunner, RunAs, RunnerOptions, RunnerResult, DetachedOptions } from './services/native/runner.js';

@@ -19,7 +19,7 @@ export function register(program: Command): void {
       action(async (s) => {
         const project = s.project();
         const safe = s.lib.redactDeep(project.config);
-        if (!s.output.json) s.output.stdout.write(s.lib.printConfig(project.config));
+        if (!s.output.json) s.output.stdout.write(s.lib.configYaml(safe));
         return { exitCode: 0, summary: `${project.file}`, data: { config: safe } };
       }),
     );
