@@ -3,17 +3,18 @@ import { makemigrationsArgs, migrateArgs, workerArgs } from '../backend/django-a
 import { createStepContext } from './context.js';
 import { interruptBeforeSpawn } from './early-interrupt.js';
 import { defaultStdio, runBackendProcess, type CommandResult, type PassthroughData, type PassthroughOptions, type ProcessSpec } from './passthrough.js';
+import { managePyNeeds, pythonNeeds, type Needs } from './preflight.js';
 
 export interface ArgsOptions extends PassthroughOptions {
   /** Arguments for the child, each one argv element (never shell text). */
   args?: string[];
 }
 
-async function run(options: PassthroughOptions, label: string, build: ProcessSpec['build']): Promise<CommandResult<PassthroughData>> {
-  if (!options.forwardSignals) return runBackendProcess(createStepContext(options), { label, build, stdio: defaultStdio(options) });
+async function run(options: PassthroughOptions, label: string, build: ProcessSpec['build'], needs: Needs = managePyNeeds): Promise<CommandResult<PassthroughData>> {
+  if (!options.forwardSignals) return runBackendProcess(createStepContext(options), { label, build, stdio: defaultStdio(options), needs });
   using early = interruptBeforeSpawn(options.signal);
   const ctx = createStepContext({ ...options, signal: early.signal });
-  return runBackendProcess(ctx, { label, build, stdio: defaultStdio(options), forwardSignals: true, beforeSpawn: early.release });
+  return runBackendProcess(ctx, { label, build, stdio: defaultStdio(options), forwardSignals: true, beforeSpawn: early.release, needs });
 }
 
 /** `<python> manage.py ARGS…` in backend.dir with the managed env. */
@@ -24,12 +25,12 @@ export function manage(options: ArgsOptions): Promise<CommandResult<PassthroughD
 
 /** `<python> ARGS…` in backend.dir with the managed env. */
 export function python(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
-  return run(options, 'python', (py) => pythonCommand(options.project, py, options.args ?? []));
+  return run(options, 'python', (py) => pythonCommand(options.project, py, options.args ?? []), pythonNeeds);
 }
 
 /** `<python> -m celery -A <celery_app> worker -l info ARGS…`; stop it with one SIGTERM (warm shutdown). */
 export function worker(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
-  return run(options, 'worker', (py) => celeryCommand(options.project, py, workerArgs(options.args)));
+  return run(options, 'worker', (py) => celeryCommand(options.project, py, workerArgs(options.args)), pythonNeeds);
 }
 
 export interface MigrateOptions extends PassthroughOptions {

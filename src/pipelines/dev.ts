@@ -13,6 +13,7 @@ import { describeRunning, statesLine } from './dev-status.js';
 import { stopServicesAfterDev } from './dev-down.js';
 import { loadPg } from './dev-migrations.js';
 import { devMigrateStep, runDevSteps, upStep } from './dev-steps.js';
+import { managePyNeeds, preflight } from './preflight.js';
 import type { DevData, DevOptions, DevResult } from './dev-types.js';
 import type { StepContext, StepDefinition } from './types.js';
 
@@ -26,8 +27,9 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   const { project, output } = options;
   const signal = options.signal ?? new AbortController().signal;
   void loadPg().catch(() => undefined);
-  const { reaped, running } = await reapAndReport(project, output);
   const names = selectProcesses(project.config.processes, options.only);
+  preflight(project, { ...managePyNeeds, processes: names });
+  const { reaped, running } = await reapAndReport(project, output);
   const configHash = devConfigHash(project.file, names);
   if (running) return reportRunning(running, configHash, project.stateDir, reaped);
   const self = identify(process.pid)!;

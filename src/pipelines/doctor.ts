@@ -7,6 +7,8 @@ import { TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
 import { probeDocker } from '../services/docker/endpoint.js';
+import { selectProcesses } from './dev-plan.js';
+import { validateProject } from './preflight.js';
 
 export interface DoctorCheck {
   name: string;
@@ -60,11 +62,16 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
 
   let project: Project | undefined;
   let python: PythonChoice | undefined;
+  const configProblems = new Set<DoctorCheck>();
   try {
     project = openProject({ cwd: options.cwd, configPath: options.configPath, env });
     checks.push({ name: 'config', ok: true, detail: `${project.file} is valid (name: ${project.name})` });
     const skipped = readEnvFiles(project).skipped;
     if (skipped.length) checks.push({ name: 'env_files', ok: true, detail: `not found, skipped: ${skipped.join(', ')}` });
+    for (const check of projectChecks(project)) {
+      checks.push(check);
+      if (!check.ok) configProblems.add(check);
+    }
     python = resolvePython(project);
     const version = await probePython(python, project.backendDir, env);
     checks.push({
@@ -83,8 +90,25 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
   }
   const failed = checks.filter((c) => !c.ok && c.name !== 'native services' && !(c.name === 'docker' && nativeOk));
   return {
-    exitCode: failed.some((c) => c.name === 'config') ? 2 : failed.length ? 3 : 0,
+    exitCode: failed.some((c) => c.name === 'config' || configProblems.has(c)) ? 2 : failed.length ? 3 : 0,
     summary: failed.length ? `${failed.length} problem(s): ${failed.map((c) => c.name).join(', ')}` : 'everything tldr needs is here',
     data: { checks, node: process.versions.node, docker: { ...(answered ? { answered: answered.host } : {}), tried }, ...(python ? { python } : {}), binaries },
   };
+}
+
+// The checks every command runs before its first side effect (preflight), reported one by one.
+function projectChecks(project: Project): DoctorCheck[] {
+  let names: string[] = [];
+  try {
+    names = selectProcesses(project.config.processes);
+  } catch {
+    // no process enabled: only `tldr dev` minds, and it says so
+  }
+  const problems = validateProject(project, { backendDir: true, managePy: true, processes: names });
+  const checks: DoctorCheck[] = problems.map((p) => ({ name: p.key, ok: false, detail: p.message, ...(p.hint ? { hint: p.hint } : {}) }));
+  if (!problems.some((p) => p.key === 'backend.dir')) checks.unshift({ name: 'backend.dir', ok: true, detail: `${project.backendDir} (manage.py found)` });
+  if (!problems.some((p) => p.key.startsWith('processes.'))) {
+    checks.push({ name: 'processes', ok: true, detail: names.length ? `${names.join(', ')}: run strings, folders and ready checks are valid` : 'none enabled (tldr dev has nothing to run)' });
+  }
+  return checks;
 }

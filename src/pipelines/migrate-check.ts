@@ -8,6 +8,7 @@ import { verdict, type FindingCounts } from '../checks/verdict.js';
 import type { Output } from '../output/output.js';
 import { createStepContext, type RunOptions } from './context.js';
 import { runMigrateCheckHelper } from './migrate-check-helper.js';
+import { managePyNeeds, preflight } from './preflight.js';
 import type { StepContext } from './types.js';
 
 export interface MigrateCheckSettings {
@@ -69,6 +70,7 @@ export async function migrateCheck(options: MigrateCheckOptions): Promise<Migrat
 /** The same check inside a pipeline step's context (services already shared with other steps). */
 export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSettings = {}): Promise<MigrateCheckResult> {
   const { project, output } = ctx;
+  preflight(project, managePyNeeds);
   const config = project.config.migrations;
   const since = settings.since === undefined ? config.since : settings.since;
   const reversibility = settings.reversibility ?? config.reversibility;

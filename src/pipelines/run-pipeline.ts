@@ -2,6 +2,7 @@ import type { PipelineStepConfig } from '../config/schema.js';
 import { ConfigError, TldrError } from '../errors.js';
 import { createStepContext, type RunOptions } from './context.js';
 import { formatPlan, planPipeline } from './plan.js';
+import { planNeeds, preflight } from './preflight.js';
 import { knownSteps, resolveStep } from './registry.js';
 import { runPlan, type PlanOutcome } from './run.js';
 import { runWordsStep } from './run-leaf.js';
@@ -43,6 +44,7 @@ export interface PipelineResult {
 
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
   const plan = planFor(options.project.config.pipelines, options.name);
+  preflight(options.project, planNeeds(plan));
   if (options.dryRun) {
     options.output.note(formatPlan(plan));
     return { exitCode: 0, summary: `pipeline ${plan.pipeline}: plan only (--dry-run)`, data: { pipeline: plan.pipeline, plan } };

@@ -13,6 +13,7 @@ import { renderJUnit } from '../output/junit.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
 import { createStepContext, type RunOptions } from './context.js';
 import type { CommandResult } from './passthrough.js';
+import { managePyNeeds, preflight } from './preflight.js';
 import { judgeTestRun } from './test-outcome.js';
 import type { StepContext } from './types.js';
 
@@ -63,6 +64,7 @@ const TAIL_LINES = 30;
  */
 export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>, { showOutput }: { showOutput: boolean }): Promise<CommandResult<TestData>> {
   const { project, output } = ctx;
+  preflight(project, managePyNeeds);
   const keepdb = options.keepdb ?? !isCI(project.env);
   const parallel = parseParallel(options.parallel) ?? 1;
   const shard: Shard | undefined = options.shard ? parseShard(options.shard) : undefined;
