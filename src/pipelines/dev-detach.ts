@@ -91,8 +91,10 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
       background.send(input);
       const outcome = await waitForStartup(record.current.socket, background, logFile, ctx, signal);
       if (!outcome.ok) {
-        // It stops its processes itself; give it the time to, then make sure.
-        await Promise.race([background.exited, new Promise((r) => setTimeout(r, 30_000))]);
+        // It stops its processes itself; give it the time to, then make sure (disposal terminates it).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([background.exited, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+        clearTimeout(timer);
         throw errorFromInfo(outcome.error);
       }
       ready = outcome;

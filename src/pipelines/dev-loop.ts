@@ -4,6 +4,7 @@ import { serveControl, type ControlServer } from '../supervisor/control-server.j
 import type { ErrorInfo, StartupOutcome, SupervisorInfo } from '../supervisor/control-protocol.js';
 import type { Stream } from '../supervisor/process-log.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
+import { listenerOwner } from '../services/proc-sockets.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { ProcessStatus, SupervisedProcess } from '../supervisor/types.js';
 
@@ -48,7 +49,7 @@ export class DevLoop implements AsyncDisposable {
         spawned: (name, group) => record.addGroup(name, group),
         ended: (name, pid) => record.current.groups[name]?.pid === pid && record.removeGroup(name),
       },
-    });
+    }, { listenerOwner });
   }
 
   /** True once `tldr stop` (the control socket) asked the loop to end. */

@@ -8,6 +8,7 @@ import { createStepContext } from './context.js';
 import { devDetached } from './dev-detach.js';
 import { DevLoop } from './dev-loop.js';
 import { devConfigHash, processSpec, selectProcesses } from './dev-plan.js';
+import { checkProcessPorts } from './dev-ports.js';
 import { reapAndReport } from './dev-reap.js';
 import { describeRunning, statesLine } from './dev-status.js';
 import { stopServicesAfterDev } from './dev-down.js';
@@ -32,6 +33,7 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   const { reaped, running } = await reapAndReport(project, output);
   const configHash = devConfigHash(project.file, names);
   if (running) return reportRunning(running, configHash, project.stateDir, reaped);
+  await checkProcessPorts(project, names);
   const self = identify(process.pid)!;
   const data: SupervisorRecordData = {
     version: 1,

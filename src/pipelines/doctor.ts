@@ -7,7 +7,10 @@ import { TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
 import { probeDocker } from '../services/docker/endpoint.js';
+import { readRecord } from '../supervisor/record.js';
+import { isAlive } from '../supervisor/process-table.js';
 import { selectProcesses } from './dev-plan.js';
+import { describeTaken, processPorts, takenProcessPorts } from './dev-ports.js';
 import { validateProject } from './preflight.js';
 
 export interface DoctorCheck {
@@ -68,9 +71,9 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
     checks.push({ name: 'config', ok: true, detail: `${project.file} is valid (name: ${project.name})` });
     const skipped = readEnvFiles(project).skipped;
     if (skipped.length) checks.push({ name: 'env_files', ok: true, detail: `not found, skipped: ${skipped.join(', ')}` });
-    for (const check of projectChecks(project)) {
+    for (const check of await projectChecks(project)) {
       checks.push(check);
-      if (!check.ok) configProblems.add(check);
+      if (!check.ok && check.name !== 'ports') configProblems.add(check);
     }
     python = resolvePython(project);
     const version = await probePython(python, project.backendDir, env);
@@ -97,7 +100,7 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
 }
 
 // The checks every command runs before its first side effect (preflight), reported one by one.
-function projectChecks(project: Project): DoctorCheck[] {
+async function projectChecks(project: Project): Promise<DoctorCheck[]> {
   let names: string[] = [];
   try {
     names = selectProcesses(project.config.processes);
@@ -109,6 +112,17 @@ function projectChecks(project: Project): DoctorCheck[] {
   if (!problems.some((p) => p.key === 'backend.dir')) checks.unshift({ name: 'backend.dir', ok: true, detail: `${project.backendDir} (manage.py found)` });
   if (!problems.some((p) => p.key.startsWith('processes.'))) {
     checks.push({ name: 'processes', ok: true, detail: names.length ? `${names.join(', ')}: run strings, folders and ready checks are valid` : 'none enabled (tldr dev has nothing to run)' });
+    checks.push(await portsCheck(project, names));
   }
   return checks;
+}
+
+// The ports `tldr dev` checks before it starts; a running dev loop holds them itself.
+async function portsCheck(project: Project, names: string[]): Promise<DoctorCheck> {
+  const running = readRecord(project.stateDir);
+  if (running && isAlive(running.owner)) return { name: 'ports', ok: true, detail: `a dev loop is running (pid ${running.owner.pid}); its processes hold their ports` };
+  const ports = names.flatMap((name) => processPorts(name, project.config.processes[name]!));
+  const taken = await takenProcessPorts(project, names);
+  if (taken.length === 0) return { name: 'ports', ok: true, detail: ports.length ? `free: ${ports.map((p) => `${p.port} (${p.process})`).join(', ')}` : 'no process listens on a port tldr knows of' };
+  return { name: 'ports', ok: false, detail: taken.map(describeTaken).join('; '), hint: 'stop what holds it, or move the process to a free port (its run string and ready check)' };
 }

@@ -69,6 +69,7 @@ export class ProcessRun {
   private readonly leaderExited: Promise<ExitInfo>;
   private exit: ExitInfo | undefined;
   private stopping: Promise<TerminateOutcome> | undefined;
+  private readonly streams: Readable[];
 
   constructor(
     readonly spec: SupervisedProcess,
@@ -88,6 +89,7 @@ export class ProcessRun {
       drained.push(new Promise((resolve) => lines.once('close', resolve)));
     }
     this.leaderExited = child.result;
+    this.streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);
     // The leader's last lines arrive right after its exit; a straggler that keeps the pipe open
     // (a grandchild) must not hold up the report, so wait for the streams only briefly.
     this.exited = child.result.then(async (exit) => {
@@ -114,6 +116,9 @@ export class ProcessRun {
       ...(this.deps.table ? { table: this.deps.table } : {}),
     }).then(async (outcome) => {
       await this.exited;
+      // The group is gone; a process that left it (setsid) may still hold the pipes open, and
+      // reading them would keep tldr alive for a writer it no longer supervises.
+      for (const stream of this.streams) stream.destroy();
       return outcome;
     });
     return this.stopping;

@@ -3,6 +3,8 @@ import { ExitGuard } from './exit-guard.js';
 import { createEntry, statusOf, type Entry } from './process-entry.js';
 import type { Stream } from './process-log.js';
 import { ProcessRun, type ExitInfo, type ProcessRunDeps } from './process-run.js';
+import type { ListenerOwner, ProbeTarget } from './probe.js';
+import { defaultProcessTable } from './process-table.js';
 import { decideRestart, describeExit, STABLE_RUN_MS } from './restart-policy.js';
 import type { GroupRecord } from './record.js';
 import type { ProcessState, ProcessStatus, SupervisedProcess } from './types.js';
@@ -28,6 +30,11 @@ export interface SupervisorOptions {
 export interface SupervisorDeps extends ProcessRunDeps {
   /** Where the last-resort 'exit' hook is installed. @default process */
   exitHooks?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  /**
+   * Who holds the socket listening on ip:port (`leader` and `members()`: the probed process
+   * group). Without it, any answer makes an http/tcp probe ready.
+   */
+  listenerOwner?: (ip: string, port: number, leader: number, members: () => number[]) => ListenerOwner;
 }
 
 /**
@@ -126,8 +133,8 @@ export class Supervisor implements AsyncDisposable {
   private async launch(entry: Entry, signal?: AbortSignal): Promise<void> {
     const { spec } = entry;
     this.setState(entry, 'starting');
-    const detach = entry.probe.attach(entry.log);
-    let run: ProcessRun;
+    let run: ProcessRun | undefined;
+    const detach = entry.probe.attach({ name: spec.name, lines: entry.log, ...this.ownerCheck(() => run) });
     try {
       run = new ProcessRun(spec, (line, stream) => entry.log.write(line, stream), this.deps);
     } catch (error) {
@@ -135,6 +142,7 @@ export class Supervisor implements AsyncDisposable {
       this.setState(entry, 'crashed');
       throw error;
     }
+    const started = run;
     entry.run = run;
     entry.readyAt = undefined;
     if (run.identity) {
@@ -144,7 +152,7 @@ export class Supervisor implements AsyncDisposable {
     }
     void run.exited.then((exit) => {
       entry.lastExit = exit;
-      if (run.pid !== undefined) this.options.hooks?.ended?.(spec.name, run.pid);
+      if (started.pid !== undefined) this.options.hooks?.ended?.(spec.name, started.pid);
     });
     const local = new AbortController();
     const cancel = AbortSignal.any([local.signal, this.stopController.signal, ...(signal ? [signal] : [])]);
@@ -162,15 +170,38 @@ export class Supervisor implements AsyncDisposable {
       entry.readyAt = Date.now();
       entry.readyAfterMs = entry.readyAt - run.startedAt;
       this.setState(entry, 'ready');
-      void run.exited.then((exit) => this.afterReadyExit(entry, run, exit));
+      void run.exited.then((exit) => this.afterReadyExit(entry, started, exit));
       return;
     }
-    if (outcome.kind !== 'exit') await run.stop();
-    this.setState(entry, outcome.kind === 'aborted' ? 'stopped' : 'crashed');
-    if (outcome.kind === 'aborted') throw outcome.reason ?? new Error('aborted');
+    await run.stop(); // also what it left in its group when it exited by itself
+    // The caller gave up (Ctrl-C), or the loop is stopping (another process crashed, `tldr stop`):
+    // this process was cut short, it did not fail — the reason is what stopped the loop.
+    if (signal?.aborted) {
+      if (entry.state !== 'stopped') this.setState(entry, 'stopped');
+      throw signal.reason ?? new Error('aborted');
+    }
+    if (this.stopping !== undefined || outcome.kind === 'aborted') {
+      if (entry.state !== 'stopped') this.setState(entry, 'stopped');
+      throw this.failure ?? new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' });
+    }
+    this.setState(entry, 'crashed');
     if (outcome.kind === 'exit' && outcome.exit.error) throw outcome.exit.error;
     const what = outcome.kind === 'exit' ? `exited with ${describeExit(outcome.exit)} before it was ready` : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.probe.description})`;
-    throw this.failureError(entry, `${spec.name} ${what}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
+    const seen = entry.probe.observation ? `: ${entry.probe.observation}` : '';
+    throw this.failureError(entry, `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
+  }
+
+  // Readiness counts only from the process group tldr started (DESIGN.md § Processes).
+  private ownerCheck(run: () => ProcessRun | undefined): Pick<ProbeTarget, 'owner'> {
+    const lookup = this.deps.listenerOwner;
+    if (!lookup) return {};
+    const table = this.deps.table ?? defaultProcessTable;
+    return {
+      owner: (ip, port) => {
+        const leader = run()?.pid;
+        return leader === undefined ? { kind: 'unknown' } : lookup(ip, port, leader, () => table.groupMembers(leader));
+      },
+    };
   }
 
   // A process that ended after it was ready: restart with backoff, or fail the whole loop.
@@ -215,9 +246,10 @@ export class Supervisor implements AsyncDisposable {
 
   private failureError(entry: Entry, message: string, code: string): ServiceError {
     const tail = entry.log.tail(20).filter((l) => !l.startsWith('[tldr] '));
+    const seen = entry.probe.observation && !message.includes(entry.probe.observation) ? [entry.probe.observation] : [];
     return new ServiceError(message, {
       code,
-      details: tail.length ? [`last lines of ${entry.spec.name}:`, ...tail.map((l) => `  ${l}`)] : [`${entry.spec.name} printed nothing`],
+      details: [...seen, ...(tail.length ? [`last lines of ${entry.spec.name}:`, ...tail.map((l) => `  ${l}`)] : [`${entry.spec.name} printed nothing`])],
       hint: `full log: ${entry.log.path}`,
     });
   }
