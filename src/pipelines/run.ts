@@ -51,6 +51,9 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanOutcome> {
     renderer: output.listrRenderer,
     fallbackRenderer: 'simple',
     exitOnError: true,
+    // listr2's own SIGINT handler exits 127 on the spot, before anything is stopped; the CLI
+    // session turns signals into an abort, and every step cleans up and ends with 130.
+    registerSignalListeners: false,
     rendererOptions: { collapseSubtasks: false, showErrorMessage: false },
   } as never);
   try {

@@ -5,8 +5,11 @@ export type ControlRequest =
   | { op: 'ps' }
   | { op: 'logs'; name: string; tail?: number; follow?: boolean }
   | { op: 'stop' }
-  /** Streams lines and state changes until start-up ends (ready or failed). */
-  | { op: 'wait' };
+  /**
+   * Answers once start-up ended (ready or failed). With `lines` (the default) it first replays
+   * what the processes printed so far, then streams their lines and state changes until then.
+   */
+  | { op: 'wait'; lines?: boolean };
 
 export interface SupervisorInfo {
   pid: number;

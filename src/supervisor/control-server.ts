@@ -84,7 +84,10 @@ async function handle(request: ControlRequest | undefined, socket: Socket, targe
       return;
     }
     case 'wait': {
-      const offLines = target.subscribe((name, line, stream) => send(socket, { type: 'line', name, line, stream }));
+      const lines = request.lines ?? true;
+      // A line printed before this client connected is replayed, so a caller never misses one.
+      if (lines) for (const name of target.info().processes) for (const line of target.tail(name, 200) ?? []) send(socket, { type: 'line', name, line, stream: 'stdout' });
+      const offLines = lines ? target.subscribe((name, line, stream) => send(socket, { type: 'line', name, line, stream })) : () => undefined;
       const offStates = target.subscribeStates((status, message) => send(socket, { type: 'state', status, ...(message ? { message } : {}) }));
       socket.on('close', () => (offLines(), offStates()));
       const outcome = await target.startup;

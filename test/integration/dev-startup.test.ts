@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, readSupervisorRecord } from '../helpers/dev-loop.js';
+import { freePort, isRunning, readSupervisorRecord, recordedPids, waitUntil } from '../helpers/dev-loop.js';
 import { devFixtures, devProject, type DevProject } from '../helpers/dev-project.js';
 
 // The start-up of the dev loop against real Postgres, Redis and Django: ports someone else
@@ -111,5 +111,25 @@ describe('process ports and readiness', () => {
     expect(human.exitCode).toBe(4);
     expect(human.stderr).toContain('early: giving up');
     expect(human.stderr).not.toMatch(/bug in tldr|aborted/);
+  });
+});
+
+describe('the detached loop', () => {
+  it('Ctrl-C while tldr dev (--detach or not) waits for readiness stops everything it started and exits 130', async () => {
+    project.configure(`  slow: { run: ${py("import time; print('slow up', flush=True); time.sleep(120)")}, ready: { log: "never printed", timeout: 100 } }`);
+    for (const args of [['--json', 'dev', '--detach'], ['dev', '--detach'], ['dev']]) {
+      const dev = project.start(args);
+      await waitUntil(() => dev.stdout().includes('slow up'), 60_000, `${args.join(' ')}: slow to print`);
+      const pids = recordedPids(project.stateDir);
+      expect(Object.keys(pids.groups), args.join(' ')).toEqual(['slow']);
+      // a terminal's Ctrl-C goes to the foreground job's process group
+      process.kill(-dev.pid, 'SIGINT');
+      const { exitCode } = await dev.exited;
+      expect(exitCode, `${args.join(' ')}: ${dev.stderr()}`).toBe(130);
+      await waitUntil(() => pids.all.every((pid) => !isRunning(pid)), 15_000, `${args.join(' ')}: the supervisor and slow to stop`);
+      expect(readSupervisorRecord(project.stateDir)).toBeUndefined();
+      if (args[0] === '--json') expect(dev.events.at(-1)).toMatchObject({ type: 'result', exitCode: 130 });
+      else expect(dev.stderr()).toMatch(/interrupted by SIGINT/);
+    }
   });
 });
