@@ -1,11 +1,11 @@
 import { existsSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolvePython } from '../backend/python.js';
 import { ConfigError, EnvironmentError, ServiceError, TldrError, type ExitCode } from '../errors.js';
 import { controlRequest } from '../supervisor/control-client.js';
 import type { ErrorInfo, StartupOutcome } from '../supervisor/control-protocol.js';
 import { BackgroundSupervisor } from '../supervisor/launch.js';
+import { supervisorLogPath } from '../supervisor/process-log.js';
 import type { ProcessIdentity } from '../supervisor/process-table.js';
 import type { ReapedGroup } from '../supervisor/reap.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
@@ -47,9 +47,6 @@ export function supervisorArgv(): string[] {
   return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/pipelines/supervise-main.js', import.meta.url))];
 }
 
-export function supervisorLogPath(stateDir: string): string {
-  return join(stateDir, 'logs', 'supervisor.log');
-}
 
 /** A TldrError again from its serialised form (exit code kept), for errors raised in the background. */
 export function errorFromInfo(info: ErrorInfo): TldrError {

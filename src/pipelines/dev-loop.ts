@@ -1,8 +1,9 @@
-import { TldrError } from '../errors.js';
+import { InterruptedError, TldrError } from '../errors.js';
 import type { ControlTarget } from '../supervisor/control-server.js';
 import { serveControl, type ControlServer } from '../supervisor/control-server.js';
 import type { ErrorInfo, StartupOutcome, SupervisorInfo } from '../supervisor/control-protocol.js';
 import type { Stream } from '../supervisor/process-log.js';
+import { endedProcesses, writeLastRun, type LoopEndReason } from '../supervisor/last-run.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
 import { listenerOwner } from '../services/proc-sockets.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -16,6 +17,8 @@ export interface DevLoopOptions {
   /** Every process line (already redacted): the terminal, or nothing in the background. */
   onLine?: (name: string, line: string, stream: Stream) => void;
   onState?: (status: ProcessStatus, message?: string) => void;
+  /** The background supervisor's own log, for the record of how the loop ended. */
+  supervisorLog?: string;
 }
 
 export function errorInfo(error: unknown): ErrorInfo {
@@ -94,6 +97,30 @@ export class DevLoop implements AsyncDisposable {
     await this.supervisor.done;
   }
 
+  /** Writes how the loop ended (`.tldr/last-loop.json`): what `tldr ps` reports once it is gone. */
+  recordEnding(error: unknown, signal: AbortSignal): void {
+    const { record, stateDir, redact } = this.options;
+    const failed = this.supervisor.failedProcess;
+    const reason = endReason(error, signal, this.stopRequested);
+    const blame = (reason === 'crashed' || reason === 'failed') && failed;
+    try {
+      writeLastRun(stateDir, {
+        version: 1,
+        pid: record.current.owner.pid,
+        detached: record.current.detached,
+        startedAt: record.current.startedAt,
+        endedAt: new Date().toISOString(),
+        reason,
+        summary: redact(endSummary(reason, error, signal)),
+        ...(blame ? { process: { name: failed.name, exitCode: failed.exitCode, signal: failed.signal, log: failed.log } } : {}),
+        processes: endedProcesses(this.supervisor.status()),
+        ...(this.options.supervisorLog ? { supervisorLog: this.options.supervisorLog } : {}),
+      });
+    } catch {
+      // .tldr/ not writable: the loop's own output said how it ended
+    }
+  }
+
   async close(): Promise<void> {
     this.settleStartup({ ok: false, error: { code: 'stopped', message: 'the dev loop stopped during start-up', exitCode: 4 } });
     await this.supervisor.stop().catch(() => undefined);
@@ -103,4 +130,19 @@ export class DevLoop implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function endReason(error: unknown, signal: AbortSignal, stopRequested: boolean): LoopEndReason {
+  if (error instanceof InterruptedError || (signal.aborted && !(error instanceof TldrError && error.code === 'process-crashed'))) return 'interrupted';
+  if (error instanceof TldrError && error.code === 'dev-stopped') return 'stopped';
+  if (error instanceof TldrError && error.code === 'process-crashed') return 'crashed';
+  if (error) return 'failed';
+  return stopRequested ? 'stopped' : 'exited';
+}
+
+function endSummary(reason: LoopEndReason, error: unknown, signal: AbortSignal): string {
+  if (reason === 'interrupted') return (signal.reason instanceof Error ? signal.reason.message : undefined) ?? (error instanceof Error ? error.message : 'interrupted');
+  if (reason === 'stopped') return 'stopped by `tldr stop`';
+  if (reason === 'exited') return 'every process exited with code 0';
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

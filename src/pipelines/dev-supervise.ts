@@ -2,6 +2,7 @@ import { EnvironmentError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { identify } from '../supervisor/process-table.js';
 import { adoptRecord } from '../supervisor/record.js';
+import { supervisorLogPath } from '../supervisor/process-log.js';
 import type { SuperviseInput } from './dev-detach.js';
 import { DevLoop, errorInfo } from './dev-loop.js';
 import { statesLine } from './dev-status.js';
@@ -48,8 +49,10 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
     specs: input.processes,
     record,
     redact: (line) => output.secrets.redact(line),
+    supervisorLog: supervisorLogPath(input.stateDir),
     onState: (status, message) => output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
   });
+  let failure: unknown;
   try {
     await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: input.configFile, detached: true, processes: names }));
     try {
@@ -61,8 +64,12 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
     await loop.run(signal);
     const final = loop.supervisor.status();
     return { exitCode: 0, summary: `dev loop stopped: ${statesLine(final)}`, data: { processes: final } };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await loop.close();
+    loop.recordEnding(failure, signal);
     if (input.down) {
       // Loaded only here: the config loader (zod, yaml) would slow every background start.
       const [{ openProject }, { stopServicesAfterDev }] = await Promise.all([import('../config/project.js'), import('./dev-down.js')]);

@@ -10,7 +10,8 @@ import { DevLoop } from './dev-loop.js';
 import { devConfigHash, processSpec, selectProcesses } from './dev-plan.js';
 import { checkProcessPorts } from './dev-ports.js';
 import { reapAndReport } from './dev-reap.js';
-import { describeRunning, statesLine } from './dev-status.js';
+import { statesLine } from './dev-status.js';
+import { awaitRunningLoop } from './dev-wait.js';
 import { stopServicesAfterDev } from './dev-down.js';
 import { loadPg } from './dev-migrations.js';
 import { devMigrateStep, runDevSteps, upStep } from './dev-steps.js';
@@ -32,7 +33,7 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   preflight(project, { ...managePyNeeds, processes: names });
   const { reaped, running } = await reapAndReport(project, output);
   const configHash = devConfigHash(project.file, names);
-  if (running) return reportRunning(running, configHash, project.stateDir, reaped);
+  if (running) return reportRunning(running, configHash, options, signal, reaped);
   await checkProcessPorts(project, names);
   const self = identify(process.pid)!;
   const data: SupervisorRecordData = {
@@ -48,7 +49,7 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   };
   if (!createRecord(project.stateDir, data)) {
     const other = readRecord(project.stateDir);
-    if (other) return reportRunning(other, configHash, project.stateDir, reaped);
+    if (other) return reportRunning(other, configHash, options, signal, reaped);
     throw new EnvironmentError(`could not create ${project.stateDir}/supervisor.json`, { code: 'dev-record', hint: 'check that .tldr/ is writable' });
   }
   const record = new SupervisorRecord(project.stateDir, data);
@@ -61,7 +62,7 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   }
 }
 
-async function reportRunning(record: SupervisorRecordData, configHash: string, stateDir: string, reaped: ReapedGroup[]): Promise<DevResult> {
+async function reportRunning(record: SupervisorRecordData, configHash: string, options: DevOptions, signal: AbortSignal, reaped: ReapedGroup[]): Promise<DevResult> {
   const since = new Date(record.startedAt).toLocaleTimeString();
   if (record.configHash !== configHash) {
     throw new EnvironmentError(`a dev loop with another config is already running (pid ${record.owner.pid}, since ${since}, processes ${record.processes.join(', ')})`, {
@@ -69,7 +70,7 @@ async function reportRunning(record: SupervisorRecordData, configHash: string, s
       hint: 'stop it first with `tldr stop` (or run the same command and config to just see it)',
     });
   }
-  const loop = await describeRunning(record, stateDir);
+  const loop = await awaitRunningLoop(record, options.project.stateDir, options.output, signal);
   return {
     exitCode: 0,
     summary: `dev loop already running (pid ${record.owner.pid}, since ${since}): ${statesLine(loop.processes)}`,
@@ -112,6 +113,7 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
       },
     }),
   );
+  let failure: unknown;
   try {
     await runDevSteps(context, [upStep, devMigrateStep((check) => (migrations = check)), ...startSteps]);
     sink = (name, line, stream) => output.log(name, line, stream);
@@ -123,8 +125,12 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     const stoppedBy = signal.aborted ? 'signal' : started.stoppedByRequest ? 'tldr stop' : 'processes exited';
     const final = started.supervisor.status();
     return { exitCode: 0, summary: `dev loop stopped (${stoppedBy}): ${statesLine(final)}`, data: { processes: final, reaped: options.reaped, stoppedBy, ...(migrations ? { migrations } : {}) } };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await loop?.close();
+    loop?.recordEnding(failure, signal);
     if (options.down) await stopServicesAfterDev(options);
   }
 }

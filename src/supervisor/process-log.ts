@@ -10,6 +10,11 @@ export function processLogPath(stateDir: string, name: string): string {
   return join(stateDir, 'logs', `${name}.log`);
 }
 
+/** The background supervisor's own output: `.tldr/logs/supervisor.log`. */
+export function supervisorLogPath(stateDir: string): string {
+  return join(stateDir, 'logs', 'supervisor.log');
+}
+
 /**
  * One process's output: appended (already redacted) to `.tldr/logs/<name>.log`, kept as a short
  * in-memory tail for error messages, and fanned out to listeners (terminal, probes, `logs -f`).

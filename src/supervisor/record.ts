@@ -58,14 +58,19 @@ export function createRecord(stateDir: string, data: SupervisorRecordData): bool
 
 /** Atomic rewrite (write + rename), so a reader or a crash never sees half a file. */
 export function writeRecord(stateDir: string, data: SupervisorRecordData): void {
-  const tmp = `${recordPath(stateDir)}.${process.pid}.tmp`;
+  writePrivateFile(recordPath(stateDir), `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/** Writes a file only this user can read, atomically (a temp file renamed over it). */
+export function writePrivateFile(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
+    writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, recordPath(stateDir));
+  renameSync(tmp, path);
 }
 
 export function removeRecord(stateDir: string): void {

@@ -47,6 +47,7 @@ export class Supervisor implements AsyncDisposable {
   private readonly stopController = new AbortController();
   private stopping: Promise<void> | undefined;
   private failure: ServiceError | undefined;
+  private culprit: Entry | undefined;
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
   /** Settles when the loop is over: resolves after `stop()` or when every process ended cleanly; rejects on a crash. */
   readonly done: Promise<void>;
@@ -89,6 +90,11 @@ export class Supervisor implements AsyncDisposable {
 
   status(): ProcessStatus[] {
     return this.entries.map((e) => statusOf(e));
+  }
+
+  /** The process whose failure (at start-up or later) ended the loop, if one did. */
+  get failedProcess(): ProcessStatus | undefined {
+    return this.culprit && statusOf(this.culprit);
   }
 
   tail(name: string, lines: number): string[] {
@@ -140,6 +146,7 @@ export class Supervisor implements AsyncDisposable {
     } catch (error) {
       detach();
       this.setState(entry, 'crashed');
+      this.culprit ??= entry;
       throw error;
     }
     const started = run;
@@ -185,6 +192,7 @@ export class Supervisor implements AsyncDisposable {
       throw this.failure ?? new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' });
     }
     this.setState(entry, 'crashed');
+    this.culprit ??= entry;
     if (outcome.kind === 'exit' && outcome.exit.error) throw outcome.exit.error;
     const what = outcome.kind === 'exit' ? `exited with ${describeExit(outcome.exit)} before it was ready` : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.probe.description})`;
     const seen = entry.probe.observation ? `: ${entry.probe.observation}` : '';
@@ -241,6 +249,7 @@ export class Supervisor implements AsyncDisposable {
     }
     const after = entry.restarts ? ` after ${entry.restarts} restart(s)` : '';
     this.failure ??= this.failureError(entry, `${entry.spec.name} crashed: ${describeExit(exit)}${after}`, 'process-crashed');
+    this.culprit ??= entry;
     void this.stop();
   }
 

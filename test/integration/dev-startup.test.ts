@@ -132,4 +132,65 @@ describe('the detached loop', () => {
       else expect(dev.stderr()).toMatch(/interrupted by SIGINT/);
     }
   });
+
+  it('a loop that crashed is remembered: ps says which process ended it, how, when, and where its log is', async () => {
+    project.configure(
+      [
+        `  victim: { run: ${py("import time; print('victim up', flush=True); time.sleep(120)")}, ready: { log: "victim up" } }`,
+        `  bystander: { run: ${py("import time; print('bystander up', flush=True); time.sleep(120)")}, ready: { log: "bystander up" } }`,
+      ].join('\n'),
+    );
+    expect((await project.cli(['dev', '--detach'])).exitCode).toBe(0);
+    const pids = recordedPids(project.stateDir);
+    const before = Date.now();
+    process.kill(pids.groups.victim!, 'SIGKILL');
+    await waitUntil(() => pids.all.every((pid) => !isRunning(pid)), 20_000, 'the loop to stop after the crash');
+    const ps = await project.cli(['--json', 'ps']);
+    expect(ps.exitCode).toBe(0);
+    const data = ps.result?.data as { running: boolean; last: { reason: string; summary: string; endedAt: string; pid: number; process: unknown; processes: Array<{ name: string; state: string }>; supervisorLog: string } };
+    expect(data.running).toBe(false);
+    expect(data.last).toMatchObject({
+      reason: 'crashed',
+      summary: 'victim crashed: signal SIGKILL',
+      pid: pids.owner,
+      process: { name: 'victim', exitCode: null, signal: 'SIGKILL', log: join(project.stateDir, 'logs/victim.log') },
+      supervisorLog: join(project.stateDir, 'logs/supervisor.log'),
+    });
+    expect(data.last.processes).toEqual([expect.objectContaining({ name: 'victim', state: 'crashed' }), expect.objectContaining({ name: 'bystander', state: 'stopped' })]);
+    expect(Date.parse(data.last.endedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(ps.result?.summary).toMatch(/^no dev loop is running; the last one ended \d+s ago \(.*\): victim crashed: signal SIGKILL$/);
+    const human = await project.cli(['ps']);
+    expect(human.stdout).toContain('victim crashed: signal SIGKILL');
+    expect(human.stdout).toContain(join(project.stateDir, 'logs/victim.log'));
+
+    // a clean stop and a supervisor killed with -9 are told apart
+    expect((await project.cli(['dev', '--detach'])).exitCode).toBe(0);
+    expect((await project.cli(['stop'])).exitCode).toBe(0);
+    expect((await project.cli(['--json', 'ps'])).result?.data).toMatchObject({ running: false, last: { reason: 'stopped' } });
+    expect((await project.cli(['dev', '--detach'])).exitCode).toBe(0);
+    const again = recordedPids(project.stateDir);
+    process.kill(again.owner!, 'SIGKILL');
+    await waitUntil(() => !isRunning(again.owner!), 5000, 'the supervisor to die');
+    const died = await project.cli(['--json', 'ps']);
+    expect(died.result?.data).toMatchObject({ running: false, reaped: [{ name: 'victim' }, { name: 'bystander' }], last: { reason: 'died', pid: again.owner, summary: expect.stringMatching(/ended without stopping its processes .*victim, bystander/) } });
+  });
+
+  it('a second tldr dev --detach while the first is starting waits for its readiness (or its failure) and reports that', async () => {
+    project.configure(`  tardy: { run: ${py("import time; time.sleep(2); print('tardy up', flush=True); time.sleep(120)")}, ready: { log: "tardy up" } }`);
+    const first = project.start(['--json', 'dev', '--detach']);
+    await waitUntil(() => readSupervisorRecord(project.stateDir) !== undefined, 60_000, 'the first tldr dev to claim the loop');
+    const second = await project.cli(['--json', 'dev', '--detach']);
+    expect(second.exitCode, second.stdout.slice(-2000)).toBe(0);
+    expect(second.result?.data).toMatchObject({ alreadyRunning: true, processes: [{ name: 'tardy', state: 'ready', ready: true }] });
+    expect((await first.exited).exitCode).toBe(0);
+    expect((await project.cli(['stop'])).exitCode).toBe(0);
+
+    project.configure(`  doomed: { run: ${py("import sys, time; time.sleep(2); print('doomed: no', flush=True); sys.exit(5)")}, ready: { log: "never" } }`);
+    const failing = project.start(['--json', 'dev', '--detach']);
+    await waitUntil(() => readSupervisorRecord(project.stateDir) !== undefined, 60_000, 'the first tldr dev to claim the loop');
+    const waiting = await project.cli(['--json', 'dev', '--detach']);
+    expect(waiting.exitCode, waiting.stdout.slice(-2000)).toBe(4);
+    expect(waiting.result?.error?.message).toMatch(/doomed exited with exit code 5 before it was ready/);
+    expect((await failing.exited).exitCode).toBe(4);
+  });
 });
