@@ -15,6 +15,7 @@ export { mergeEnv, projectEnv, serviceEnv, readEnvFiles } from './config/env.js'
 export { parseDotenv } from './config/dotenv.js';
 export { splitRunString } from './config/run-string.js';
 export { readState, updateState } from './config/state.js';
+export { parseSize, logLimits } from './config/size.js';
 export type { State } from './config/state.js';
 
 export { Output } from './output/output.js';
@@ -23,6 +24,10 @@ export { tldrEvent } from './output/events.js';
 export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
 export { redact, redactEnv, redactDeep, SecretSet, REDACTED } from './output/redact.js';
+export { LineSplitter, splitLines, MAX_LINE_BYTES, CONTINUATION } from './output/line-splitter.js';
+export { readLastLines, followLog, lastLines } from './output/log-file.js';
+export { RotatingLog, rotateFiles, copyTruncate, watchInheritedLog, DEFAULT_LOG_LIMITS } from './output/rotating-log.js';
+export type { LogLimits, RotatingLogOptions } from './output/rotating-log.js';
 
 export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';

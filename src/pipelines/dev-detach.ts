@@ -1,6 +1,8 @@
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolvePython } from '../backend/python.js';
+import { logLimits } from '../config/size.js';
+import { rotateFiles, type LogLimits } from '../output/rotating-log.js';
 import { ConfigError, EnvironmentError, ServiceError, TldrError, type ExitCode } from '../errors.js';
 import { controlRequest } from '../supervisor/control-client.js';
 import type { ErrorInfo, StartupOutcome } from '../supervisor/control-protocol.js';
@@ -27,6 +29,8 @@ export interface SuperviseInput {
   parent: ProcessIdentity;
   processes: SupervisedProcess[];
   down: boolean;
+  /** Config `logs:` for the process logs and the supervisor's own log. */
+  logs?: LogLimits;
 }
 
 interface DetachOptions extends DevOptions {
@@ -65,7 +69,8 @@ export function errorFromInfo(info: ErrorInfo): TldrError {
 export async function devDetached(options: DetachOptions): Promise<DevResult> {
   const { project, context, names, record, signal } = options;
   const logFile = supervisorLogPath(project.stateDir);
-  if (existsSync(logFile)) renameSync(logFile, `${logFile}.1`);
+  const logs = logLimits(project.config.logs);
+  rotateFiles(logFile, logs.keep);
   await using background = new BackgroundSupervisor({ argv: supervisorArgv(), env: stringEnv(project.env), cwd: project.root, logFile });
   let migrations: DevData['migrations'];
   let ready: Extract<StartupOutcome, { ok: true }> | undefined;
@@ -84,6 +89,7 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
         parent: options.self,
         processes: names.map((name) => processSpec(project, python, name, env, services)),
         down: Boolean(options.down),
+        logs,
       };
       background.send(input);
       const outcome = await waitForStartup(record.current.socket, background, logFile, ctx, signal);

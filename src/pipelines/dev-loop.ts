@@ -5,6 +5,7 @@ import type { ErrorInfo, StartupOutcome, SupervisorInfo } from '../supervisor/co
 import type { Stream } from '../supervisor/process-log.js';
 import { endedProcesses, writeLastRun, type LoopEndReason } from '../supervisor/last-run.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
+import type { LogLimits } from '../output/rotating-log.js';
 import { listenerOwner } from '../services/proc-sockets.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { ProcessStatus, SupervisedProcess } from '../supervisor/types.js';
@@ -19,6 +20,8 @@ export interface DevLoopOptions {
   onState?: (status: ProcessStatus, message?: string) => void;
   /** The background supervisor's own log, for the record of how the loop ended. */
   supervisorLog?: string;
+  /** Size and count of each process's log files (config `logs:`). */
+  logLimits?: LogLimits;
 }
 
 export function errorInfo(error: unknown): ErrorInfo {
@@ -43,6 +46,7 @@ export class DevLoop implements AsyncDisposable {
     this.supervisor = new Supervisor(options.specs, {
       stateDir: options.stateDir,
       redact: options.redact,
+      ...(options.logLimits ? { logLimits: options.logLimits } : {}),
       hooks: {
         line: (name, line, stream) => options.onLine?.(name, line, stream),
         state: (status, message) => {

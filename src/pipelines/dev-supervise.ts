@@ -2,6 +2,7 @@ import { EnvironmentError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { identify } from '../supervisor/process-table.js';
 import { adoptRecord } from '../supervisor/record.js';
+import { DEFAULT_LOG_LIMITS, watchInheritedLog } from '../output/rotating-log.js';
 import { supervisorLogPath } from '../supervisor/process-log.js';
 import type { SuperviseInput } from './dev-detach.js';
 import { DevLoop, errorInfo } from './dev-loop.js';
@@ -43,6 +44,8 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
   const record = adoptRecord(input.stateDir, input.parent, self);
   if (!record) throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
   for (const spec of input.processes) output.secrets.addEnv(spec.env);
+  const limits = input.logs ?? DEFAULT_LOG_LIMITS;
+  const stopWatchingLog = watchInheritedLog(2, supervisorLogPath(input.stateDir), limits);
   const names = input.processes.map((p) => p.name);
   const loop = new DevLoop({
     stateDir: input.stateDir,
@@ -50,6 +53,7 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
     record,
     redact: (line) => output.secrets.redact(line),
     supervisorLog: supervisorLogPath(input.stateDir),
+    logLimits: limits,
     onState: (status, message) => output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
   });
   let failure: unknown;
@@ -76,5 +80,6 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
       await stopServicesAfterDev({ project: openProject({ configPath: input.configFile }), output });
     }
     record.release(self);
+    stopWatchingLog();
   }
 }

@@ -1,4 +1,5 @@
 import { resolvePython } from '../backend/python.js';
+import { logLimits } from '../config/size.js';
 import { EnvironmentError } from '../errors.js';
 import type { ReapedGroup } from '../supervisor/reap.js';
 import { identify } from '../supervisor/process-table.js';
@@ -97,7 +98,7 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     const services = await context.services();
     const python = resolvePython(project);
     const specs = names.map((name) => processSpec(project, python, name, env, services));
-    loop = new DevLoop({ stateDir: project.stateDir, specs, record, redact: (line) => output.secrets.redact(line), onLine: (name, line, stream) => sink(name, line, stream) });
+    loop = new DevLoop({ stateDir: project.stateDir, specs, record, redact: (line) => output.secrets.redact(line), logLimits: logLimits(project.config.logs), onLine: (name, line, stream) => sink(name, line, stream) });
     await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: project.file, detached: false, processes: names }));
     return loop;
   };

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { manageCommand } from '../backend/commands.js';
@@ -9,7 +9,9 @@ import { resolvePython } from '../backend/python.js';
 import { tailFile } from '../backend/tail-file.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
 import { EnvironmentError, ServiceError } from '../errors.js';
+import { logLimits } from '../config/size.js';
 import { renderJUnit } from '../output/junit.js';
+import { RotatingLog } from '../output/rotating-log.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
 import { createStepContext, type RunOptions } from './context.js';
 import type { CommandResult } from './passthrough.js';
@@ -87,7 +89,7 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
   mkdirSync(join(project.stateDir, 'logs'), { recursive: true });
   const logPath = join(project.stateDir, 'logs', 'test.log');
-  const log = createWriteStream(logPath);
+  const log = new RotatingLog(logPath, logLimits(project.config.logs), { fresh: true });
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
@@ -126,7 +128,7 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
       },
     });
   } finally {
-    await new Promise((done) => log.end(done));
+    log.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 

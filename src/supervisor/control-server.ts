@@ -56,8 +56,23 @@ export async function serveControl(path: string, target: ControlTarget): Promise
   return { path, close, [Symbol.asyncDispose]: close };
 }
 
+/** A client that reads slower than processes print gets lines dropped (and counted) past this much unsent data. */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+const dropped = new WeakMap<Socket, number>();
+
 function send(socket: Socket, message: ControlMessage): void {
-  if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+  if (socket.destroyed) return;
+  if (message.type === 'line' && socket.writableLength > MAX_UNSENT_BYTES) {
+    dropped.set(socket, (dropped.get(socket) ?? 0) + 1);
+    return;
+  }
+  const skipped = dropped.get(socket);
+  if (skipped) {
+    dropped.delete(socket);
+    const name = message.type === 'line' ? message.name : 'tldr';
+    socket.write(`${JSON.stringify({ type: 'line', name, line: `[tldr] ${skipped} line(s) skipped: this reader was slower than the processes printed (the log files have them all)`, stream: 'stderr' } satisfies ControlMessage)}\n`);
+  }
+  socket.write(`${JSON.stringify(message)}\n`);
 }
 
 async function handle(request: ControlRequest | undefined, socket: Socket, target: ControlTarget): Promise<void> {

@@ -1,3 +1,4 @@
+import type { LogLimits } from '../output/rotating-log.js';
 import { ProcessLog, processLogPath } from './process-log.js';
 import type { ExitInfo, ProcessRun } from './process-run.js';
 import { ProcessProbe } from './probe.js';
@@ -25,8 +26,8 @@ export function probeFor(ready: ReadySpec | undefined): ProcessProbe {
   return ProcessProbe.log(ready.pattern);
 }
 
-export function createEntry(spec: SupervisedProcess, stateDir: string, redact?: (line: string) => string): Entry {
-  return { spec, probe: probeFor(spec.ready), log: new ProcessLog(processLogPath(stateDir, spec.name), redact), state: 'pending', restarts: 0, consecutive: 0 };
+export function createEntry(spec: SupervisedProcess, stateDir: string, redact?: (line: string) => string, limits?: LogLimits): Entry {
+  return { spec, probe: probeFor(spec.ready), log: new ProcessLog(processLogPath(stateDir, spec.name), redact, limits), state: 'pending', restarts: 0, consecutive: 0 };
 }
 
 /** What `tldr ps` shows for a process. */

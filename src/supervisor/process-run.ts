@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ConfigError, EnvironmentError } from '../errors.js';
+import { splitLines } from '../output/line-splitter.js';
 import { defaultProcessTable, identify, type ProcessIdentity, type ProcessTable } from './process-table.js';
 import { terminateGroup, type TerminateOutcome } from './terminate.js';
 import type { Stream } from './process-log.js';
@@ -83,10 +83,7 @@ export class ProcessRun {
     this.identity = child.pid === undefined ? undefined : (identify(child.pid, deps.table ?? defaultProcessTable) ?? { pid: child.pid, startTime: '?' });
     const drained: Array<Promise<void>> = [];
     for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-      if (!source) continue;
-      const lines = createInterface({ input: source, crlfDelay: Infinity });
-      lines.on('line', (line) => onLine(line, stream));
-      drained.push(new Promise((resolve) => lines.once('close', resolve)));
+      if (source) drained.push(splitLines(source, (line) => onLine(line, stream)));
     }
     this.leaderExited = child.result;
     this.streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);

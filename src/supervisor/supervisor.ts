@@ -1,4 +1,5 @@
 import { ServiceError } from '../errors.js';
+import type { LogLimits } from '../output/rotating-log.js';
 import { ExitGuard } from './exit-guard.js';
 import { createEntry, statusOf, type Entry } from './process-entry.js';
 import type { Stream } from './process-log.js';
@@ -24,6 +25,8 @@ export interface SupervisorOptions {
   stateDir: string;
   /** Applied to every line before it reaches a file, a listener or the terminal. */
   redact?: (line: string) => string;
+  /** Size and count of each process's log files. @default DEFAULT_LOG_LIMITS (20 MB, 3 kept) */
+  logLimits?: LogLimits;
   hooks?: SupervisorHooks;
 }
 
@@ -58,7 +61,7 @@ export class Supervisor implements AsyncDisposable {
     private readonly options: SupervisorOptions,
     private readonly deps: SupervisorDeps = {},
   ) {
-    this.entries = specs.map((spec) => createEntry(spec, options.stateDir, options.redact));
+    this.entries = specs.map((spec) => createEntry(spec, options.stateDir, options.redact, options.logLimits));
     for (const entry of this.entries) entry.log.subscribe((line, stream) => options.hooks?.line?.(entry.spec.name, line, stream));
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined);
