@@ -155,7 +155,7 @@ async function waitForStartup(socket: string, background: BackgroundSupervisor, 
 }
 
 function readTail(path: string, lines: number): string[] {
-  return readLastLines(path).filter(Boolean).slice(-lines);
+  return readLastLines(path, lines * 2).filter(Boolean).slice(-lines);
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

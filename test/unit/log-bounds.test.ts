@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { logLimits, parseSize } from '../../src/config/size.js';
 import { CONTINUATION, incompleteTail, LineSplitter } from '../../src/output/line-splitter.js';
 import { followLog, readLastLines } from '../../src/output/log-file.js';
-import { copyTruncate, RotatingLog, rotateFiles } from '../../src/output/rotating-log.js';
+import { copyTruncate, RotatingLog, rotateFiles, watchInheritedLog } from '../../src/output/rotating-log.js';
 import { ndjsonReader } from '../../src/supervisor/control-protocol.js';
 import { tempDir, type TempDir } from '../helpers/fixtures.js';
 
@@ -150,6 +150,27 @@ describe('RotatingLog', () => {
     closeSync(fd);
     expect(readFileSync(`${path}.1`, 'utf8')).toBe('abc\n');
     expect(readFileSync(path, 'utf8')).toBe('def\n');
+  });
+});
+
+describe('watchInheritedLog', () => {
+  it('rotates a file written through an inherited fd once it outgrows the limit, and leaves a terminal alone', async () => {
+    const d = temp();
+    const path = d.write('supervisor.log', '');
+    const fd = openSync(path, 'a');
+    const stop = watchInheritedLog(fd, path, { maxBytes: 1024, keep: 1 }, 10);
+    writeSync(fd, 'x'.repeat(2000));
+    await new Promise((r) => setTimeout(r, 80));
+    writeSync(fd, 'after\n');
+    stop();
+    closeSync(fd);
+    expect(statSync(`${path}.1`).size).toBe(2000);
+    expect(readFileSync(path, 'utf8')).toBe('after\n');
+    const other = d.write('other.log', 'y'.repeat(2000));
+    const stopOther = watchInheritedLog(fd === 0 ? 1 : 0, other, { maxBytes: 1024, keep: 1 }, 10);
+    await new Promise((r) => setTimeout(r, 50));
+    stopOther();
+    expect(statSync(other).size).toBe(2000);
   });
 });
 
