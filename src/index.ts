@@ -140,6 +140,8 @@ export type { SupervisorOptions, SupervisorHooks, SupervisorDeps } from './super
 export type { SupervisedProcess, ProcessStatus, ProcessState, ReadySpec } from './supervisor/types.js';
 export { ProcessProbe } from './supervisor/probe.js';
 export type { ProbeTarget, ListenerOwner, LineFeed } from './supervisor/probe.js';
+export { groupOwnerCheck } from './supervisor/group-owner.js';
+export type { ListenerLookup } from './supervisor/group-owner.js';
 export { reapLeftovers } from './supervisor/reap.js';
 export type { ReapOutcome, ReapedGroup, ReapOptions } from './supervisor/reap.js';
 export { decideRestart, describeExit } from './supervisor/restart-policy.js';

@@ -1,11 +1,10 @@
 import { ServiceError } from '../errors.js';
 import type { LogLimits } from '../output/rotating-log.js';
 import { ExitGuard } from './exit-guard.js';
-import { createEntry, statusOf, type Entry } from './process-entry.js';
+import { groupOwnerCheck, type ListenerLookup } from './group-owner.js';
+import { createEntry, entryFailure, statusOf, type Entry } from './process-entry.js';
 import type { Stream } from './process-log.js';
 import { ProcessRun, type ExitInfo, type ProcessRunDeps } from './process-run.js';
-import type { ListenerOwner, ProbeTarget } from './probe.js';
-import { defaultProcessTable } from './process-table.js';
 import { decideRestart, describeExit, STABLE_RUN_MS } from './restart-policy.js';
 import type { GroupRecord } from './record.js';
 import type { ProcessState, ProcessStatus, SupervisedProcess } from './types.js';
@@ -33,11 +32,8 @@ export interface SupervisorOptions {
 export interface SupervisorDeps extends ProcessRunDeps {
   /** Where the last-resort 'exit' hook is installed. @default process */
   exitHooks?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
-  /**
-   * Who holds the socket listening on ip:port (`leader` and `members()`: the probed process
-   * group). Without it, any answer makes an http/tcp probe ready.
-   */
-  listenerOwner?: (ip: string, port: number, leader: number, members: () => number[]) => ListenerOwner;
+  /** Who holds a listening socket (services' /proc lookup). Without it, any answer makes an http/tcp probe ready. */
+  listenerOwner?: ListenerLookup;
 }
 
 /**
@@ -143,7 +139,8 @@ export class Supervisor implements AsyncDisposable {
     const { spec } = entry;
     this.setState(entry, 'starting');
     let run: ProcessRun | undefined;
-    const detach = entry.probe.attach({ name: spec.name, lines: entry.log, ...this.ownerCheck(() => run) });
+    const owner = this.deps.listenerOwner && groupOwnerCheck(this.deps.listenerOwner, () => run?.pid, this.deps.table);
+    const detach = entry.probe.attach({ name: spec.name, lines: entry.log, ...(owner ? { owner } : {}) });
     try {
       run = new ProcessRun(spec, (line, stream) => entry.log.write(line, stream), this.deps);
     } catch (error) {
@@ -199,20 +196,7 @@ export class Supervisor implements AsyncDisposable {
     if (outcome.kind === 'exit' && outcome.exit.error) throw outcome.exit.error;
     const what = outcome.kind === 'exit' ? `exited with ${describeExit(outcome.exit)} before it was ready` : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.probe.description})`;
     const seen = entry.probe.observation ? `: ${entry.probe.observation}` : '';
-    throw this.failureError(entry, `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
-  }
-
-  // Readiness counts only from the process group tldr started (DESIGN.md § Processes).
-  private ownerCheck(run: () => ProcessRun | undefined): Pick<ProbeTarget, 'owner'> {
-    const lookup = this.deps.listenerOwner;
-    if (!lookup) return {};
-    const table = this.deps.table ?? defaultProcessTable;
-    return {
-      owner: (ip, port) => {
-        const leader = run()?.pid;
-        return leader === undefined ? { kind: 'unknown' } : lookup(ip, port, leader, () => table.groupMembers(leader));
-      },
-    };
+    throw entryFailure(entry, `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
   }
 
   // A process that ended after it was ready: restart with backoff, or fail the whole loop.
@@ -251,19 +235,9 @@ export class Supervisor implements AsyncDisposable {
       return;
     }
     const after = entry.restarts ? ` after ${entry.restarts} restart(s)` : '';
-    this.failure ??= this.failureError(entry, `${entry.spec.name} crashed: ${describeExit(exit)}${after}`, 'process-crashed');
+    this.failure ??= entryFailure(entry, `${entry.spec.name} crashed: ${describeExit(exit)}${after}`, 'process-crashed');
     this.culprit ??= entry;
     void this.stop();
-  }
-
-  private failureError(entry: Entry, message: string, code: string): ServiceError {
-    const tail = entry.log.tail(20).filter((l) => !l.startsWith('[tldr] '));
-    const seen = entry.probe.observation && !message.includes(entry.probe.observation) ? [entry.probe.observation] : [];
-    return new ServiceError(message, {
-      code,
-      details: [...seen, ...(tail.length ? [`last lines of ${entry.spec.name}:`, ...tail.map((l) => `  ${l}`)] : [`${entry.spec.name} printed nothing`])],
-      hint: `full log: ${entry.log.path}`,
-    });
   }
 
   private sleep(ms: number): Promise<boolean> {
@@ -292,5 +266,4 @@ export class Supervisor implements AsyncDisposable {
     entry.state = state;
     this.options.hooks?.state?.(statusOf(entry), message);
   }
-
 }
