@@ -136,6 +136,10 @@ describe('bad input is reported before anything starts (exit 2, nothing created)
     expect(run.exitCode).toBe(2);
     expect(run.result?.error).toMatchObject({ code: 'backend-dir-missing' });
     expect(run.events.some((e) => e.type === 'step.start')).toBe(false);
+    // --dry-run prints the plan all the same, with what a run would stop at
+    const dry = await runCli(['--json', 'run', 'check', '--dry-run'], { cwd: dir.path });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.result?.data).toMatchObject({ pipeline: 'check', problems: [{ key: 'backend.dir', code: 'backend-dir-missing' }] });
     expect(await createdAnything(name)).toEqual([]);
   });
 });
