@@ -28,7 +28,7 @@ describe('private files under .tldr/', () => {
     writeFileSync(log, 'old\n', { mode: 0o644 });
     expect(mode(log)).toBe(0o644);
     const stream = privateWriteStream(log);
-    await new Promise((done) => stream.end('new\n', done));
+    await new Promise<void>((done) => stream.end('new\n', () => done()));
     expect(mode(log)).toBe(0o600);
     expect(readFileSync(log, 'utf8')).toBe('new\n');
     expect(mode(join(dir.path, '.tldr'))).toBe(0o700);
