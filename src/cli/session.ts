@@ -64,7 +64,7 @@ export function action<O = Record<string, unknown>>(
       output,
       signal: controller.signal,
       cwd,
-      project: () => (project ??= lib.openProject({ cwd, configPath: flags.config })),
+      project: () => (project ??= withSecrets(lib, output, lib.openProject({ cwd, configPath: flags.config }))),
     };
     try {
       const outcome = await body(session, args[args.length - 2] as O, args.slice(0, -2));
@@ -77,6 +77,12 @@ export function action<O = Record<string, unknown>>(
       for (const s of signals) process.off(s, onSignal);
     }
   };
+}
+
+// Known before the command prints anything: the config's own secrets are hidden by value everywhere.
+function withSecrets(lib: typeof Lib, output: Lib.Output, project: Lib.Project): Lib.Project {
+  output.secrets.addAll(lib.projectSecrets(project));
+  return project;
 }
 
 const globalKeys = ['json', 'config', 'cwd', 'verbose', 'quiet', 'color'] as const;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readEnvFiles } from '../config/env.js';
 import { openProject, type Project } from '../config/project.js';
+import { projectSecrets } from '../config/secrets.js';
 import { probePython, resolvePython, type PythonChoice } from '../backend/python.js';
 import { findBinary } from '../services/binaries.js';
 import { TldrError } from '../errors.js';
@@ -62,9 +63,11 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
   let python: PythonChoice | undefined;
   try {
     project = openProject({ cwd: options.cwd, configPath: options.configPath, env });
+    options.output.secrets.addAll(projectSecrets(project));
     checks.push({ name: 'config', ok: true, detail: `${project.file} is valid (name: ${project.name})` });
-    const skipped = readEnvFiles(project).skipped;
+    const { skipped, warnings } = readEnvFiles(project);
     if (skipped.length) checks.push({ name: 'env_files', ok: true, detail: `not found, skipped: ${skipped.join(', ')}` });
+    for (const warning of warnings) checks.push({ name: 'env_files', ok: true, detail: `warning: ${warning}` });
     python = resolvePython(project);
     const version = await probePython(python, project.backendDir, env);
     checks.push({

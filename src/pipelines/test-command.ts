@@ -141,7 +141,8 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   if (options.junit) {
     junit = resolve(options.junit);
     mkdirSync(dirname(junit), { recursive: true });
-    writeFileSync(junit, renderJUnit(records, { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
+    // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
+    writeFileSync(junit, renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
   }
   return {
     exitCode,
