@@ -79,7 +79,8 @@ describe('env_files as python-dotenv reads them', () => {
       const script = 'import json, os; print(json.dumps({k: os.environ.get(k) for k in ("HOME2", "LITERAL", "MY-KEY", "WORD", "AFTER")}))';
       const python = await runCli(['--json', 'python', '-c', script], { cwd: dir.path, env: { HOME: '/home/someone', WORD: 'kept' } });
       expect(python.exitCode, python.stderr).toBe(0);
-      const printed = JSON.parse(python.events.find((e) => e.type === 'log' && e.line.startsWith('{'))!.line as string);
+      const line = python.events.flatMap((e) => (e.type === 'log' && e.line.startsWith('{') ? [e.line] : []))[0]!;
+      const printed = JSON.parse(line);
       expect(printed).toEqual({ HOME2: '/home/someone/x', LITERAL: "pa${ss", 'MY-KEY': '1', WORD: 'kept', AFTER: expect.stringMatching(/^postgres:\/\/tldr:\*\*\*@127\.0\.0\.1:\d+\/tldr$/) });
     } finally {
       await removeProjectResources(docker, name);
