@@ -64,10 +64,10 @@ export class Output {
     return this.mode === 'json';
   }
 
-  /** listr2 renderer for this mode: default at a TTY, simple without, silent with --json. */
+  /** listr2 renderer for this mode: default when stdout (where it draws) is a TTY, simple without, silent with --json. */
   get listrRenderer(): 'default' | 'simple' | 'silent' {
     if (this.json || this.quiet) return 'silent';
-    return this.stderr.isTTY && this.stdout.isTTY ? 'default' : 'simple';
+    return this.stdout.isTTY ? 'default' : 'simple';
   }
 
   emit(input: EventInput): void {
