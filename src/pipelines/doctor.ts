@@ -35,8 +35,10 @@ export interface DoctorOptions {
 export async function doctor(options: DoctorOptions): Promise<{ exitCode: number; summary: string; data: DoctorReport }> {
   const env = options.env ?? process.env;
   const checks: DoctorCheck[] = [];
-  const major = Number(process.versions.node.split('.')[0]);
-  checks.push({ name: 'node', ok: major >= 20, detail: `Node.js ${process.versions.node}`, ...(major >= 20 ? {} : { hint: 'install Node.js 20 or newer' }) });
+  // package.json's engines: execa, which runs every child, needs events.addAbortListener (20.5).
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const nodeOk = major > 20 || (major === 20 && minor >= 5);
+  checks.push({ name: 'node', ok: nodeOk, detail: `Node.js ${process.versions.node}`, ...(nodeOk ? {} : { hint: 'install Node.js 20.5 or newer' }) });
 
   // The same discovery `tldr up` uses.
   const { tried } = await probeDocker(systemDiscoveryEnv(env));
