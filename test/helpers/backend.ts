@@ -73,9 +73,10 @@ export async function backendProject(options: BackendProjectOptions = {}): Promi
     cli,
     configWithPython: (python) => dir.write(`tldr.${python.replace(/\W+/g, '_')}.yaml`, config(python)),
     async db() {
-      const env = await cli(['--json', 'env']);
-      const vars = (env.result?.data as { env: Record<string, string> }).env;
-      const client = new pg.Client({ host: vars.POSTGRES_HOST, port: Number(vars.POSTGRES_PORT), user: 'tldr', password, database: 'tldr' });
+      // `up` is idempotent and says where Postgres answers (`tldr env` only inspects).
+      const up = await cli(['--json', 'up', 'postgres']);
+      const postgres = (up.result?.data as { services: Array<{ name: string; host: string; port: number }> }).services.find((s) => s.name === 'postgres')!;
+      const client = new pg.Client({ host: postgres.host, port: postgres.port, user: 'tldr', password, database: 'tldr' });
       await client.connect();
       return client;
     },
