@@ -4,7 +4,7 @@ export type { TldrErrorOptions } from './errors.js';
 
 export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
 export type { Config, ConfigInput, ProcessConfig, ReadyConfig, PostgresConfig, RedisConfig, IgnoreEntry, FindingCode, PipelineStepConfig } from './config/schema.js';
-export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE } from './config/load.js';
+export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
 export { openProject } from './config/project.js';
 export type { Project } from './config/project.js';
