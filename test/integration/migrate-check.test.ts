@@ -133,6 +133,9 @@ describe('tldr migrate --check', () => {
         ].join('\n'),
       }),
     );
+    // `tldr env` only inspects (it starts nothing): bring the services up first.
+    const up = await cli(['--json', 'up'], { db: 'tldr', apps: '' });
+    expect(up.exitCode, describeRun(up)).toBe(0);
     const env = await cli(['--json', 'env'], { db: 'tldr', apps: '' });
     expect(env.exitCode, describeRun(env)).toBe(0);
     port = Number((env.result!.data as { env: Record<string, string> }).env.POSTGRES_PORT);
