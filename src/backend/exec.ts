@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { EnvironmentError } from '../errors.js';
+import { signalExitCode } from '../process/exit-status.js';
 import type { CommandSpec } from './commands.js';
 
 export interface RunCommandOptions {
@@ -90,7 +91,7 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
     const { code, signal } = await exited(child, spec);
     await Promise.all(lines);
     const durationMs = Math.round(performance.now() - started);
-    if (signal) return { exitCode: 128 + signalNumber(signal), signal, durationMs };
+    if (signal) return { exitCode: signalExitCode(signal), signal, durationMs };
     return { exitCode: code ?? 1, durationMs };
   } finally {
     options.signal?.removeEventListener('abort', stop);
@@ -125,8 +126,4 @@ function signalChild(pid: number, group: boolean, signal: NodeJS.Signals): void 
   } catch {
     // already gone
   }
-}
-
-function signalNumber(signal: string): number {
-  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1;
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { EnvironmentError } from '../errors.js';
+import { childExitCode } from '../process/exit-status.js';
 
 // The shapes services/native/runner.ts declares; repeated here because backend/ may not import services/.
 export interface ServerRunOptions {
@@ -38,7 +39,7 @@ export const nativeServers = {
       });
       child.once('close', (code, signal) => {
         clearTimeout(timer);
-        resolve({ exitCode: code ?? (signal ? 128 : 1), ...out });
+        resolve({ exitCode: childExitCode({ code, signal }), ...out });
       });
     });
   },
@@ -75,7 +76,7 @@ export const nativeServers = {
     options.signal?.addEventListener('abort', stop, { once: true });
     return new Promise<number>((resolve, reject) => {
       child.once('error', (cause) => reject(spawnError(argv[0]!, cause)));
-      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)));
+      child.once('close', (code, signal) => resolve(childExitCode({ code, signal })));
     }).finally(() => {
       options.signal?.removeEventListener('abort', stop);
       if (!options.tty) {

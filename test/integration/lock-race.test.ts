@@ -1,0 +1,79 @@
+import { execa } from 'execa';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withLock } from '../../src/process/owner-lock.js';
+import { currentOwner, startTimeOf } from '../../src/process/owner.js';
+import { repoRoot } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const racer = join(repoRoot, 'test/fixtures/lock/racer.ts');
+const race = (lock: string, marker: string, rounds: number) =>
+  execa(process.execPath, ['--import', 'tsx', racer, lock, marker, String(rounds)], { cwd: repoRoot, reject: false, timeout: 120_000 });
+
+async function deadOwner(): Promise<{ pid: number; startTime: string }> {
+  const child = execa('sleep', ['0.2']);
+  const startTime = startTimeOf(child.pid!)!;
+  await child;
+  return { pid: child.pid!, startTime };
+}
+
+describe('withLock: one holder at a time, across real processes', () => {
+  it('two processes taking the same lock 1500 times each never hold it together', async () => {
+    using dir = tempDir('tldr-lock-');
+    const [lock, marker] = [join(dir.path, '.lock'), join(dir.path, 'inside')];
+    const runs = await Promise.all([race(lock, marker, 1500), race(lock, marker, 1500)]);
+    for (const run of runs) {
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ rounds: 1500, overlaps: 0 });
+    }
+    expect(readdirSync(dir.path)).toEqual([]);
+  });
+
+  it('holders that die by SIGKILL inside the lock: the racers break each stale lock once and still never overlap', async () => {
+    using dir = tempDir('tldr-lock-');
+    const [lock, marker] = [join(dir.path, '.lock'), join(dir.path, 'inside')];
+    for (let round = 0; round < 8; round++) {
+      const dying = await execa(process.execPath, ['--import', 'tsx', racer, lock, '--die'], { cwd: repoRoot, reject: false });
+      expect(dying.signal).toBe('SIGKILL');
+      expect(existsSync(lock)).toBe(true);
+      const runs = await Promise.all([race(lock, marker, 150), race(lock, marker, 150), race(lock, marker, 150)]);
+      for (const run of runs) expect(JSON.parse(run.stdout), run.stderr).toEqual({ rounds: 150, overlaps: 0 });
+    }
+    expect(readdirSync(dir.path)).toEqual([]);
+  });
+
+  it('a lock whose owner runs is waited for (onWait names it); one whose owner is gone is taken', async () => {
+    using dir = tempDir('tldr-lock-');
+    const lock = join(dir.path, '.lock');
+    writeFileSync(lock, JSON.stringify(currentOwner()));
+    const waited: number[] = [];
+    const error = await withLock(lock, async () => 'ran', { timeoutMs: 200, onWait: (o) => waited.push(o.pid) }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'locked', exitCode: 3 });
+    expect(waited).toEqual([process.pid]);
+
+    writeFileSync(lock, JSON.stringify(await deadOwner()));
+    expect(await withLock(lock, async () => 'ran', { timeoutMs: 200 })).toBe('ran');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('an empty lock file (an older tldr between create and write) is not stale at once, but is when old', async () => {
+    using dir = tempDir('tldr-lock-');
+    const lock = join(dir.path, '.lock');
+    writeFileSync(lock, '');
+    await expect(withLock(lock, async () => 'ran', { timeoutMs: 200 })).rejects.toMatchObject({ code: 'locked' });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    expect(await withLock(lock, async () => 'ran', { timeoutMs: 200 })).toBe('ran');
+  });
+
+  it('waiting stops when the signal aborts', async () => {
+    using dir = tempDir('tldr-lock-');
+    const lock = join(dir.path, '.lock');
+    writeFileSync(lock, JSON.stringify(currentOwner()));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stop waiting')), 100);
+    await expect(withLock(lock, async () => 'ran', { timeoutMs: Infinity, signal: controller.signal })).rejects.toThrow('stop waiting');
+    expect(readdirSync(dir.path)).toEqual(['.lock']);
+  });
+});
