@@ -1,5 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { manageCommand } from '../backend/commands.js';
 import { parseParallel, parseShard, testArgs, type Shard } from '../backend/django-args.js';
@@ -10,6 +9,7 @@ import { tailFile } from '../backend/tail-file.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
 import { EnvironmentError, ServiceError } from '../errors.js';
 import { renderJUnit } from '../output/junit.js';
+import { ownedTempDir } from '../process/owned-temp.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
 import { createStepContext, type RunOptions } from './context.js';
 import type { CommandResult } from './passthrough.js';
@@ -76,7 +76,7 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
   const base = await ctx.env();
 
-  const scratch = mkdtempSync(join(tmpdir(), 'tldr-test-events-'));
+  const scratch = ownedTempDir('test-events');
   const eventsFile = join(scratch, 'events.ndjson');
   writeFileSync(eventsFile, '');
   const env: Record<string, string> = { ...withPythonPath(base, helpers), TLDR_TEST_EVENTS: eventsFile };
@@ -114,6 +114,8 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
       signal: ctx.signal,
       // Django's runner tears its test databases down on SIGINT (KeyboardInterrupt).
       stopSignal: 'SIGINT',
+      // tldr killed by SIGKILL: the runner stops its tests and tears down all the same.
+      lifeline: true,
       graceMs: 20_000,
       onLine: (raw, stream) => {
         const line = output.secrets.redact(raw);

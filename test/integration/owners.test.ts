@@ -1,9 +1,10 @@
 import { execa } from 'execa';
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../src/process/owner-lock.js';
-import { currentOwner, startTimeOf } from '../../src/process/owner.js';
+import { ownedTempDir, sweepOwnedTempDirs } from '../../src/process/owned-temp.js';
+import { currentOwner, ownerTag, startTimeOf } from '../../src/process/owner.js';
 import { repoRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -75,5 +76,28 @@ describe('withLock: one holder at a time, across real processes', () => {
     setTimeout(() => controller.abort(new Error('stop waiting')), 100);
     await expect(withLock(lock, async () => 'ran', { timeoutMs: Infinity, signal: controller.signal })).rejects.toThrow('stop waiting');
     expect(readdirSync(dir.path)).toEqual(['.lock']);
+  });
+});
+
+describe('owned temp folders: named after their owner, swept once it is gone', () => {
+  it("sweeps a gone owner's folders of that kind, never a live owner's, another kind's, an unnamed one's or a link", async () => {
+    using root = tempDir('tldr-owned-');
+    const dead = ownerTag(await deadOwner());
+    const folder = (name: string) => {
+      mkdirSync(join(root.path, name));
+      writeFileSync(join(root.path, name, 'events.ndjson'), '{}');
+      return name;
+    };
+    const gone = folder(`tldr-test-events-${dead}-AbC123`);
+    const live = folder(`tldr-test-events-${ownerTag()}-XyZ789`);
+    const otherKind = folder(`tldr-migrate-check-${dead}-QqQ111`);
+    const legacy = folder('tldr-test-events-Lm4Np2');
+    symlinkSync(join(root.path, live), join(root.path, `tldr-test-events-${dead}-LnK000`));
+    expect(sweepOwnedTempDirs('test-events', root.path)).toEqual([join(root.path, gone)]);
+    expect(readdirSync(root.path).sort()).toEqual([legacy, otherKind, live, `tldr-test-events-${dead}-LnK000`].sort());
+
+    const mine = ownedTempDir('migrate-check', root.path);
+    expect(mine).toMatch(new RegExp(`/tldr-migrate-check-${ownerTag()}-[A-Za-z0-9]{6}$`));
+    expect(existsSync(join(root.path, otherKind))).toBe(false);
   });
 });
