@@ -14,7 +14,7 @@ import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
 // temp folder. One project (example/backend, docker services) for the file.
 
 const password = 'lifeline-pw-5c1e';
-const fixtures = join(repoRoot, 'test/fixtures/lifeline');
+const fixtures = join(repoRoot, 'test/fixtures/slow');
 // What the lifeline promises is "promptly" (measured: well under a second plus Django's
 // teardown); this bound only has to tell that apart from the fixtures' 60–120 s of work.
 const GONE_WITHIN_MS = 4_000;

@@ -1,8 +1,9 @@
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../src/process/owner-lock.js';
+import { createTestLog, KEPT_TEST_LOGS } from '../../src/pipelines/test-log.js';
 import { ownedTempDir, sweepOwnedTempDirs } from '../../src/process/owned-temp.js';
 import { currentOwner, ownerTag, startTimeOf } from '../../src/process/owner.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -99,5 +100,31 @@ describe('owned temp folders: named after their owner, swept once it is gone', (
     const mine = ownedTempDir('migrate-check', root.path);
     expect(mine).toMatch(new RegExp(`/tldr-migrate-check-${ownerTag()}-[A-Za-z0-9]{6}$`));
     expect(existsSync(join(root.path, otherKind))).toBe(false);
+  });
+});
+
+describe('per-run test logs', () => {
+  it("test.log is a hard link to the newest run's log; past the kept number old logs go, a live run's never", async () => {
+    using logs = tempDir('tldr-logs-');
+    const dead = ownerTag(await deadOwner());
+    const now = Date.now();
+    const old = Array.from({ length: 8 }, (_, i) => {
+      const name = `test-${dead}-00000${i}.log`;
+      writeFileSync(join(logs.path, name), `run ${i}`);
+      const at = new Date(now - (10 - i) * 60_000);
+      utimesSync(join(logs.path, name), at, at);
+      return name;
+    });
+    const live = `test-${ownerTag()}-aaaaaa.log`;
+    writeFileSync(join(logs.path, live), 'a live run');
+    utimesSync(join(logs.path, live), new Date(now - 3_600_000), new Date(now - 3_600_000));
+    writeFileSync(join(logs.path, 'worker.log'), 'not a test log');
+
+    const path = createTestLog(logs.path, 'bbbbbb');
+    writeFileSync(path, 'this run');
+    expect(readFileSync(join(logs.path, 'test.log'), 'utf8')).toBe('this run');
+    expect(statSync(join(logs.path, 'test.log')).ino).toBe(statSync(path).ino);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(logs.path).sort()).toEqual([...old.slice(-(KEPT_TEST_LOGS - 1)), live, `test-${ownerTag()}-bbbbbb.log`, 'test.log', 'worker.log'].sort());
   });
 });
