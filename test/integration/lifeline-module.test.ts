@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,7 +44,7 @@ describe('tldr_lifeline', () => {
     using dir = tempDir('tldr-lifeline-');
     const file = join(dir.path, 'plain');
     writeFileSync(file, '');
-    const run = await execa('/usr/bin/python3', [sleeper, '0.1'], { env: { ...env, TLDR_LIFELINE_FD: '3' }, stdio: ['ignore', 'pipe', 'pipe', openSync(file, 'r')] });
+    const run = spawnSync('/usr/bin/python3', [sleeper, '0.1'], { env: { ...process.env, ...env, TLDR_LIFELINE_FD: '3' }, stdio: ['ignore', 'pipe', 'pipe', openSync(file, 'r')], encoding: 'utf8' });
     expect(run.stdout).toMatch(/watched False/);
     expect(run.stdout).toContain('slept to the end');
   });

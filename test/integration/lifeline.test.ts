@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPython, venvPython } from '../helpers/backend.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { groupMembers, isRunning, startCli, waitUntil } from '../helpers/dev-loop.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
+import { slowProjectConfig } from '../helpers/slow-project.js';
 
 // kill -9 of tldr while its Python child works: the child reads end-of-file on its lifeline
 // (src/python/tldr_lifeline.py), stops like Ctrl-C and cleans up; the next run sweeps tldr's
 // temp folder. One project (example/backend, docker services) for the file.
 
 const password = 'lifeline-pw-5c1e';
-const fixtures = join(repoRoot, 'test/fixtures/slow');
 // What the lifeline promises is "promptly" (measured: well under a second plus Django's
 // teardown); this bound only has to tell that apart from the fixtures' 60–120 s of work.
 const GONE_WITHIN_MS = 4_000;
@@ -23,19 +23,7 @@ let dir: TempDir;
 let admin: pg.Client;
 const name = uniqueName('tldrll');
 
-const config = (python: string) => [
-  'version: 1',
-  `name: ${name}`,
-  `backend: { dir: ${JSON.stringify(join(repoRoot, 'example/backend'))}, settings: tldr.settings, python: [${JSON.stringify(python)}] }`,
-  'services:',
-  '  provider: docker',
-  `  postgres: { image: tldr-test/postgres:15, port: 0, password: ${password} }`,
-  '  redis: { image: tldr-test/redis:7, port: 0 }',
-  'env:',
-  '  TLDR_EXAMPLE_EXTRA_APPS: ${env:TLDR_APPS}',
-  `  PYTHONPATH: ${JSON.stringify(fixtures)}`,
-  '  TLDR_SLOW_MARKERS: ${env:TLDR_SLOW_MARKERS}',
-].join('\n');
+const config = (python: string) => slowProjectConfig({ name, python, password, apps: '${env:TLDR_APPS}' });
 
 const envFor = (apps = '') => ({ TLDR_APPS: apps, TLDR_SLOW_MARKERS: markers() });
 const markers = () => join(dir.path, 'markers');

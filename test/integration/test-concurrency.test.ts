@@ -8,6 +8,7 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { startCli, waitUntil, type RunningCli } from '../helpers/dev-loop.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
+import { slowProjectConfig } from '../helpers/slow-project.js';
 
 // Two `tldr test` at once on one project. The first run is held open inside a test on its test
 // database (test/fixtures/slow: slow_tests.tests_barrier) until the second has finished.
@@ -35,22 +36,7 @@ const release = () => writeFileSync(join(markers(), 'release'), '');
 beforeAll(async () => {
   await requireDocker();
   dir = tempDir('tldr-concurrent-');
-  dir.write(
-    'tldr.config.yaml',
-    [
-      'version: 1',
-      `name: ${name}`,
-      `backend: { dir: ${JSON.stringify(join(repoRoot, 'example/backend'))}, settings: tldr.settings, python: [${JSON.stringify(venvPython)}] }`,
-      'services:',
-      '  provider: docker',
-      `  postgres: { image: tldr-test/postgres:15, port: 0, password: ${password} }`,
-      '  redis: { image: tldr-test/redis:7, port: 0 }',
-      'env:',
-      '  TLDR_EXAMPLE_EXTRA_APPS: sample_tests',
-      `  PYTHONPATH: ${JSON.stringify([join(repoRoot, 'test/fixtures/slow'), join(repoRoot, 'test/fixtures/testapps')].join(':'))}`,
-      '  TLDR_SLOW_MARKERS: ${env:TLDR_SLOW_MARKERS}',
-    ].join('\n'),
-  );
+  dir.write('tldr.config.yaml', slowProjectConfig({ name, python: venvPython, password, apps: 'sample_tests', pythonPath: [join(repoRoot, 'test/fixtures/testapps')] }));
   mkdirSync(markers(), { recursive: true });
   const up = await runCli(['--json', 'up'], { cwd: dir.path, env: env(true) });
   expect(up.exitCode, up.stderr).toBe(0);
