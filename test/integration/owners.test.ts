@@ -81,7 +81,7 @@ describe('withLock: one holder at a time, across real processes', () => {
 });
 
 describe('owned temp folders: named after their owner, swept once it is gone', () => {
-  it("sweeps a gone owner's folders of that kind, never a live owner's, another kind's, an unnamed one's or a link", async () => {
+  it("sweeps a gone owner's folders of that kind, never a live owner's, another kind's, a recent unnamed one or a link", async () => {
     using root = tempDir('tldr-owned-');
     const dead = ownerTag(await deadOwner());
     const folder = (name: string) => {
@@ -93,8 +93,12 @@ describe('owned temp folders: named after their owner, swept once it is gone', (
     const live = folder(`tldr-test-events-${ownerTag()}-XyZ789`);
     const otherKind = folder(`tldr-migrate-check-${dead}-QqQ111`);
     const legacy = folder('tldr-test-events-Lm4Np2');
+    const oldLegacy = folder('tldr-test-events-Old123');
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    utimesSync(join(root.path, oldLegacy), dayAgo, dayAgo);
     symlinkSync(join(root.path, live), join(root.path, `tldr-test-events-${dead}-LnK000`));
-    expect(sweepOwnedTempDirs('test-events', root.path)).toEqual([join(root.path, gone)]);
+    // A folder of an older tldr (no owner in its name) goes only once it is a day old.
+    expect(sweepOwnedTempDirs('test-events', root.path).sort()).toEqual([join(root.path, gone), join(root.path, oldLegacy)].sort());
     expect(readdirSync(root.path).sort()).toEqual([legacy, otherKind, live, `tldr-test-events-${dead}-LnK000`].sort());
 
     const mine = ownedTempDir('migrate-check', root.path);
