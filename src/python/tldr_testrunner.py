@@ -28,9 +28,10 @@ TLDR_TEST_DB_SUFFIX=abc123
     Name each test database ``<its test name>_abc123`` (``test_tldr_abc123``, clones
     ``test_tldr_abc123_1`` ...), so concurrent runs without --keepdb never share one.
 TLDR_LIFELINE_FD=3
-    tldr's lifeline (see tldr_lifeline.py): when tldr is gone, the run stops like a second
-    Ctrl-C — KeyboardInterrupt in the running test, parallel workers stopped — and Django
-    tears its test databases down; during database setup the run stops before the first test.
+    tldr's lifeline (see tldr_lifeline.py): when tldr is gone, the run stops at once — serial:
+    KeyboardInterrupt in the running test, like a second Ctrl-C; parallel: Django's own stop,
+    which terminates the worker pool — and Django tears its test databases down; a run still
+    setting up its databases stops before the first test.
 
 ``--parallel auto`` is also accepted on Django 3.2 (which only knows a bare ``--parallel``).
 """
@@ -224,6 +225,7 @@ class _EventsResultMixin:
         self._tldr_cur = None
         self._tldr_started = set()
         _events.result_attached = True
+        _lifeline.result = self
 
     # -- window bookkeeping
     def _tldr_in_window(self, test):
@@ -417,34 +419,45 @@ def _parallel_type(value):
 
 
 class _Lifeline:
-    """What the run does once tldr is gone. Only while tests run is the main thread interrupted
-    (a KeyboardInterrupt during database setup or teardown would leave databases behind); a run
-    still setting up stops as it reaches the tests. The lock makes exactly one side act."""
+    """What the run does once tldr is gone. Only while tests run is the run stopped at once (an
+    interrupt during database setup or teardown would leave databases behind); a run still
+    setting up stops as it reaches the tests. The lock makes exactly one side act."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._in_tests = False
+        self._parallel = False
         self.gone = False
+        self.result = None  # the run's result object (ours), set when it is made
 
     def install(self):
-        tldr_lifeline.install(LIFELINE_ENV, on_lost=self._on_lost)
+        # A run still creating its databases gets to finish that and tear down: a big project's
+        # migrations take a while, so the last-resort exit waits longer than the default.
+        tldr_lifeline.install(LIFELINE_ENV, on_lost=self._on_lost, grace_seconds=120.0)
 
     def _on_lost(self):  # the watcher thread
         with self._lock:
             self.gone = True
-            if self._in_tests:
-                # unittest's Ctrl-C handler stops gracefully after the running test; mark this
-                # SIGINT as the second one, which interrupts it.
-                handler = getattr(unittest.signals, "_interrupt_handler", None)
-                if handler is not None:
-                    handler.called = True
-                tldr_lifeline.interrupt_main()
+            if not self._in_tests:
+                return
+            if self._parallel and self.result is not None:
+                # Django's parallel loop sees this within 0.1 s and terminates its pool itself
+                # (workers included); an interrupt instead would leave the pool respawning them.
+                self.result.stop()
+                return
+            # Serial: unittest's Ctrl-C handler stops after the running test; mark this SIGINT as
+            # the second one, which interrupts it.
+            handler = getattr(unittest.signals, "_interrupt_handler", None)
+            if handler is not None:
+                handler.called = True
+            tldr_lifeline.interrupt_main()
 
-    def enter_tests(self):
+    def enter_tests(self, parallel):
         with self._lock:
             if self.gone:
                 raise KeyboardInterrupt("tldr is gone")
             self._in_tests = True
+            self._parallel = parallel
 
     def leave_tests(self):
         with self._lock:
@@ -455,18 +468,25 @@ _lifeline = _Lifeline()
 
 
 def _stop_workers(timeout=3.0):
-    """Parallel workers outlive an interrupted parent until they finish their test; they hold
-    connections to the clones the teardown drops."""
+    """When the run was interrupted anyway (a project's own result class): parallel workers
+    outlive an interrupted parent until they finish their test, holding connections to the
+    clones the teardown drops."""
     import multiprocessing
 
     children = multiprocessing.active_children()
     for child in children:
-        child.terminate()
+        try:
+            child.terminate()
+        except Exception:
+            pass
     deadline = time.monotonic() + timeout
     for child in children:
-        child.join(max(deadline - time.monotonic(), 0.1))
-        if child.is_alive():
-            os.kill(child.pid, signal.SIGKILL)
+        try:
+            child.join(max(deadline - time.monotonic(), 0.1))
+            if child.is_alive():
+                os.kill(child.pid, signal.SIGKILL)
+        except Exception:  # already reaped, or gone meanwhile
+            pass
 
 
 def _suffixed(name, suffix, limit=63 - 4):
@@ -569,7 +589,7 @@ class _TldrRunnerMixin:
         t0 = time.perf_counter()
         result = None
         try:
-            _lifeline.enter_tests()
+            _lifeline.enter_tests(parallel=_is_parallel(suite))
             result = super().run_suite(suite, **kwargs)
             return result
         except KeyboardInterrupt:

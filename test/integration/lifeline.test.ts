@@ -15,9 +15,10 @@ import { slowProjectConfig } from '../helpers/slow-project.js';
 // temp folder. One project (example/backend, docker services) for the file.
 
 const password = 'lifeline-pw-5c1e';
-// What the lifeline promises is "promptly" (measured: well under a second plus Django's
-// teardown); this bound only has to tell that apart from the fixtures' 60–120 s of work.
-const GONE_WITHIN_MS = 4_000;
+// Measured: 0.1–0.6 s after tldr's SIGKILL (the teardown included), up to ~3 s with a load of 6
+// on the 2-core machine. The bound only has to tell that apart from the fixtures' 60–120 s of work
+// (and from the old behaviour: running to the end); each run logs its own figure.
+const GONE_WITHIN_MS = 10_000;
 
 let dir: TempDir;
 let admin: pg.Client;
@@ -112,6 +113,7 @@ describe('a child whose tldr died stops promptly', () => {
     ['serially', [], []],
     ['with --parallel 2', [], ['--parallel', '2']],
     ['on Django 3.2', ['--config', 'django32.yaml'], []],
+    ['with --parallel 2 on Django 3.2', ['--config', 'django32.yaml'], ['--parallel', '2']],
   ])('tldr test %s: kill -9 of tldr → the runner (and its workers) gone within seconds, the test databases dropped, the temp folder swept next run', async (_how, global: string[], flags: string[]) => {
     const killed = await killMidRun(['--json', ...global, 'test', 'slow_tests.tests', ...flags], { apps: '', marker: 'test-', databasesLike: 'test\\_tldr%' });
     try {
