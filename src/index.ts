@@ -34,8 +34,15 @@ export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';
 export { manageCommand, celeryCommand, pythonCommand, runWordsCommand } from './backend/commands.js';
 export type { CommandSpec } from './backend/commands.js';
-export { runCommand } from './backend/exec.js';
+export { runCommand, LIFELINE_ENV } from './backend/exec.js';
 export type { RunCommandOptions, RunOutcome } from './backend/exec.js';
+
+export { signalExitCode, signalNumber, childExitCode } from './process/exit-status.js';
+export { currentOwner, ownerAlive, ownerTag, startTimeOf, tagAlive } from './process/owner.js';
+export type { ProcessOwner } from './process/owner.js';
+export { withLock } from './process/owner-lock.js';
+export type { LockOptions } from './process/owner-lock.js';
+export { ownedTempDir, sweepOwnedTempDirs } from './process/owned-temp.js';
 
 export { dockerCandidates } from './services/discovery.js';
 export type { SocketCandidate, SocketAttempt } from './services/discovery.js';
@@ -62,6 +69,7 @@ export type { PassthroughOptions, PassthroughData, CommandResult, ProcessSpec } 
 export { test, runTests, isCI } from './pipelines/test-command.js';
 export type { TestOptions, TestData } from './pipelines/test-command.js';
 export { judgeTestRun } from './pipelines/test-outcome.js';
+export { createTestLog, KEPT_TEST_LOGS } from './pipelines/test-log.js';
 export type { TestRunFacts, TestVerdict } from './pipelines/test-outcome.js';
 export { createTestStep, migrateStep, makemigrationsStep, manageCheckStep, testStep } from './pipelines/backend-steps.js';
 export { migrateArgs, makemigrationsArgs, testArgs, workerArgs, parseParallel, parseShard, TEST_RUNNER } from './backend/django-args.js';
@@ -107,6 +115,8 @@ export type { OpenOptions, OpenedServices } from './services/open.js';
 export { serviceNames } from './services/provider.js';
 export type { ServiceName, ServiceSpec, PostgresSpec, RedisSpec, ServiceProvider, ServiceHandle, ServiceStatus, DownReport, UpAction, UpOptions, UpProgress, PullSnapshot, LogOptions, ExecOptions, ExecStdio } from './services/provider.js';
 export { DockerProvider } from './services/docker/provider.js';
+export { foreignResourceError } from './services/docker/foreign.js';
+export type { ForeignResource } from './services/docker/foreign.js';
 export { ExternalProvider } from './services/external.js';
 export { Probe, ReadinessProbe, ProbeFatal, ProbeTimeout } from './services/probes.js';
 export type { Clock, ProbeOutcome, WaitOptions, SqlTarget, RedisAuth } from './services/probes.js';

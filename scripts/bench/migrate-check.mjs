@@ -6,12 +6,8 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(repo, 'bin/tldr.js');
-const backend = join(repo, 'example/backend');
-const python = join(backend, '.venv/bin/python');
+// The python every figure uses (TLDR_BENCH_PYTHON or the example venv), which the bench's precondition check vouches for.
+import { backend, bin, python, root } from '../bench-lib.mjs';
 
 export default async function (bench) {
   const name = `tldrbench-mc-${process.pid}`;
@@ -28,7 +24,7 @@ export default async function (bench) {
       '  postgres: { image: tldr-test/postgres:15, port: 0 }',
       '  redis: { image: tldr-test/redis:7, port: 0 }',
       'env:',
-      `  PYTHONPATH: ${JSON.stringify(join(repo, 'test/fixtures/migrations'))}`,
+      `  PYTHONPATH: ${JSON.stringify(join(root, 'test/fixtures/migrations'))}`,
       '  TLDR_EXAMPLE_EXTRA_APPS: lint_safe,lint_unsafe',
     ].join('\n'),
   );

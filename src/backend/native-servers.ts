@@ -3,6 +3,7 @@ import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { openPrivateFile } from '../config/private-files.js';
 import { EnvironmentError } from '../errors.js';
+import { childExitCode } from '../process/exit-status.js';
 
 // The shapes services/native/runner.ts declares; repeated here because backend/ may not import services/.
 export interface ServerRunOptions {
@@ -39,7 +40,7 @@ export const nativeServers = {
       });
       child.once('close', (code, signal) => {
         clearTimeout(timer);
-        resolve({ exitCode: code ?? (signal ? 128 : 1), ...out });
+        resolve({ exitCode: childExitCode({ code, signal }), ...out });
       });
     });
   },
@@ -76,7 +77,7 @@ export const nativeServers = {
     options.signal?.addEventListener('abort', stop, { once: true });
     return new Promise<number>((resolve, reject) => {
       child.once('error', (cause) => reject(spawnError(argv[0]!, cause)));
-      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)));
+      child.once('close', (code, signal) => resolve(childExitCode({ code, signal })));
     }).finally(() => {
       options.signal?.removeEventListener('abort', stop);
       if (!options.tty) {

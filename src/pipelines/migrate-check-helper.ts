@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pythonCommand } from '../backend/commands.js';
 import { runCommand } from '../backend/exec.js';
@@ -7,6 +6,7 @@ import { pythonHelperDir } from '../backend/helpers.js';
 import { resolvePython } from '../backend/python.js';
 import { parseCheckDocument, type CheckDocument } from '../checks/document.js';
 import { EnvironmentError, ExitCode, InterruptedError, TldrError } from '../errors.js';
+import { ownedTempDir } from '../process/owned-temp.js';
 import type { StepContext } from './types.js';
 
 export const MIGRATE_CHECK_HELPER = 'tldr_migrate_check.py';
@@ -23,7 +23,8 @@ export interface HelperRun {
 export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibility, forwardSignals }: HelperRun): Promise<CheckDocument> {
   const { project } = ctx;
   const env = await ctx.env();
-  const dir = await mkdtemp(join(tmpdir(), 'tldr-migrate-check-'));
+  // Named after this process: a run killed by SIGKILL leaves it to the next run's sweep.
+  const dir = ownedTempDir('migrate-check');
   const resultFile = join(dir, 'result.json');
   const args = [join(pythonHelperDir(), MIGRATE_CHECK_HELPER), '--output', resultFile];
   if (files) args.push(`--since-files=${files.join(',')}`);
@@ -34,6 +35,8 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
       env,
       signal: ctx.signal,
       forwardSignals,
+      // tldr killed by SIGKILL: the helper stops and drops its scratch database.
+      lifeline: true,
       onLine: (line, stream) => {
         tail.push(line);
         if (tail.length > 20) tail.shift();

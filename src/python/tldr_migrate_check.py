@@ -27,6 +27,7 @@ import signal
 import sys
 import time
 import traceback
+import tldr_lifeline  # the helper's own folder: sys.path[0] when run as a script
 
 SCHEMA_VERSION = 1
 START = time.monotonic()
@@ -1597,6 +1598,7 @@ def _on_sigterm(signum, frame):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    tldr_lifeline.install("TLDR_LIFELINE_FD")  # tldr gone: KeyboardInterrupt, the scratch database is dropped
     signal.signal(signal.SIGTERM, _on_sigterm)
     # The helper's own folder must not shadow project modules; the project
     # folder comes first, as with `python manage.py`.

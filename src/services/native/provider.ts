@@ -8,7 +8,7 @@ import type { Instance } from '../instance.js';
 import { freePort, isPortFree, portHolder } from '../ports.js';
 import type { DownReport, ExecOptions, LogOptions, PostgresSpec, ServiceHandle, ServiceName, ServiceProvider, ServiceSpec, ServiceStatus, UpAction, UpOptions } from '../provider.js';
 import { clientArgv, HOST } from './argv.js';
-import { withLock } from './lock.js';
+import { withLock } from '../../process/owner-lock.js';
 import { readLogFile } from './log-file.js';
 import { nativePaths, type NativePaths } from './paths.js';
 import { NativePostgres } from './postgres.js';
