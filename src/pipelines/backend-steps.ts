@@ -1,5 +1,6 @@
 import { manageCommand } from '../backend/commands.js';
 import { makemigrationsArgs, migrateArgs } from '../backend/django-args.js';
+import { withLockTimeout } from './backend-commands.js';
 import { runBackendProcess } from './passthrough.js';
 import { runTests, type TestOptions } from './test-command.js';
 import type { StepContext, StepDefinition, StepResult } from './types.js';
@@ -17,7 +18,7 @@ async function manageStep(ctx: StepContext, label: string, args: string[]): Prom
 export const migrateStep: StepDefinition = {
   name: 'migrate',
   title: 'Apply migrations',
-  run: (ctx) => manageStep(ctx, 'migrate', migrateArgs({ noinput: true })),
+  run: (ctx) => manageStep(withLockTimeout(ctx), 'migrate', migrateArgs({ noinput: true })),
 };
 
 export const makemigrationsStep: StepDefinition = {

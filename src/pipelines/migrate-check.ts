@@ -1,6 +1,7 @@
 import { gitAddedFiles } from '../backend/git.js';
 import type { CheckDocument, CheckFinding, ReversibilityReport } from '../checks/document.js';
 import { applyIgnores, type IgnoredFinding } from '../checks/ignore.js';
+import { summariseObservations, type ObservationSummary } from '../checks/observations.js';
 import { rebaseDocument } from '../checks/paths.js';
 import { formatReport } from '../checks/report.js';
 import { migrationFiles } from '../checks/since.js';
@@ -23,6 +24,12 @@ export interface MigrateCheckSettings {
    */
   reversibility?: boolean;
   /**
+   * During the reversibility run, watch each statement of the checked migrations: the locks it
+   * takes and whether it rewrites a table (decides `table-rewrite` and `alter-column-type`).
+   * @default true
+   */
+  observe?: boolean;
+  /**
    * Warnings fail the check too.
    * @default migrations.strict
    */
@@ -44,6 +51,12 @@ export interface MigrateCheckData {
   checkedCount: number;
   ignored: IgnoredFinding[];
   reversibility: ReversibilityReport;
+  /** How many checked migrations the reversibility run watched (atomic ones it applied). */
+  watched: number;
+  /** What their statements locked and rewrote (at most 20 statements in all; `more` counts the rest). */
+  observations: ObservationSummary[];
+  /** Scratch databases left by dead runs that this check dropped. */
+  sweptScratch: string[];
   unapplied: number;
   conflicts: string[];
   /** Apps with model changes that have no migration. */
@@ -76,7 +89,9 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
 
   const files = since ? migrationFiles(await gitAddedFiles(project.backendDir, since)) : undefined;
   if (files) output.debug(`--since ${since}: ${files.length} migration file(s) added: ${files.join(', ') || 'none'}`);
-  const document = rebaseDocument(await runMigrateCheckHelper(ctx, { files, reversibility, forwardSignals: settings.forwardSignals ?? false }), project.backendDir, project.root);
+  const observe = settings.observe ?? true;
+  const run = { files, reversibility, observe, forwardSignals: settings.forwardSignals ?? false };
+  const document = rebaseDocument(await runMigrateCheckHelper(ctx, run), project.backendDir, project.root);
 
   const { kept, ignored, unused } = applyIgnores(document.findings, config.ignore);
   const result = verdict(kept, { strict, checked: document.checked.length, ignored: ignored.length });
@@ -92,6 +107,9 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
       checkedCount: checked.length,
       ignored,
       reversibility: document.reversibility,
+      watched: document.observations.length,
+      observations: summariseObservations(document.observations),
+      sweptScratch: document.sweptScratch.map((s) => s.database),
       unapplied: document.unapplied.length,
       conflicts: document.conflicts.map((c) => c.app),
       missing: document.missing.map((m) => m.app),
@@ -108,7 +126,10 @@ function report(output: Output, findings: CheckFinding[], document: CheckDocumen
     for (const finding of findings) output.emit({ type: 'finding', ...finding });
     return;
   }
-  if (findings.length) output.stdout.write(`${output.secrets.redact(formatReport(findings, output.color))}\n`);
+  for (const { database, pid } of document.sweptScratch) output.note(`dropped left-over scratch database ${database} (its run, pid ${pid}, is gone)`);
+  const options = { observations: document.observations, allObservations: output.verbose };
+  const text = formatReport(findings, output.color, options);
+  if (text) output.stdout.write(`${output.secrets.redact(text)}\n`);
   if (!document.reversibility.ran && document.checked.length) output.note(`reversibility not checked: ${document.reversibility.reason}`);
   for (const name of unusedIgnores) output.note(`migrations.ignore: the entry for ${name} silenced nothing in this run`);
 }

@@ -29,6 +29,8 @@ const doc = (over: Partial<CheckDocument> = {}): CheckDocument => ({
   conflicts: [],
   missing: [],
   findings: [finding()],
+  observations: [],
+  sweptScratch: [],
   reversibility: { ran: false, reason: 'not requested' },
   durationMs: 321,
   ...over,
