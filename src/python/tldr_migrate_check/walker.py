@@ -113,20 +113,21 @@ class OperationContext:
 
     @staticmethod
     def db_default(field):
-        """The field's database default expression, or None (NOT_PROVIDED)."""
+        """(given, expression) of the field's database default; a plain value comes as Value(value)."""
+        from django.db.models import Value
         from django.db.models.fields import NOT_PROVIDED
 
         value = getattr(field, "db_default", NOT_PROVIDED)
-        return None if value is NOT_PROVIDED else value
+        if value is NOT_PROVIDED:
+            return False, None
+        return True, value if hasattr(value, "resolve_expression") else Value(value)
 
     def has_db_default(self, field):
         """A usable database default: given, and not NULL (``db_default=None`` is no default)."""
-        value = self.db_default(field)
-        if value is None:
-            return False
         from django.db.models import Value
 
-        return not (isinstance(value, Value) and value.value is None)
+        given, value = self.db_default(field)
+        return given and not (isinstance(value, Value) and value.value is None)
 
     @staticmethod
     def together(value):

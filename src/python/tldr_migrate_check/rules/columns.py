@@ -38,7 +38,7 @@ def adding_not_nullable_field(ctx, op):
     table = ctx.q(ctx.table(ms))
     column = ctx.q(ctx.column(field, op.name))
     label = ctx.label(ms, op.name)
-    null_default = ctx.db_default(field) is not None and not ctx.has_db_default(field)
+    null_default = ctx.db_default(field)[0] and not ctx.has_db_default(field)
     if isinstance(op, migrations.AddField):
         if field.null or ctx.has_db_default(field) or field.primary_key:
             return
@@ -154,7 +154,7 @@ def volatile_default(ctx, op):
         return
     if op.field.many_to_many or not ctx.existing(op.model_name):
         return
-    function = volatile_function(ctx.db_default(op.field))
+    function = volatile_function(ctx.db_default(op.field)[1])
     if function is None:
         return
     ms = ctx.model_state(op.model_name)

@@ -15,7 +15,7 @@ def target_table(ctx, field):
 
 
 def constrained_fk(field):
-    return field.is_relation and not field.many_to_many and getattr(field, "db_constraint", False) and field.concrete
+    return field.is_relation and not field.many_to_many and getattr(field, "db_constraint", False)
 
 
 @rule(
