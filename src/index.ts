@@ -76,7 +76,7 @@ export type { MigrateCheckOptions, MigrateCheckSettings, MigrateCheckResult, Mig
 export { checkDocument, checkFinding, parseCheckDocument, observedStatement, migrationObservation } from './checks/document.js';
 export type { CheckDocument, CheckFinding, CheckFailure, ReversibilityReport, ObservedStatement, MigrationObservation } from './checks/document.js';
 export { describeStatement, summariseObservations } from './checks/observations.js';
-export type { ObservationSummary } from './checks/observations.js';
+export type { ObservationSummary, ObservationsSummary } from './checks/observations.js';
 export { lockTimeoutOptions, migrationEnv, lockTimeoutFailure, lockTimeoutMessage } from './checks/lock-timeout.js';
 export { applyIgnores } from './checks/ignore.js';
 export type { IgnoreOutcome, IgnoredFinding } from './checks/ignore.js';

@@ -14,21 +14,28 @@ export interface ObservationSummary {
   more: number;
 }
 
+export interface ObservationsSummary {
+  observations: ObservationSummary[];
+  /** Statements left out in all (of the listed migrations and of the ones not listed). */
+  omitted: number;
+}
+
 /**
- * The observations for a `result` (which stays a few KB): the migrations whose statements locked
- * or rewrote an existing table, at most `limit` statements in all, rewrites first, each
- * statement's SQL cut to `width` characters. Pure.
+ * The observations for a `result` (which stays a few KB): the migrations with at least one of the
+ * `limit` statements kept (rewrites first), each statement's SQL cut to `width` characters. Pure.
  */
-export function summariseObservations(observations: MigrationObservation[], limit = 20, width = 60): ObservationSummary[] {
+export function summariseObservations(observations: MigrationObservation[], limit = 20, width = 60): ObservationsSummary {
   const ranked = observations.flatMap((o, m) => o.statements.map((s, i) => ({ m, i, rank: s.rewrite ? 0 : 1 })));
   ranked.sort((a, b) => a.rank - b.rank || a.m - b.m || a.i - b.i);
   const kept = new Set(ranked.slice(0, limit).map((r) => `${r.m}:${r.i}`));
-  return observations
+  const total = observations.reduce((n, o) => n + o.statements.length + o.more, 0);
+  const summaries = observations
     .map((o, m) => {
       const statements = o.statements.filter((_, i) => kept.has(`${m}:${i}`)).map((s) => ({ ...s, statement: cut(s.statement, width) }));
       return { migration: `${o.app}.${o.migration}`, statements, more: o.more + o.statements.length - statements.length };
     })
-    .filter((o) => o.statements.length || o.more);
+    .filter((o) => o.statements.length);
+  return { observations: summaries, omitted: total - summaries.reduce((n, o) => n + o.statements.length, 0) };
 }
 
 function cut(text: string, width: number): string {

@@ -61,7 +61,7 @@ export function formatObservation(observation: MigrationObservation, palette: Pa
     return `${indent}${paint(palette, 'dim', 'watched')} ${s.rewrite ? paint(palette, 'red', text) : text}  ${paint(palette, 'dim', s.statement)}`;
   });
   const more = observation.more + Math.max(0, observation.statements.length - shown);
-  if (more) lines.push(`${indent}${paint(palette, 'dim', `watched and ${more} more statement${more === 1 ? '' : 's'} (--json has them)`)}`);
+  if (more) lines.push(`${indent}${paint(palette, 'dim', `watched and ${more} more statement${more === 1 ? '' : 's'} (.tldr/logs/migrate-check-observations.json has them)`)}`);
   return lines;
 }
 

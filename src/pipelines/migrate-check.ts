@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gitAddedFiles } from '../backend/git.js';
 import type { CheckDocument, CheckFinding, ReversibilityReport } from '../checks/document.js';
 import { applyIgnores, type IgnoredFinding } from '../checks/ignore.js';
@@ -53,8 +55,12 @@ export interface MigrateCheckData {
   reversibility: ReversibilityReport;
   /** How many checked migrations the reversibility run watched (atomic ones it applied). */
   watched: number;
-  /** What their statements locked and rewrote (at most 20 statements in all; `more` counts the rest). */
+  /** What their statements locked and rewrote (at most 20 statements in all, rewrites first; `more` counts the rest of a migration's). */
   observations: ObservationSummary[];
+  /** Observed statements not in `observations` (`observationsFile` and `--verbose` have them all). */
+  observationsOmitted: number;
+  /** Every observation of this run, as JSON (.tldr/logs/migrate-check-observations.json); null when nothing was watched. */
+  observationsFile: string | null;
   /** Scratch databases left by dead runs that this check dropped. */
   sweptScratch: string[];
   unapplied: number;
@@ -108,7 +114,8 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
       ignored,
       reversibility: document.reversibility,
       watched: document.observations.length,
-      observations: summariseObservations(document.observations),
+      ...observed(document),
+      observationsFile: await saveObservations(project.stateDir, document, output),
       sweptScratch: document.sweptScratch.map((s) => s.database),
       unapplied: document.unapplied.length,
       conflicts: document.conflicts.map((c) => c.app),
@@ -120,6 +127,21 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
   };
 }
 
+// The whole list for whoever wants more than the result's summary (an agent, CI artefacts).
+async function saveObservations(stateDir: string, document: CheckDocument, output: Output): Promise<string | null> {
+  if (!document.observations.length) return null;
+  const dir = join(stateDir, 'logs');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'migrate-check-observations.json');
+  await writeFile(file, `${output.secrets.redact(JSON.stringify(document.observations, null, 1))}\n`, { mode: 0o600 });
+  return file;
+}
+
+function observed(document: CheckDocument): Pick<MigrateCheckData, 'observations' | 'observationsOmitted'> {
+  const { observations, omitted } = summariseObservations(document.observations);
+  return { observations, observationsOmitted: omitted };
+}
+
 // A person reads findings grouped by app and migration; an agent (--json) gets one event each.
 function report(output: Output, findings: CheckFinding[], document: CheckDocument, unusedIgnores: string[]): void {
   if (output.json) {
@@ -127,7 +149,7 @@ function report(output: Output, findings: CheckFinding[], document: CheckDocumen
     return;
   }
   for (const { database, pid } of document.sweptScratch) output.note(`dropped left-over scratch database ${database} (its run, pid ${pid}, is gone)`);
-  const options = { observations: document.observations, allObservations: output.verbose };
+  const options = { observations: document.observations, allObservations: output.verbose, shown: output.verbose ? Infinity : 5 };
   const text = formatReport(findings, output.color, options);
   if (text) output.stdout.write(`${output.secrets.redact(text)}\n`);
   if (!document.reversibility.ran && document.checked.length) output.note(`reversibility not checked: ${document.reversibility.reason}`);
