@@ -51,14 +51,19 @@ export interface MigrateOptions extends PassthroughOptions {
 /** `manage.py migrate [APP [MIGRATION]]`; never prompts when its output is piped; gives up waiting for a lock after `migrations.lock_timeout`. */
 export async function migrate(options: MigrateOptions): Promise<CommandResult<PassthroughData>> {
   const args = migrateArgs({ app: options.app, migration: options.migration, noinput: !interactive(options) });
-  const result = await run(options, 'migrate', (py) => manageCommand(options.project, py, args), withLockTimeout);
   const lockTimeout = options.project.config.migrations.lock_timeout;
-  if (result.exitCode === 0 || !lockTimeout) return result;
-  const why = lockTimeoutFailure(result.data.tail, lockTimeout);
-  if (why) return { ...result, summary: `migrate failed: ${why}` };
+  const result = explainLockTimeout(await run(options, 'migrate', (py) => manageCommand(options.project, py, args), withLockTimeout), lockTimeout);
   // The child had the terminal: its error is on screen, not in tldr's hands.
-  if (!result.data.tail) options.output.note(`migrations.lock_timeout is ${lockTimeout}: if the error above says "canceling statement due to lock timeout", ${lockTimeoutMessage(lockTimeout)}`);
+  if (result.exitCode !== 0 && lockTimeout && !result.data.tail) {
+    options.output.note(`migrations.lock_timeout is ${lockTimeout}: if the error above says "canceling statement due to lock timeout", ${lockTimeoutMessage(lockTimeout)}`);
+  }
   return result;
+}
+
+/** A failed migrate whose last lines show PostgreSQL's lock timeout error: the summary names migrations.lock_timeout. */
+export function explainLockTimeout(result: CommandResult<PassthroughData>, lockTimeout: string | null): CommandResult<PassthroughData> {
+  const why = result.exitCode === 0 ? undefined : lockTimeoutFailure(result.data.tail, lockTimeout);
+  return why ? { ...result, summary: `migrate failed: ${why}` } : result;
 }
 
 export interface MakemigrationsOptions extends PassthroughOptions {
