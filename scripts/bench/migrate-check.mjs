@@ -1,22 +1,33 @@
 // `tldr migrate --check --no-reversibility` (every check, one Django start) against one bare
 // `manage.py makemigrations --check --dry-run`, and against the naive sequence of Django's own
-// checks one after another. Services are up and the database migrated before timing starts.
+// checks one after another; and what watching the scratch run costs (locks and rewrites per
+// statement) against today's reversibility run, on the example and on 20 migrations. Services
+// are up and the database migrated before timing starts.
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'bin/tldr.js');
 const backend = join(repo, 'example/backend');
 const python = join(backend, '.venv/bin/python');
+const library = pathToFileURL(join(repo, 'dist/index.js')).href;
 
-export default async function (bench) {
-  const name = `tldrbench-mc-${process.pid}`;
-  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-mc-'));
-  const configFile = join(dir, 'tldr.config.yaml');
+// One `migrateCheck` through the library, watching or not (`observe` has no CLI flag): the same
+// process start and service check on both sides of the comparison.
+const checkScript = `
+const [configPath, observe] = process.argv.slice(1);
+const { openProject, Output, migrateCheck } = await import(${JSON.stringify(library)});
+const result = await migrateCheck({ project: openProject({ configPath }), output: new Output({ mode: 'json' }), observe: observe === 'watch' });
+if (result.exitCode > 1 || !result.data.reversibility.ran) throw new Error('migrate --check: ' + result.summary + ' ' + JSON.stringify(result.data.reversibility));
+if (observe === 'watch' && result.data.watched === 0) throw new Error('nothing was watched');
+`;
+
+function writeConfig(dir, file, name, apps) {
+  const configFile = join(dir, file);
   writeFileSync(
     configFile,
     [
@@ -29,10 +40,18 @@ export default async function (bench) {
       '  redis: { image: tldr-test/redis:7, port: 0 }',
       'env:',
       `  PYTHONPATH: ${JSON.stringify(join(repo, 'test/fixtures/migrations'))}`,
-      '  TLDR_EXAMPLE_EXTRA_APPS: lint_safe,lint_unsafe',
+      `  TLDR_EXAMPLE_EXTRA_APPS: ${apps}`,
     ].join('\n'),
   );
+  return configFile;
+}
+
+export default async function (bench) {
+  const name = `tldrbench-mc-${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-mc-'));
+  const configFile = writeConfig(dir, 'tldr.config.yaml', name, 'lint_safe,lint_unsafe');
   const tldr = (...args) => execa(process.execPath, [bin, '--config', configFile, ...args], { cwd: dir, reject: false });
+  const library = (config, observe) => execa(process.execPath, ['--input-type=module', '-e', checkScript, config, observe], { cwd: dir });
   try {
     const migrated = await tldr('--json', 'migrate');
     if (migrated.exitCode !== 0) throw new Error(`tldr migrate failed: ${migrated.stderr || migrated.stdout.slice(-2000)}`);
@@ -75,6 +94,26 @@ export default async function (bench) {
       bare: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
       runs: 3,
       goal: 'for information',
+    });
+    await bench.compare('`tldr migrate --check` watching locks and rewrites vs not (the example, 5 unapplied migrations)', {
+      tldr: () => library(configFile, 'watch'),
+      bare: () => library(configFile, 'no-watch'),
+      runs: 9,
+      goal: '≤ 1.10×',
+    });
+
+    // 20 unapplied migrations of one app (test/fixtures/migrations/bench20) on a migrated database.
+    const twenty = writeConfig(dir, 'bench20.yaml', name, 'bench20');
+    const tldr20 = (...args) => execa(process.execPath, [bin, '--config', twenty, ...args], { cwd: dir, reject: false });
+    for (const args of [['migrate'], ['migrate', 'bench20', 'zero']]) {
+      const done = await tldr20('--json', ...args);
+      if (done.exitCode !== 0) throw new Error(`tldr ${args.join(' ')} failed: ${done.stderr || done.stdout.slice(-2000)}`);
+    }
+    await bench.compare('`tldr migrate --check` watching locks and rewrites vs not (20 unapplied migrations)', {
+      tldr: () => library(twenty, 'watch'),
+      bare: () => library(twenty, 'no-watch'),
+      runs: 9,
+      goal: '≤ 1.10×',
     });
   } finally {
     await removeResources(name);
