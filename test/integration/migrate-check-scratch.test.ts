@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject, dataOf, describeRun, versions, type CheckProject } from './migrate-check-project.js';
@@ -17,14 +17,7 @@ function helperPid(database: string): number {
   return pid;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = (pid: number) => existsSync(`/proc/${pid}`);
 
 describe('left-over scratch databases', () => {
   let project: CheckProject;

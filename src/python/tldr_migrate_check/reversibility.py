@@ -279,16 +279,7 @@ class Reversibility:
         try:
             self.migrate(applied, backwards=True, on_event=on_backward)
         except MigrationFailed as failure:
-            app, name, file, line = self.failure_location(failure)
-            self.add(
-                "irreversible",
-                app,
-                name,
-                file,
-                line,
-                "Migrating %s.%s backwards fails: %s (the rest of the reversibility check was skipped)"
-                % (app, name, self.cause_text(failure)),
-            )
+            self.failed("irreversible", failure, "Migrating %s.%s backwards fails: %s (the rest of the reversibility check was skipped)")
             return
 
         # (3) forwards again: every migration must produce the same schema
@@ -302,15 +293,7 @@ class Reversibility:
         try:
             self.migrate(applied, backwards=False, on_event=on_again)
         except MigrationFailed as failure:
-            app, name, file, line = self.failure_location(failure)
-            self.add(
-                "not-idempotent",
-                app,
-                name,
-                file,
-                line,
-                "Re-applying %s.%s after migrating back fails: %s" % (app, name, self.cause_text(failure)),
-            )
+            self.failed("not-idempotent", failure, "Re-applying %s.%s after migrating back fails: %s")
 
     def forward(self, keys):
         """Applies ``keys``; a migration that fails is ``apply-fails`` and the ones that do not depend
@@ -378,6 +361,11 @@ class Reversibility:
         if observer is not None:
             self.observations = observer.results
         return pre, post, applied, complete
+
+    def failed(self, code, failure, message):
+        """``code`` at the failing operation; ``message`` takes app, migration and the database's error."""
+        app, name, file, line = self.failure_location(failure)
+        self.add(code, app, name, file, line, message % (app, name, self.cause_text(failure)))
 
     def finding(self, code, key, line, message):
         self.add(code, key[0], key[1], rel(self.checker.graph.migration_file(key)), line, message)

@@ -2,7 +2,7 @@
 
     <python> test/unit/migrate-check-rules/run.py      (test/unit/migrate-check-rules.test.ts runs it)
 
-Prints one JSON line: {"django", "tests", "failures", "errors", "rules": {code: [cases]}} and exits
+Prints one JSON line: {"django", "tests", "failures", "errors", "rules": {code: ["safe", "unsafe"]}} and exits
 1 when a test failed. Each TestCase names the rule it covers in ``rule``; test_registry checks that
 every operation, migration and observation rule has an unsafe and a safe case.
 """
@@ -27,21 +27,16 @@ django.setup()
 
 
 def main():
-    from helpers import cases
+    from helpers import covered_rules
 
     suite = unittest.defaultTestLoader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
-    covered = {}
-    for test in cases(suite):
-        rule = getattr(type(test), "rule", None)
-        if rule:
-            covered.setdefault(rule, []).append(test._testMethodName)
     result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
     summary = {
         "django": django.get_version(),
         "tests": result.testsRun,
         "failures": [test.id() + "\n" + text for test, text in result.failures],
         "errors": [test.id() + "\n" + text for test, text in result.errors],
-        "rules": covered,
+        "rules": {code: sorted(kinds) for code, kinds in covered_rules().items()},
     }
     print(json.dumps(summary))
     return 0 if result.wasSuccessful() else 1

@@ -14,6 +14,12 @@ def target_table(ctx, field):
     return ctx.table(ms) if ms is not None else str(target)
 
 
+def runsql_validating(ctx, op, kind):
+    """Tables that existed before this migration and get a ``kind`` constraint without NOT VALID."""
+    existing = ctx.existing_tables()
+    return [table for table, _ in sqltext.validating_constraints(op.sql, kind) if table in existing]
+
+
 def constrained_fk(field):
     return field.is_relation and not field.many_to_many and getattr(field, "db_constraint", False)
 
@@ -32,13 +38,11 @@ def add_foreign_key_validating(ctx, op):
     from django.db import migrations
 
     if isinstance(op, migrations.RunSQL):
-        existing = ctx.existing_tables()
-        for table, _ in sqltext.validating_constraints(op.sql, "foreign key"):
-            if table in existing:
-                yield Hit(
-                    "RunSQL adds a foreign key to existing table %s without NOT VALID: every row is checked while "
-                    "both tables are locked (SHARE ROW EXCLUSIVE)" % ctx.q(table)
-                )
+        for table in runsql_validating(ctx, op, "foreign key"):
+            yield Hit(
+                "RunSQL adds a foreign key to existing table %s without NOT VALID: every row is checked while both "
+                "tables are locked (SHARE ROW EXCLUSIVE)" % ctx.q(table)
+            )
         return
     field = op.field
     if not constrained_fk(field) or not ctx.existing(op.model_name):
@@ -81,13 +85,11 @@ def add_check_constraint_validating(ctx, op):
     from django.db import migrations, models
 
     if isinstance(op, migrations.RunSQL):
-        existing = ctx.existing_tables()
-        for table, _ in sqltext.validating_constraints(op.sql, "check"):
-            if table in existing:
-                yield Hit(
-                    "RunSQL adds a CHECK constraint to existing table %s without NOT VALID: every row is checked "
-                    "under an ACCESS EXCLUSIVE lock" % ctx.q(table)
-                )
+        for table in runsql_validating(ctx, op, "check"):
+            yield Hit(
+                "RunSQL adds a CHECK constraint to existing table %s without NOT VALID: every row is checked under an "
+                "ACCESS EXCLUSIVE lock" % ctx.q(table)
+            )
         return
     if isinstance(op, migrations.AddConstraint):
         if isinstance(op.constraint, models.CheckConstraint) and ctx.existing(op.model_name):
