@@ -23,7 +23,10 @@ const manageStep = async (ctx: StepContext, label: string, args: string[]): Prom
 export const migrateStep: StepDefinition = {
   name: 'migrate',
   title: 'Apply migrations',
-  run: async (ctx) => stepResult(explainLockTimeout(await runManage(withLockTimeout(ctx), 'migrate', migrateArgs({ noinput: true })), ctx.project.config.migrations.lock_timeout)),
+  async run(ctx) {
+    const result = await runManage(withLockTimeout(ctx), 'migrate', migrateArgs({ noinput: true }));
+    return stepResult(explainLockTimeout(result, ctx.project.config.migrations.lock_timeout));
+  },
 };
 
 export const makemigrationsStep: StepDefinition = {

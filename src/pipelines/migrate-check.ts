@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitAddedFiles } from '../backend/git.js';
 import type { CheckDocument, CheckFinding, ReversibilityReport } from '../checks/document.js';
@@ -129,10 +129,13 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
 
 // The whole list for whoever wants more than the result's summary (an agent, CI artefacts).
 async function saveObservations(stateDir: string, document: CheckDocument, output: Output): Promise<string | null> {
-  if (!document.observations.length) return null;
   const dir = join(stateDir, 'logs');
-  await mkdir(dir, { recursive: true });
   const file = join(dir, 'migrate-check-observations.json');
+  if (!document.observations.length) {
+    await rm(file, { force: true }); // an earlier run's list would read as this one's
+    return null;
+  }
+  await mkdir(dir, { recursive: true });
   await writeFile(file, `${output.secrets.redact(JSON.stringify(document.observations, null, 1))}\n`, { mode: 0o600 });
   return file;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject, codes, dataOf, describeRun, expectLineAt, findingsOf, versions, type CheckProject, type Finding } from './migrate-check-project.js';
 
@@ -71,6 +72,9 @@ describe('tldr migrate --check watches the scratch database', () => {
       const observed = new Map<string, Array<Record<string, unknown>>>(data.observations.map((o: { migration: string; statements: [] }) => [o.migration, o.statements]));
       expect(observed.get('rules_unsafe.0007_order_quantity_bigint')).toEqual([expect.objectContaining({ table: 'rules_unsafe_order', lock: 'ACCESS EXCLUSIVE', rewrite: true, line: 10 })]);
       expect(observed.get('rules_unsafe.0006_order_token')).toEqual([expect.objectContaining({ table: 'rules_unsafe_order', lock: 'ACCESS EXCLUSIVE', rewrite: true })]);
+      // The whole list, statements uncut, is in the project's log folder.
+      const saved = JSON.parse(readFileSync(data.observationsFile, 'utf8'));
+      expect(saved).toContainEqual(expect.objectContaining({ app: 'rules_unsafe', migration: '0007_order_quantity_bigint', statements: [expect.objectContaining({ statement: expect.stringMatching(/TYPE bigint USING "quantity"::bigint$/) })] }));
       // The foreign key locks both tables.
       expect(observed.get('rules_unsafe.0002_order_customer')).toEqual(
         expect.arrayContaining([expect.objectContaining({ table: 'rules_unsafe_customer', lock: 'SHARE ROW EXCLUSIVE', rewrite: false })]),

@@ -6,54 +6,23 @@ migrations go on where the graph allows. ``irreversible``: migrating back fails 
 restore the schema. ``not-idempotent``: forward again fails or gives another schema.
 """
 import contextlib
-import copy
 import time
 import traceback
 
 from . import scratch
 from .document import elapsed_ms, log
 from .graph import ancestors, descendants
+from .executor import MigrationFailed, error_text, run_plan
 from .locations import OpLocations
 from .observe import Observer
-from .project import q, rel
+from .project import rel
 from .rules.database import apply_fails_hint
 from .rules.registry import hint
 from .snapshot import describe_diff, take_snapshot
 
 
-class MigrationFailed(Exception):
-    def __init__(self, key, op_index, cause):
-        super().__init__(str(cause))
-        self.key = key
-        self.op_index = op_index
-        self.cause = cause
-
-
 class SkipReversibility(Exception):
     pass
-
-
-def error_text(exc):
-    text = " ".join(str(exc).split())
-    return "%s: %s" % (type(exc).__name__, text[:400])
-
-
-def locate(exc):
-    """(migration key, operation index) from the frames of Migration.apply / unapply in the traceback."""
-    from django.db.migrations.migration import Migration
-
-    key = op_index = None
-    tb = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        if frame.f_code.co_name in ("apply", "unapply"):
-            owner = frame.f_locals.get("self")
-            if isinstance(owner, Migration):
-                key = (owner.app_label, owner.name)
-                operation = frame.f_locals.get("operation")
-                op_index = next((i for i, op in enumerate(owner.operations) if op is operation), None)
-        tb = tb.tb_next
-    return key, op_index
 
 
 class Reversibility:
@@ -86,100 +55,44 @@ class Reversibility:
         applied0 = set(self.loader.applied_migrations)
         started = time.monotonic()
         name = scratch.new_name()
-        source_name = connection.settings_dict.get("NAME")
-        maintenance = scratch_connection = None
-        created = False
-        original = connection
+        source = connection.settings_dict.get("NAME")
+        maintenance = scratch_connection = self.method = None
         from django.db import connections
 
         try:
             connection.close()
-            maintenance = self.maintenance_connection(original)
-            method = None
-            template_possible = not (applied0 & self.D) and maintenance.settings_dict["NAME"] != source_name
+            maintenance = scratch.maintenance_connection(connection)
             with maintenance.cursor() as cursor:
                 self.server_version = scratch.server_version(cursor)
-                if template_possible:
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                        [source_name],
-                    )
-                    others = cursor.fetchone()[0]
-                    if others:
-                        log("%d other session(s) on %s: cannot use it as a template" % (others, source_name))
-                    else:
-                        try:
-                            scratch.remember(name, maintenance)
-                            cursor.execute("CREATE DATABASE %s TEMPLATE %s" % (q(name), q(source_name)))
-                            created, method = True, "template"
-                        except Exception as exc:
-                            log("CREATE DATABASE … TEMPLATE failed (%s); migrating an empty database" % str(exc).strip())
-                elif applied0 & self.D:
-                    log("checked migrations are already applied to %s: migrating an empty database" % source_name)
-                if not created:
-                    try:
-                        scratch.remember(name, maintenance)
-                        cursor.execute("CREATE DATABASE %s" % q(name))
-                    except Exception as exc:
-                        return self.skip("cannot create a scratch database: %s" % str(exc).strip())
-                    created, method = True, "migrate"
-                    applied0 = set()
-            log("scratch database %s created (%s)" % (name, method))
-
-            settings_dict = copy.deepcopy(original.settings_dict)
-            settings_dict["NAME"] = name
-            scratch_connection = original.__class__(settings_dict, self.alias)
+            if applied0 & self.D:
+                log("checked migrations are already applied to %s: migrating an empty database" % source)
+            copy_source = not (applied0 & self.D) and maintenance.settings_dict["NAME"] != source
+            self.method = scratch.create(maintenance, name, source, copy_source)
+            if self.method == "migrate":
+                applied0 = set()
+            log("scratch database %s created (%s)" % (name, self.method))
             # The scratch database takes the alias itself, so routers and RunPython code that use the
             # default manager hit the scratch copy, never the developer's database.
-            connections[self.alias] = scratch_connection
-            self.connection = scratch_connection
-            self.method = method
+            scratch_connection = self.connection = connections[self.alias] = scratch.connect(connection, name, self.alias)
             self.exercise(applied0)
-            return {"ran": True, "scratchDatabase": name, "method": method, "durationMs": elapsed_ms(started)}
-        except SkipReversibility as exc:
+            return {"ran": True, "scratchDatabase": name, "method": self.method, "durationMs": elapsed_ms(started)}
+        except (SkipReversibility, scratch.CannotCreate) as exc:
             return self.skip(str(exc))
         except Exception as exc:  # keep the other results
             traceback.print_exc()
             return self.skip("the reversibility check failed: %s" % error_text(exc))
         finally:
-            if scratch_connection is not None:
-                try:
-                    scratch_connection.close()
-                except Exception:
-                    pass
-            connections[self.alias] = original
-            if created:
+            scratch.close_quietly(scratch_connection)
+            connections[self.alias] = connection
+            if name in scratch.ACTIVE:  # it may exist even when CREATE was interrupted
                 self.drop(maintenance, name)
-            scratch.forget(name)
-            if maintenance is not None:
-                try:
-                    maintenance.close()
-                except Exception:
-                    pass
-
-    def maintenance_connection(self, original):
-        errors = []
-        for name in ("postgres", original.settings_dict.get("NAME")):
-            settings_dict = copy.deepcopy(original.settings_dict)
-            settings_dict["NAME"] = name
-            candidate = original.__class__(settings_dict, "__tldr_maintenance__")
-            try:
-                candidate.ensure_connection()
-                return candidate
-            except Exception as exc:
-                errors.append("%s: %s" % (name, str(exc).strip()))
-                try:
-                    candidate.close()
-                except Exception:
-                    pass
-        raise SkipReversibility("cannot connect to the server: %s" % "; ".join(errors))
+            scratch.close_quietly(maintenance)
 
     def drop(self, maintenance, name):
         try:
-            if maintenance is None:
-                return
             with maintenance.cursor() as cursor:
                 scratch.drop(cursor, name, self.server_version)
+            scratch.forget(name)
             log("scratch database %s dropped" % name)
         except Exception as exc:
             log("could not drop scratch database %s: %s (the next check drops it)" % (name, exc))
@@ -187,32 +100,7 @@ class Reversibility:
     # --- executing plans
 
     def migrate(self, keys, backwards, on_event=None):
-        """Runs exactly ``keys`` (forwards in Django's order, or backwards in the reverse order).
-        Raises MigrationFailed."""
-        from django.db.migrations.executor import MigrationExecutor
-
-        current = {"key": None}
-
-        def callback(action, migration=None, fake=False):
-            if migration is not None:
-                key = (migration.app_label, migration.name)
-                if action.endswith("_start"):
-                    current["key"] = key
-                if on_event is not None:
-                    on_event(action, key, migration)
-
-        executor = MigrationExecutor(self.connection, callback)
-        nodes = executor.loader.graph.nodes
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
-        order = {(m.app_label, m.name): i for i, (m, _) in enumerate(plan)}
-        ordered = sorted(keys, key=lambda k: order.get(k, 1 << 30), reverse=backwards)
-        if not ordered:
-            return
-        try:
-            executor.migrate([], plan=[(nodes[k], backwards) for k in ordered])
-        except Exception as exc:
-            key, op_index = locate(exc)
-            raise MigrationFailed(key or current["key"], op_index, exc)
+        run_plan(self.connection, keys, backwards, on_event)
 
     def failure_location(self, failure):
         key = failure.key

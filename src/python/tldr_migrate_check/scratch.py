@@ -118,6 +118,65 @@ def sweep(connection):
     return dropped
 
 
+class CannotCreate(Exception):
+    """No scratch database: the reversibility run is skipped for this reason."""
+
+
+def close_quietly(connection):
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:
+            pass
+
+
+def maintenance_connection(original):
+    """A connection to the server for CREATE / DROP DATABASE: the ``postgres`` database, else the project's."""
+    errors = []
+    for name in ("postgres", original.settings_dict.get("NAME")):
+        settings_dict = copy.deepcopy(original.settings_dict)
+        settings_dict["NAME"] = name
+        candidate = original.__class__(settings_dict, "__tldr_maintenance__")
+        try:
+            candidate.ensure_connection()
+            return candidate
+        except Exception as exc:
+            errors.append("%s: %s" % (name, str(exc).strip()))
+            close_quietly(candidate)
+    raise CannotCreate("cannot connect to the server: %s" % "; ".join(errors))
+
+
+def create(maintenance, name, source, copy_source):
+    """Creates ``name``: a copy of ``source`` (CREATE DATABASE … TEMPLATE) when ``copy_source`` and no
+    other session is on it, else an empty database. Returns "template" or "migrate"."""
+    remember(name, maintenance)
+    with maintenance.cursor() as cursor:
+        if copy_source:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [source])
+            others = cursor.fetchone()[0]
+            if others:
+                log("%d other session(s) on %s: cannot use it as a template" % (others, source))
+            else:
+                try:
+                    cursor.execute("CREATE DATABASE %s TEMPLATE %s" % (q(name), q(source)))
+                    return "template"
+                except Exception as exc:
+                    log("CREATE DATABASE … TEMPLATE failed (%s); migrating an empty database" % str(exc).strip())
+        try:
+            cursor.execute("CREATE DATABASE %s" % q(name))
+        except Exception as exc:
+            forget(name)
+            raise CannotCreate("cannot create a scratch database: %s" % str(exc).strip())
+        return "migrate"
+
+
+def connect(original, name, alias):
+    """A connection like ``original`` (same class and settings) to database ``name``."""
+    settings_dict = copy.deepcopy(original.settings_dict)
+    settings_dict["NAME"] = name
+    return original.__class__(settings_dict, alias)
+
+
 def remember(name, maintenance):
     ACTIVE[name] = (maintenance.__class__, copy.deepcopy(maintenance.settings_dict))
 
