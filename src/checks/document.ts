@@ -19,7 +19,14 @@ export const checkFinding = z.object({
 });
 
 export const reversibilityReport = z.union([
-  z.object({ ran: z.literal(true), scratchDatabase: z.string(), method: z.string(), durationMs: z.number() }),
+  z.object({
+    ran: z.literal(true),
+    scratchDatabase: z.string(),
+    method: z.string(),
+    durationMs: z.number(),
+    /** Of `durationMs`, the time spent watching locks and rewrites (absent when not watched). */
+    watchMs: z.number().optional(),
+  }),
   z.object({ ran: z.literal(false), reason: z.string() }),
 ]);
 

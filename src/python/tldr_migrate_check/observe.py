@@ -6,6 +6,7 @@ Only atomic migrations are watched: their locks are held until the migration com
 ``pg_locks`` shows after a statement is what it took. Non-atomic ones are judged statically.
 """
 import sys
+import time
 
 from .document import log
 
@@ -97,6 +98,7 @@ class MigrationWatch:
     """The statements of one atomic migration."""
 
     def __init__(self, connection, key, migration):
+        started = time.perf_counter()
         self.connection = connection
         self.key = key
         self.migration = migration
@@ -108,25 +110,31 @@ class MigrationWatch:
         self.entries = []
         self.dirty = False
         self.broken = False
+        self.spent = time.perf_counter() - started  # seconds of this migration's run spent watching
 
     def statement(self, execute, sql, params, many, context):
         if self.broken:
             return execute(sql, params, many, context)
+        started = time.perf_counter()
         schema, index, nested = statement_origin(self.migration)
         if not schema:
             # ORM queries (RunPython) take locks that are not what a statement of the schema change
             # took, so the next schema statement starts from a fresh look (catalog reads take none).
             self.dirty = self.dirty or not catalog_read(sql)
+            self.spent += time.perf_counter() - started
             return execute(sql, params, many, context)
         if self.dirty:
             self.look(None)
             self.dirty = False
+        self.spent += time.perf_counter() - started
         result = execute(sql, params, many, context)
+        started = time.perf_counter()
         try:
             self.look((sql, index, nested))
         except Exception as exc:
             log("stopped watching %s.%s: %s" % (self.key[0], self.key[1], exc))
             self.broken = True
+        self.spent += time.perf_counter() - started
         return result
 
     def look(self, statement):
@@ -188,6 +196,7 @@ class Observer:
         self.keys = set(keys)
         self.current = None
         self.results = {}
+        self.spent = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         watch = self.current
@@ -204,6 +213,7 @@ class Observer:
                 except Exception as exc:
                     log("cannot watch %s.%s: %s" % (key[0], key[1], exc))
         elif action == "apply_success" and self.current is not None and self.current.key == key:
+            self.spent += self.current.spent
             entries = self.current.finish()
             if entries is not None:
                 self.results[key] = entries
@@ -211,4 +221,6 @@ class Observer:
 
     def abandon(self):
         """The migration being watched failed: nothing it did stays."""
+        if self.current is not None:
+            self.spent += self.current.spent
         self.current = None

@@ -34,6 +34,7 @@ class Reversibility:
         self.observe = observe
         self.lock_timeout = lock_timeout
         self.observations = {}
+        self.watch_seconds = None
         self.server_version = 0
 
     def skip(self, reason):
@@ -75,7 +76,10 @@ class Reversibility:
             # default manager hit the scratch copy, never the developer's database.
             scratch_connection = self.connection = connections[self.alias] = scratch.connect(connection, name, self.alias)
             self.exercise(applied0)
-            return {"ran": True, "scratchDatabase": name, "method": self.method, "durationMs": elapsed_ms(started)}
+            report = {"ran": True, "scratchDatabase": name, "method": self.method, "durationMs": elapsed_ms(started)}
+            if self.watch_seconds is not None:
+                report["watchMs"] = int(round(self.watch_seconds * 1000))
+            return report
         except (SkipReversibility, scratch.CannotCreate) as exc:
             return self.skip(str(exc))
         except Exception as exc:  # keep the other results
@@ -248,6 +252,7 @@ class Reversibility:
                     log("not applying %d migration(s) that depend on %s.%s" % (len(blocked) - 1, app, name))
         if observer is not None:
             self.observations = observer.results
+            self.watch_seconds = observer.spent
         return pre, post, applied, complete
 
     def failed(self, code, failure, message):
