@@ -4,17 +4,20 @@ export type { TldrErrorOptions } from './errors.js';
 
 export { configSchema, findingCodes, agentToolNames, durationMs } from './config/schema.js';
 export type { Config, ConfigInput, ProcessConfig, ReadyConfig, PostgresConfig, RedisConfig, IgnoreEntry, FindingCode, PipelineStepConfig } from './config/schema.js';
-export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE } from './config/load.js';
+export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
 export { openProject } from './config/project.js';
 export type { Project } from './config/project.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { expand, serviceExpansions } from './config/expand.js';
-export type { ServiceValues, ServiceExpansion } from './config/expand.js';
-export { mergeEnv, projectEnv, serviceEnv, readEnvFiles } from './config/env.js';
-export { parseDotenv } from './config/dotenv.js';
+export type { ServiceValues, ServiceExpansion, ExpandOptions } from './config/expand.js';
+export { mergeEnv, projectEnv, projectEnvReport, serviceEnv, readEnvFiles } from './config/env.js';
+export type { EnvLayers, EnvFile, EnvFiles, ProjectEnvOptions } from './config/env.js';
+export { parseDotenv, parseDotenvEntries, resolveDotenv } from './config/dotenv.js';
+export type { DotenvEntry, DotenvProblem, DotenvParse } from './config/dotenv.js';
 export { splitRunString } from './config/run-string.js';
 export { readState, updateState } from './config/state.js';
+export { projectSecrets } from './config/secrets.js';
 export type { State } from './config/state.js';
 
 export { Output } from './output/output.js';
@@ -22,7 +25,10 @@ export type { OutputOptions, OutputMode } from './output/output.js';
 export { tldrEvent } from './output/events.js';
 export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
-export { redact, redactEnv, redactDeep, SecretSet, REDACTED } from './output/redact.js';
+export { redact, redactEnv, redactDeep, envSecrets, urlPasswords, SecretSet, REDACTED, MIN_SECRET_LENGTH } from './output/redact.js';
+export type { RedactDeepOptions } from './output/redact.js';
+export { RedactingStream, stripColor } from './output/redacting-stream.js';
+export type { TextStream } from './output/redacting-stream.js';
 
 export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';
@@ -47,6 +53,7 @@ export type { RunPipelineOptions, PipelineResult } from './pipelines/run-pipelin
 export { doctor } from './pipelines/doctor.js';
 export type { DoctorReport, DoctorCheck } from './pipelines/doctor.js';
 export { envCommand } from './pipelines/env-command.js';
+export type { EnvCommandOptions, EnvData } from './pipelines/env-command.js';
 
 export { manage, python, worker, migrate, makemigrations } from './pipelines/backend-commands.js';
 export type { ArgsOptions, MigrateOptions, MakemigrationsOptions } from './pipelines/backend-commands.js';
@@ -91,8 +98,8 @@ export { up } from './pipelines/services-up.js';
 export type { ServicesUpOptions, ServicesUpResult } from './pipelines/services-up.js';
 export { down } from './pipelines/services-down.js';
 export type { ServicesDownOptions, ServicesDownResult } from './pipelines/services-down.js';
-export { status, formatDuration } from './pipelines/services-status.js';
-export type { ServiceStatusReport, ServicesStatusResult } from './pipelines/services-status.js';
+export { status, formatDuration, inspectServices } from './pipelines/services-status.js';
+export type { ServiceStatusReport, ServicesStatusResult, InspectedService, InspectedServices } from './pipelines/services-status.js';
 export { serviceLogs } from './pipelines/services-logs.js';
 export type { ServiceLogsOptions } from './pipelines/services-logs.js';
 export { psql, redisCli } from './pipelines/services-clients.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { openPrivateFile } from '../config/private-files.js';
 import { EnvironmentError } from '../errors.js';
 
 // The shapes services/native/runner.ts declares; repeated here because backend/ may not import services/.
@@ -44,7 +45,7 @@ export const nativeServers = {
   },
 
   spawnDetached(argv: string[], options: ServerRunOptions & { logFile: string }): Promise<number> {
-    const fd = openSync(options.logFile, 'a');
+    const fd = openPrivateFile(options.logFile, 'a');
     try {
       const child = spawn(argv[0]!, argv.slice(1), { ...common(options), stdio: ['ignore', fd, fd], detached: true });
       return new Promise((resolve, reject) => {

@@ -56,7 +56,7 @@ const postgresSchema = z.strictObject({
   port: port.default(5432),
   db: nonEmpty.default('tldr'),
   user: nonEmpty.default('tldr'),
-  password: z.string().default('tldr'),
+  password: z.string({ error: 'expected a string (quote it if it looks like a number)' }).default('tldr'),
   url: nonEmpty.optional().describe('provider external: the server to use; tldr only probes it'),
 });
 

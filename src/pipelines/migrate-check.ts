@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitAddedFiles } from '../backend/git.js';
 import type { CheckDocument, CheckFinding, ReversibilityReport } from '../checks/document.js';
@@ -8,6 +8,7 @@ import { rebaseDocument } from '../checks/paths.js';
 import { formatReport } from '../checks/report.js';
 import { migrationFiles } from '../checks/since.js';
 import { verdict, type FindingCounts } from '../checks/verdict.js';
+import { writePrivateFile } from '../config/private-files.js';
 import type { Output } from '../output/output.js';
 import { createStepContext, type RunOptions } from './context.js';
 import { runMigrateCheckHelper } from './migrate-check-helper.js';
@@ -129,14 +130,12 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
 
 // The whole list for whoever wants more than the result's summary (an agent, CI artefacts).
 async function saveObservations(stateDir: string, document: CheckDocument, output: Output): Promise<string | null> {
-  const dir = join(stateDir, 'logs');
-  const file = join(dir, 'migrate-check-observations.json');
+  const file = join(stateDir, 'logs', 'migrate-check-observations.json');
   if (!document.observations.length) {
     await rm(file, { force: true }); // an earlier run's list would read as this one's
     return null;
   }
-  await mkdir(dir, { recursive: true });
-  await writeFile(file, `${output.secrets.redact(JSON.stringify(document.observations, null, 1))}\n`, { mode: 0o600 });
+  writePrivateFile(file, `${output.secrets.redact(JSON.stringify(document.observations, null, 1))}\n`, { atomic: true });
   return file;
 }
 

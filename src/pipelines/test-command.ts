@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { manageCommand } from '../backend/commands.js';
@@ -8,6 +8,7 @@ import { pythonHelperDir, withPythonPath } from '../backend/helpers.js';
 import { resolvePython } from '../backend/python.js';
 import { tailFile } from '../backend/tail-file.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
+import { privateWriteStream } from '../config/private-files.js';
 import { EnvironmentError, ServiceError } from '../errors.js';
 import { renderJUnit } from '../output/junit.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
@@ -83,9 +84,8 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
   delete env.TLDR_TEST_SHARD;
   if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
-  mkdirSync(join(project.stateDir, 'logs'), { recursive: true });
   const logPath = join(project.stateDir, 'logs', 'test.log');
-  const log = createWriteStream(logPath);
+  const log = privateWriteStream(logPath);
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
@@ -141,7 +141,8 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   if (options.junit) {
     junit = resolve(options.junit);
     mkdirSync(dirname(junit), { recursive: true });
-    writeFileSync(junit, renderJUnit(records, { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
+    // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
+    writeFileSync(junit, renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
   }
   return {
     exitCode,

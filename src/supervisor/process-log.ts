@@ -1,5 +1,6 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, type WriteStream } from 'node:fs';
+import { existsSync, renameSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, privateWriteStream } from '../config/private-files.js';
 import type { LineFeed } from './probe.js';
 
 export type Stream = 'stdout' | 'stderr';
@@ -25,9 +26,9 @@ export class ProcessLog implements LineFeed {
     private readonly redact: (line: string) => string = (line) => line,
     private readonly keep = 200,
   ) {
-    mkdirSync(join(path, '..'), { recursive: true });
+    makePrivateDir(join(path, '..'));
     if (existsSync(path)) renameSync(path, `${path}.1`);
-    this.file = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    this.file = privateWriteStream(path, 'a');
     this.file.on('error', () => undefined);
   }
 

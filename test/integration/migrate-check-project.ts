@@ -93,6 +93,9 @@ export async function checkProject(prefix: string): Promise<CheckProject> {
   dir.write('django32.yaml', configYaml(name, { python: django32 }));
   const cli: CheckProject['cli'] = (args, env, configFile = 'tldr.config.yaml', options = {}) =>
     runCli(['--config', join(dir.path, configFile), ...args], { cwd: dir.path, ...options, env: { TLDR_TEST_DB: env.db, TLDR_APPS: env.apps, ...options.env } });
+  // `tldr env` only inspects (it starts nothing): bring the services up first.
+  const up = await cli(['--json', 'up'], { db: 'tldr', apps: '' });
+  expect(up.exitCode, describeRun(up)).toBe(0);
   const env = await cli(['--json', 'env'], { db: 'tldr', apps: '' });
   expect(env.exitCode, describeRun(env)).toBe(0);
   const port = Number((env.result!.data as { env: Record<string, string> }).env.POSTGRES_PORT);
