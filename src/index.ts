@@ -2,7 +2,7 @@
 export { ExitCode, TldrError, ConfigError, EnvironmentError, ServiceError, InterruptedError, exitCodeOf, notImplemented, usageError } from './errors.js';
 export type { TldrErrorOptions } from './errors.js';
 
-export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
+export { configSchema, findingCodes, agentToolNames, durationMs } from './config/schema.js';
 export type { Config, ConfigInput, ProcessConfig, ReadyConfig, PostgresConfig, RedisConfig, IgnoreEntry, FindingCode, PipelineStepConfig } from './config/schema.js';
 export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
@@ -88,14 +88,18 @@ export type { TestRecord, TestReport, TestCounts, SummarizeOptions } from './out
 export { migrateCheck, runMigrateCheck } from './pipelines/migrate-check.js';
 export { MIGRATE_CHECK_HELPER } from './pipelines/migrate-check-helper.js';
 export type { MigrateCheckOptions, MigrateCheckSettings, MigrateCheckResult, MigrateCheckData } from './pipelines/migrate-check.js';
-export { checkDocument, checkFinding, parseCheckDocument } from './checks/document.js';
-export type { CheckDocument, CheckFinding, CheckFailure, ReversibilityReport } from './checks/document.js';
+export { checkDocument, checkFinding, parseCheckDocument, observedStatement, migrationObservation } from './checks/document.js';
+export type { CheckDocument, CheckFinding, CheckFailure, ReversibilityReport, ObservedStatement, MigrationObservation } from './checks/document.js';
+export { describeStatement, summariseObservations } from './checks/observations.js';
+export type { ObservationSummary, ObservationsSummary } from './checks/observations.js';
+export { lockTimeoutOptions, migrationEnv, lockTimeoutFailure, lockTimeoutMessage } from './checks/lock-timeout.js';
 export { applyIgnores } from './checks/ignore.js';
 export type { IgnoreOutcome, IgnoredFinding } from './checks/ignore.js';
 export { verdict, countFindings } from './checks/verdict.js';
 export type { Verdict, FindingCounts } from './checks/verdict.js';
 export { migrationFiles } from './checks/since.js';
-export { groupFindings, formatReport } from './checks/report.js';
+export { groupFindings, formatReport, formatObservation } from './checks/report.js';
+export type { ReportOptions, AppGroup } from './checks/report.js';
 export { gitAddedFiles } from './backend/git.js';
 
 export { up } from './pipelines/services-up.js';

@@ -15,6 +15,13 @@ export const findingCodes = [
   'add-unique-blocking',
   'runpython-irreversible',
   'runsql-irreversible',
+  'add-foreign-key-validating',
+  'add-check-constraint-validating',
+  'remove-index-blocking',
+  'mixed-schema-and-data',
+  'volatile-default',
+  'table-rewrite',
+  'apply-fails',
   'irreversible',
   'not-idempotent',
 ] as const;
@@ -96,6 +103,18 @@ export type PipelineStepConfig =
   | { parallel: PipelineStepConfig[] }
   | { sequence: PipelineStepConfig[] };
 
+/** `5s`, `500ms`, `1.5min`, `1h` → milliseconds; undefined when it is not such a duration. */
+export function durationMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)\s*$/.exec(text);
+  if (!m) return undefined;
+  const ms = Number(m[1]) * { ms: 1, s: 1000, min: 60_000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'min' | 'm' | 'h'];
+  return ms >= 1 ? Math.round(ms) : undefined;
+}
+
+const lockTimeout = z
+  .string({ error: 'expected a duration such as 5s, 500ms or 1min' })
+  .refine((v) => durationMs(v) !== undefined, { error: 'expected a duration such as 5s, 500ms or 1min (at least 1ms)' });
+
 const ignoreSchema = z.strictObject({
   migration: z
     .string()
@@ -138,6 +157,10 @@ export const configSchema = z.strictObject({
       since: z.string().nullable().default(null),
       reversibility: z.boolean().default(true),
       strict: z.boolean().default(false),
+      lock_timeout: lockTimeout
+        .nullable()
+        .default(null)
+        .describe('e.g. 5s: every connection of `tldr migrate`, the dev loop\'s migrate and the reversibility run gives up waiting for a lock after it'),
       ignore: z.array(ignoreSchema).default([]),
     })
     .prefault({}),
