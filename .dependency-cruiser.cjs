@@ -1,8 +1,9 @@
 /**
  * The layer rules of DESIGN.md, checked in `npm test`:
- * cli/, agent/ → src/index.ts → pipelines/ → checks/, supervisor/, backend/, services/ → config/, output/, errors.ts
+ * cli/, agent/ → src/index.ts → pipelines/ → checks/, supervisor/, backend/, services/ → process/, config/, output/, errors.ts
  */
-const lower = ['config', 'output'];
+// process/: signals and exit codes, process identity, owner-checked locks and temp folders.
+const lower = ['config', 'output', 'process'];
 const middle = ['checks', 'supervisor', 'backend', 'services'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -42,7 +43,7 @@ module.exports = {
       to: { path: `^src/(cli|agent|pipelines|${middle.join('|')})/|^src/index\\.ts$` },
     },
     { name: 'only-services-import-dockerode', severity: 'error', from: { pathNot: '^src/services/' }, to: { path: 'node_modules/(dockerode|docker-modem)/' } },
-    { name: 'only-backend-supervisor-spawn', severity: 'error', from: { pathNot: '^src/(backend|supervisor)/' }, to: { path: ['node_modules/execa/', '^(node:)?child_process$'] } },
+    { name: 'only-backend-supervisor-spawn', severity: 'error', from: { pathNot: '^src/(backend|supervisor|process)/' }, to: { path: ['node_modules/execa/', '^(node:)?child_process$'] } },
     { name: 'only-pipelines-output-import-listr2', severity: 'error', from: { pathNot: '^src/(pipelines|output)/' }, to: { path: 'node_modules/listr2/' } },
   ],
   options: {

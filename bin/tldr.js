@@ -7,6 +7,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
+  require('../dist/bundle/polyfills.cjs');
   const { saveCaches } = require('../dist/bundle/code-cache.cjs');
   const { main } = require('../dist/bundle/tldr.cjs');
   process.exitCode = await main(args);

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // `npm run bench`: each figure measures tldr against the bare command it wraps, side by side in
 // one run (alternating, median of N), and prints the ratio. Figures live in scripts/bench/*.mjs.
+//   node scripts/bench.mjs [AREA…] [--check]    AREA: a figure file's name (cli, services, …)
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { ensureBenchPreconditions } from './bench-preflight.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const only = args.filter((a) => a !== '--check');
 const rows = [];
+
+// A fresh clone has no build and no venv: provision those, or stop at once naming the command.
+const ready = ensureBenchPreconditions(join(here, '..'), { check });
+if (check && ready === 0) process.stderr.write('bench: ready to measure\n');
+if (check || ready !== 0) process.exit(ready);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -40,3 +40,4 @@ await build({ ...commonjs, entryPoints: ['dist/pipelines/supervise-main.js'], ou
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');
 copyFileSync('scripts/code-cache.cjs', 'dist/bundle/code-cache.cjs');
 copyFileSync('scripts/supervise.cjs', 'dist/bundle/supervise.cjs');
+copyFileSync('scripts/polyfills.cjs', 'dist/bundle/polyfills.cjs');

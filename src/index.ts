@@ -2,20 +2,23 @@
 export { ExitCode, TldrError, ConfigError, EnvironmentError, ServiceError, InterruptedError, exitCodeOf, notImplemented, usageError } from './errors.js';
 export type { TldrErrorOptions } from './errors.js';
 
-export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
+export { configSchema, findingCodes, agentToolNames, durationMs } from './config/schema.js';
 export type { Config, ConfigInput, ProcessConfig, ReadyConfig, PostgresConfig, RedisConfig, IgnoreEntry, FindingCode, PipelineStepConfig } from './config/schema.js';
-export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE } from './config/load.js';
+export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
 export { openProject } from './config/project.js';
 export type { Project } from './config/project.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { expand, serviceExpansions } from './config/expand.js';
-export type { ServiceValues, ServiceExpansion } from './config/expand.js';
-export { mergeEnv, projectEnv, serviceEnv, readEnvFiles } from './config/env.js';
-export { parseDotenv } from './config/dotenv.js';
+export type { ServiceValues, ServiceExpansion, ExpandOptions } from './config/expand.js';
+export { mergeEnv, projectEnv, projectEnvReport, serviceEnv, readEnvFiles } from './config/env.js';
+export type { EnvLayers, EnvFile, EnvFiles, ProjectEnvOptions } from './config/env.js';
+export { parseDotenv, parseDotenvEntries, resolveDotenv } from './config/dotenv.js';
+export type { DotenvEntry, DotenvProblem, DotenvParse } from './config/dotenv.js';
 export { splitRunString } from './config/run-string.js';
 export { readState, updateState } from './config/state.js';
 export { parseSize, logLimits } from './config/size.js';
+export { projectSecrets } from './config/secrets.js';
 export type { State } from './config/state.js';
 
 export { Output } from './output/output.js';
@@ -23,18 +26,28 @@ export type { OutputOptions, OutputMode } from './output/output.js';
 export { tldrEvent } from './output/events.js';
 export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
-export { redact, redactEnv, redactDeep, SecretSet, REDACTED } from './output/redact.js';
 export { LineSplitter, splitLines, MAX_LINE_BYTES, CONTINUATION } from './output/line-splitter.js';
 export { readLastLines, followLog, lastLines } from './output/log-file.js';
 export { RotatingLog, rotateFiles, copyTruncate, watchInheritedLog, DEFAULT_LOG_LIMITS } from './output/rotating-log.js';
 export type { LogLimits, RotatingLogOptions } from './output/rotating-log.js';
+export { redact, redactEnv, redactDeep, envSecrets, urlPasswords, SecretSet, REDACTED, MIN_SECRET_LENGTH } from './output/redact.js';
+export type { RedactDeepOptions } from './output/redact.js';
+export { RedactingStream, stripColor } from './output/redacting-stream.js';
+export type { TextStream } from './output/redacting-stream.js';
 
 export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';
 export { manageCommand, celeryCommand, pythonCommand, runWordsCommand } from './backend/commands.js';
 export type { CommandSpec } from './backend/commands.js';
-export { runCommand } from './backend/exec.js';
+export { runCommand, LIFELINE_ENV } from './backend/exec.js';
 export type { RunCommandOptions, RunOutcome } from './backend/exec.js';
+
+export { signalExitCode, signalNumber, childExitCode } from './process/exit-status.js';
+export { currentOwner, ownerAlive, ownerTag, startTimeOf, tagAlive } from './process/owner.js';
+export type { ProcessOwner } from './process/owner.js';
+export { withLock } from './process/owner-lock.js';
+export type { LockOptions } from './process/owner-lock.js';
+export { ownedTempDir, sweepOwnedTempDirs } from './process/owned-temp.js';
 
 export { dockerCandidates } from './services/discovery.js';
 export type { SocketCandidate, SocketAttempt } from './services/discovery.js';
@@ -52,6 +65,7 @@ export type { RunPipelineOptions, PipelineResult } from './pipelines/run-pipelin
 export { doctor } from './pipelines/doctor.js';
 export type { DoctorReport, DoctorCheck } from './pipelines/doctor.js';
 export { envCommand } from './pipelines/env-command.js';
+export type { EnvCommandOptions, EnvData } from './pipelines/env-command.js';
 
 export { manage, python, worker, migrate, makemigrations } from './pipelines/backend-commands.js';
 export type { ArgsOptions, MigrateOptions, MakemigrationsOptions } from './pipelines/backend-commands.js';
@@ -60,6 +74,7 @@ export type { PassthroughOptions, PassthroughData, CommandResult, ProcessSpec } 
 export { test, runTests, isCI } from './pipelines/test-command.js';
 export type { TestOptions, TestData } from './pipelines/test-command.js';
 export { judgeTestRun } from './pipelines/test-outcome.js';
+export { createTestLog, KEPT_TEST_LOGS } from './pipelines/test-log.js';
 export type { TestRunFacts, TestVerdict } from './pipelines/test-outcome.js';
 export { createTestStep, migrateStep, makemigrationsStep, manageCheckStep, testStep } from './pipelines/backend-steps.js';
 export { migrateArgs, makemigrationsArgs, testArgs, workerArgs, parseParallel, parseShard, TEST_RUNNER } from './backend/django-args.js';
@@ -78,22 +93,26 @@ export type { TestRecord, TestReport, TestCounts, SummarizeOptions } from './out
 export { migrateCheck, runMigrateCheck } from './pipelines/migrate-check.js';
 export { MIGRATE_CHECK_HELPER } from './pipelines/migrate-check-helper.js';
 export type { MigrateCheckOptions, MigrateCheckSettings, MigrateCheckResult, MigrateCheckData } from './pipelines/migrate-check.js';
-export { checkDocument, checkFinding, parseCheckDocument } from './checks/document.js';
-export type { CheckDocument, CheckFinding, CheckFailure, ReversibilityReport } from './checks/document.js';
+export { checkDocument, checkFinding, parseCheckDocument, observedStatement, migrationObservation } from './checks/document.js';
+export type { CheckDocument, CheckFinding, CheckFailure, ReversibilityReport, ObservedStatement, MigrationObservation } from './checks/document.js';
+export { describeStatement, summariseObservations } from './checks/observations.js';
+export type { ObservationSummary, ObservationsSummary } from './checks/observations.js';
+export { lockTimeoutOptions, migrationEnv, lockTimeoutFailure, lockTimeoutMessage } from './checks/lock-timeout.js';
 export { applyIgnores } from './checks/ignore.js';
 export type { IgnoreOutcome, IgnoredFinding } from './checks/ignore.js';
 export { verdict, countFindings } from './checks/verdict.js';
 export type { Verdict, FindingCounts } from './checks/verdict.js';
 export { migrationFiles } from './checks/since.js';
-export { groupFindings, formatReport } from './checks/report.js';
+export { groupFindings, formatReport, formatObservation } from './checks/report.js';
+export type { ReportOptions, AppGroup } from './checks/report.js';
 export { gitAddedFiles } from './backend/git.js';
 
 export { up } from './pipelines/services-up.js';
 export type { ServicesUpOptions, ServicesUpResult } from './pipelines/services-up.js';
 export { down } from './pipelines/services-down.js';
 export type { ServicesDownOptions, ServicesDownResult } from './pipelines/services-down.js';
-export { status, formatDuration } from './pipelines/services-status.js';
-export type { ServiceStatusReport, ServicesStatusResult } from './pipelines/services-status.js';
+export { status, formatDuration, inspectServices } from './pipelines/services-status.js';
+export type { ServiceStatusReport, ServicesStatusResult, InspectedService, InspectedServices } from './pipelines/services-status.js';
 export { serviceLogs } from './pipelines/services-logs.js';
 export type { ServiceLogsOptions } from './pipelines/services-logs.js';
 export { psql, redisCli } from './pipelines/services-clients.js';
@@ -105,6 +124,8 @@ export type { OpenOptions, OpenedServices } from './services/open.js';
 export { serviceNames } from './services/provider.js';
 export type { ServiceName, ServiceSpec, PostgresSpec, RedisSpec, ServiceProvider, ServiceHandle, ServiceStatus, DownReport, UpAction, UpOptions, UpProgress, PullSnapshot, LogOptions, ExecOptions, ExecStdio } from './services/provider.js';
 export { DockerProvider } from './services/docker/provider.js';
+export { foreignResourceError } from './services/docker/foreign.js';
+export type { ForeignResource } from './services/docker/foreign.js';
 export { ExternalProvider } from './services/external.js';
 export { Probe, ReadinessProbe, ProbeFatal, ProbeTimeout } from './services/probes.js';
 export type { Clock, ProbeOutcome, WaitOptions, SqlTarget, RedisAuth } from './services/probes.js';

@@ -1,22 +1,48 @@
 // `tldr migrate --check --no-reversibility` (every check, one Django start) against one bare
 // `manage.py makemigrations --check --dry-run`, and against the naive sequence of Django's own
-// checks one after another. Services are up and the database migrated before timing starts.
+// checks one after another; and what watching the scratch run costs (locks and rewrites per
+// statement) against today's reversibility run, on the example and on 20 migrations. Services
+// are up and the database migrated before timing starts.
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+// The python every figure uses (TLDR_BENCH_PYTHON or the example venv), which the bench's precondition check vouches for.
+import { backend, bin, python, root } from '../bench-lib.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(repo, 'bin/tldr.js');
-const backend = join(repo, 'example/backend');
-const python = join(backend, '.venv/bin/python');
+const repo = root;
+const library = pathToFileURL(join(repo, 'dist/index.js')).href;
 
-export default async function (bench) {
-  const name = `tldrbench-mc-${process.pid}`;
-  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-mc-'));
-  const configFile = join(dir, 'tldr.config.yaml');
+// One `migrateCheck` through the library, watching or not (`observe` has no CLI flag): the same
+// process start and service check on both sides of the comparison.
+const checkScript = `
+const [configPath, observe] = process.argv.slice(1);
+const { openProject, Output, migrateCheck } = await import(${JSON.stringify(library)});
+const result = await migrateCheck({ project: openProject({ configPath }), output: new Output({ mode: 'json' }), observe: observe === 'watch' });
+if (result.exitCode > 1 || !result.data.reversibility.ran) throw new Error('migrate --check: ' + result.summary + ' ' + JSON.stringify(result.data.reversibility));
+if (observe === 'watch' && result.data.watched === 0) throw new Error('nothing was watched');
+process.stderr.write(JSON.stringify({ watchMs: result.data.reversibility.watchMs ?? 0, helperMs: result.data.durationMs }) + '\\n');
+`;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+// The wall-clock ratio swings with the machine's load; the helper also reports the time it spent
+// watching, which measures the cost without the noise of two separate runs.
+async function compareWatching(bench, figure, run) {
+  const shares = [];
+  const watched = async () => {
+    const { stderr } = await run('watch');
+    const { watchMs, helperMs } = JSON.parse(stderr.trim().split('\n').at(-1));
+    shares.push((100 * watchMs) / helperMs);
+  };
+  await bench.compare(`\`tldr migrate --check\` watching locks and rewrites vs not (${figure})`, { tldr: watched, bare: () => run('no-watch'), runs: 11, goal: '≤ 1.10×' });
+  bench.report(`the same: time the helper spent watching, share of its run (${figure})`, median(shares).toFixed(1), '%', '≤ 10 %');
+}
+
+function writeConfig(dir, file, name, apps) {
+  const configFile = join(dir, file);
   writeFileSync(
     configFile,
     [
@@ -29,10 +55,18 @@ export default async function (bench) {
       '  redis: { image: tldr-test/redis:7, port: 0 }',
       'env:',
       `  PYTHONPATH: ${JSON.stringify(join(repo, 'test/fixtures/migrations'))}`,
-      '  TLDR_EXAMPLE_EXTRA_APPS: lint_safe,lint_unsafe',
+      `  TLDR_EXAMPLE_EXTRA_APPS: ${apps}`,
     ].join('\n'),
   );
+  return configFile;
+}
+
+export default async function (bench) {
+  const name = `tldrbench-mc-${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-mc-'));
+  const configFile = writeConfig(dir, 'tldr.config.yaml', name, 'lint_safe,lint_unsafe');
   const tldr = (...args) => execa(process.execPath, [bin, '--config', configFile, ...args], { cwd: dir, reject: false });
+  const library = (config, observe) => execa(process.execPath, ['--input-type=module', '-e', checkScript, config, observe], { cwd: dir });
   try {
     const migrated = await tldr('--json', 'migrate');
     if (migrated.exitCode !== 0) throw new Error(`tldr migrate failed: ${migrated.stderr || migrated.stdout.slice(-2000)}`);
@@ -76,6 +110,16 @@ export default async function (bench) {
       runs: 3,
       goal: 'for information',
     });
+    await compareWatching(bench, 'the example, 5 unapplied migrations', (observe) => library(configFile, observe));
+
+    // 20 unapplied migrations of one app (test/fixtures/migrations/bench20) on a migrated database.
+    const twenty = writeConfig(dir, 'bench20.yaml', name, 'bench20');
+    const tldr20 = (...args) => execa(process.execPath, [bin, '--config', twenty, ...args], { cwd: dir, reject: false });
+    for (const args of [['migrate'], ['migrate', 'bench20', 'zero']]) {
+      const done = await tldr20('--json', ...args);
+      if (done.exitCode !== 0) throw new Error(`tldr ${args.join(' ')} failed: ${done.stderr || done.stdout.slice(-2000)}`);
+    }
+    await compareWatching(bench, '20 unapplied migrations', (observe) => library(twenty, observe));
   } finally {
     await removeResources(name);
     rmSync(dir, { recursive: true, force: true });

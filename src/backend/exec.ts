@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
 import { splitLines } from '../output/line-splitter.js';
+import { signalExitCode } from '../process/exit-status.js';
 import type { CommandSpec } from './commands.js';
 
 export interface RunCommandOptions {
@@ -23,7 +24,18 @@ export interface RunCommandOptions {
    * @default false
    */
   forwardSignals?: boolean;
+  /**
+   * Give the child a lifeline: one more inherited descriptor (fd 3, named in `TLDR_LIFELINE_FD`)
+   * whose other end only this process holds. When tldr exits, even by SIGKILL, the child reads
+   * end-of-file there and stops (src/python/tldr_lifeline.py).
+   * @default false
+   */
+  lifeline?: boolean;
 }
+
+/** The variable that names the lifeline descriptor in the child (see `RunCommandOptions.lifeline`). */
+export const LIFELINE_ENV = 'TLDR_LIFELINE_FD';
+const LIFELINE_FD = 3;
 
 export interface RunOutcome {
   exitCode: number;
@@ -48,12 +60,15 @@ const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export async function runCommand(spec: CommandSpec, options: RunCommandOptions, signals: SignalSource = process): Promise<RunOutcome> {
   const started = performance.now();
   const piped = options.onLine !== undefined;
+  const stdio: StdioOptions = piped ? ['ignore', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit'];
+  const env = options.lifeline ? { ...options.env, [LIFELINE_ENV]: String(LIFELINE_FD) } : options.env;
   const child = spawn(spec.file, spec.args, {
     cwd: spec.cwd,
-    env: options.env,
-    stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    env,
+    stdio: options.lifeline ? [...stdio, 'pipe'] : stdio,
     detached: piped,
   });
+  holdLifeline(child);
   const lines: Array<Promise<void>> = [];
   if (piped) {
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -88,7 +103,7 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
     const { code, signal } = await exited(child, spec);
     await Promise.all(lines);
     const durationMs = Math.round(performance.now() - started);
-    if (signal) return { exitCode: 128 + signalNumber(signal), signal, durationMs };
+    if (signal) return { exitCode: signalExitCode(signal), signal, durationMs };
     return { exitCode: code ?? 1, durationMs };
   } finally {
     options.signal?.removeEventListener('abort', stop);
@@ -117,14 +132,18 @@ function exited(child: ChildProcess, spec: CommandSpec): Promise<{ code: number 
   });
 }
 
+// Our end of the lifeline: never written; read only so its end-of-file (the child and what it forked are gone) is seen.
+function holdLifeline(child: ChildProcess): void {
+  const end = child.stdio[LIFELINE_FD] as NodeJS.ReadableStream | null | undefined;
+  if (!end) return;
+  end.on('error', () => undefined);
+  end.resume();
+}
+
 function signalChild(pid: number, group: boolean, signal: NodeJS.Signals): void {
   try {
     process.kill(group ? -pid : pid, signal);
   } catch {
     // already gone
   }
-}
-
-function signalNumber(signal: string): number {
-  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1;
 }

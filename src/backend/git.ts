@@ -29,12 +29,18 @@ export async function gitAddedFiles(cwd: string, ref: string, git: GitRunner = r
   }
   const base = await git(['merge-base', verify.stdout[0]!.trim(), 'HEAD'], cwd);
   if (base.outcome.exitCode !== 0 || !base.stdout[0]) throw badRef(ref, `${JSON.stringify(ref)} has no common history with HEAD`);
-  const added = await git(['diff', '--name-only', '--diff-filter=A', '--relative', '--no-renames', base.stdout[0].trim(), '--'], cwd);
-  const untracked = await git(['ls-files', '--others', '--exclude-standard', '--', '.'], cwd);
+  // -z: NUL-separated and never quoted, so a file name may hold any character (spaces, commas, quotes, newlines).
+  const added = await git(['diff', '--name-only', '-z', '--diff-filter=A', '--relative', '--no-renames', base.stdout[0].trim(), '--'], cwd);
+  const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], cwd);
   for (const step of [added, untracked]) {
     if (step.outcome.exitCode !== 0) throw new ConfigError(`--since ${ref}: git failed: ${step.stderr.join(' ').trim() || `exit ${step.outcome.exitCode}`}`, { code: 'git-failed' });
   }
-  return [...new Set([...added.stdout, ...untracked.stdout].filter(Boolean))].sort();
+  return [...new Set([...nulSeparated(added.stdout), ...nulSeparated(untracked.stdout)])].sort();
+}
+
+/** `-z` output, read back from the lines the runner split it into. */
+function nulSeparated(lines: string[]): string[] {
+  return lines.join('\n').split('\0').filter(Boolean);
 }
 
 function badRef(ref: string, why: string): ConfigError {

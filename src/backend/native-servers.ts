@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { openPrivateFile } from '../config/private-files.js';
 import { EnvironmentError } from '../errors.js';
+import { childExitCode } from '../process/exit-status.js';
 
 // The shapes services/native/runner.ts declares; repeated here because backend/ may not import services/.
 export interface ServerRunOptions {
@@ -38,13 +40,13 @@ export const nativeServers = {
       });
       child.once('close', (code, signal) => {
         clearTimeout(timer);
-        resolve({ exitCode: code ?? (signal ? 128 : 1), ...out });
+        resolve({ exitCode: childExitCode({ code, signal }), ...out });
       });
     });
   },
 
   spawnDetached(argv: string[], options: ServerRunOptions & { logFile: string }): Promise<number> {
-    const fd = openSync(options.logFile, 'a');
+    const fd = openPrivateFile(options.logFile, 'a');
     try {
       const child = spawn(argv[0]!, argv.slice(1), { ...common(options), stdio: ['ignore', fd, fd], detached: true });
       return new Promise((resolve, reject) => {
@@ -75,7 +77,7 @@ export const nativeServers = {
     options.signal?.addEventListener('abort', stop, { once: true });
     return new Promise<number>((resolve, reject) => {
       child.once('error', (cause) => reject(spawnError(argv[0]!, cause)));
-      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)));
+      child.once('close', (code, signal) => resolve(childExitCode({ code, signal })));
     }).finally(() => {
       options.signal?.removeEventListener('abort', stop);
       if (!options.tty) {

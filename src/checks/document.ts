@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findingCodes } from '../config/schema.js';
 import { ExitCode, TldrError } from '../errors.js';
 
-// The one JSON document src/python/tldr_migrate_check.py writes (schema version 1). Strict where
+// The one JSON document the helper package src/python/tldr_migrate_check writes (schema version 1). Strict where
 // tldr depends on a value; unknown extra keys are dropped so the helper can grow fields.
 
 const migrationRef = z.object({ app: z.string().min(1), migration: z.string().min(1) });
@@ -19,9 +19,38 @@ export const checkFinding = z.object({
 });
 
 export const reversibilityReport = z.union([
-  z.object({ ran: z.literal(true), scratchDatabase: z.string(), method: z.string(), durationMs: z.number() }),
+  z.object({
+    ran: z.literal(true),
+    scratchDatabase: z.string(),
+    method: z.string(),
+    durationMs: z.number(),
+    /** Of `durationMs`, the time spent watching locks and rewrites (absent when not watched). */
+    watchMs: z.number().optional(),
+  }),
   z.object({ ran: z.literal(false), reason: z.string() }),
 ]);
+
+/** What one statement of a watched migration did to an existing table (or index) on the scratch database. */
+export const observedStatement = z.object({
+  /** The SQL, whitespace collapsed, at most 100 characters. */
+  statement: z.string(),
+  table: z.string(),
+  /** Set when the entry is about an index of `table` rebuilt on its own. */
+  index: z.string().optional(),
+  /** The strongest lock the migration's backend held on it after the statement, e.g. `ACCESS EXCLUSIVE`. */
+  lock: z.string(),
+  /** The relation got a new relfilenode: PostgreSQL rewrote it. */
+  rewrite: z.boolean(),
+  /** The line of the operation that ran the statement. */
+  line: z.number().int().positive().nullable(),
+});
+
+/** The statements of one watched (atomic, checked) migration that took a new or stronger lock on an existing table, or rewrote one. */
+export const migrationObservation = migrationRef.extend({
+  statements: z.array(observedStatement),
+  /** Entries left out (the helper keeps the first 30). */
+  more: z.number().int().min(0),
+});
 
 export const checkDocument = z.object({
   v: z.literal(1),
@@ -32,6 +61,9 @@ export const checkDocument = z.object({
   conflicts: z.array(z.object({ app: z.string(), leaves: z.array(z.string()).min(2) })),
   missing: z.array(z.object({ app: z.string(), changes: z.array(z.string()) })),
   findings: z.array(checkFinding),
+  observations: z.array(migrationObservation),
+  /** Scratch databases of dead runs that this run dropped. */
+  sweptScratch: z.array(z.object({ database: z.string(), pid: z.number().int() })),
   reversibility: reversibilityReport,
   durationMs: z.number(),
 });
@@ -45,6 +77,8 @@ export type CheckFinding = z.infer<typeof checkFinding>;
 export type CheckDocument = z.infer<typeof checkDocument>;
 export type CheckFailure = z.infer<typeof checkFailure>;
 export type ReversibilityReport = z.infer<typeof reversibilityReport>;
+export type ObservedStatement = z.infer<typeof observedStatement>;
+export type MigrationObservation = z.infer<typeof migrationObservation>;
 
 /**
  * Validates the helper's document. A mismatch is tldr's own bug (helper and TypeScript out of

@@ -2,7 +2,10 @@
 // the ones Django loads as migrations: `<…>/migrations/<name>.py`, not the package's __init__.py.
 const migrationFile = /(^|\/)migrations\/(?!__init__\.py$)[^/]+\.py$/;
 
-/** Migration files among `paths` (relative to backend.dir, `/`-separated), sorted, without duplicates. Pure. */
+/**
+ * Migration files among `paths` (relative to backend.dir, `/`-separated as git prints them),
+ * sorted, without duplicates. A name may hold any character: nothing is trimmed or rewritten. Pure.
+ */
 export function migrationFiles(paths: string[]): string[] {
-  return [...new Set(paths.map((p) => p.trim().replace(/\\/g, '/')).filter((p) => migrationFile.test(p)))].sort();
+  return [...new Set(paths.filter((p) => migrationFile.test(p)))].sort();
 }

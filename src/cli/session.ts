@@ -64,19 +64,33 @@ export function action<O = Record<string, unknown>>(
       output,
       signal: controller.signal,
       cwd,
-      project: () => (project ??= lib.openProject({ cwd, configPath: flags.config })),
+      project: () => (project ??= withSecrets(lib, output, lib.openProject({ cwd, configPath: flags.config }))),
     };
     try {
       const outcome = await body(session, args[args.length - 2] as O, args.slice(0, -2));
+      await signalsDelivered();
       exitCode = interrupted ? lib.ExitCode.interrupted : outcome.exitCode;
       output.result({ ok: exitCode === 0, exitCode, summary: interrupted ? `interrupted by ${interrupted}` : outcome.summary, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
     } catch (error) {
+      await signalsDelivered();
       exitCode = interrupted ? lib.ExitCode.interrupted : lib.exitCodeOf(error);
       reportError(lib, output, error, exitCode);
     } finally {
       for (const s of signals) process.off(s, onSignal);
     }
   };
+}
+
+// Known before the command prints anything: the config's own secrets are hidden by value everywhere.
+function withSecrets(lib: typeof Lib, output: Lib.Output, project: Lib.Project): Lib.Project {
+  output.secrets.addAll(lib.projectSecrets(project));
+  return project;
+}
+
+// A signal that arrived during synchronous work (reading and validating a big config) is
+// delivered in the event loop's next poll phase: two check-phase turns always span one.
+async function signalsDelivered(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 const globalKeys = ['json', 'config', 'cwd', 'verbose', 'quiet', 'color'] as const;

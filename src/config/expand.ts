@@ -24,12 +24,17 @@ export class ExpansionError extends Error {
   }
 }
 
+export interface ExpandOptions {
+  /** A service expansion with no value: 'error' ("the service is not running") or 'keep' it as written. @default 'error' */
+  unresolved?: 'error' | 'keep';
+}
+
 /**
  * Expands `${env:NAME}` (or `${env:NAME:-default}`) from `callerEnv` and, when `services` is
  * given, `${postgres.*}` / `${redis.*}`. Service expansions are left as written when `services`
  * is undefined, so the loader can expand env references before any service runs.
  */
-export function expand(value: string, callerEnv: NodeJS.ProcessEnv, services?: ServiceValues): string {
+export function expand(value: string, callerEnv: NodeJS.ProcessEnv, services?: ServiceValues, options: ExpandOptions = {}): string {
   return value.replace(pattern, (whole, inner: string) => {
     if (inner.startsWith('env:')) {
       const [name, fallback] = splitDefault(inner.slice(4));
@@ -44,6 +49,7 @@ export function expand(value: string, callerEnv: NodeJS.ProcessEnv, services?: S
     if ((serviceExpansions as readonly string[]).includes(inner)) {
       if (!services) return whole;
       const resolved = services[inner as ServiceExpansion];
+      if (resolved === undefined && options.unresolved === 'keep') return whole;
       if (resolved === undefined) {
         throw new ExpansionError(`\${${inner}} has no value: the service is not running`, 'run `tldr up` first');
       }

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { isSecretKey } from '../output/redact.js';
 import { expand, ExpansionError } from './expand.js';
-import { positionOf } from './locate.js';
+import { YamlIndex } from './locate.js';
+import { quoteOpening } from './quote-opening.js';
 import { configSchema, type Config } from './schema.js';
 
 export const CONFIG_FILE = 'tldr.config.yaml';
@@ -26,11 +28,19 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A config file larger than this is refused: no real one comes near it, and parsing time and error text stay bounded. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** A config error report lists this many problems, then "… and N more". */
+export const MAX_CONFIG_ERRORS = 10;
+
 export function findConfigFile(cwd: string, configPath?: string): string {
   if (configPath) {
     const file = resolve(cwd, configPath);
     if (!existsSync(file)) {
       throw new ConfigError(`config file not found: ${file}`, { code: 'config-missing', hint: 'check the --config path' });
+    }
+    if (statSync(file).isDirectory()) {
+      throw new ConfigError(`--config ${configPath} is a folder, not a config file`, { code: 'config-missing', hint: `pass the file itself, e.g. --config ${configPath.replace(/\/+$/, '')}/${CONFIG_FILE}, or --cwd ${configPath}` });
     }
     return file;
   }
@@ -48,10 +58,30 @@ export function findConfigFile(cwd: string, configPath?: string): string {
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const file = findConfigFile(cwd, options.configPath);
-  const text = readFileSync(file, 'utf8');
+  const text = readConfigText(file);
   const config = parseConfig(text, { file: relative(cwd, file) || basename(file), env: options.env ?? process.env });
   const root = dirname(file);
   return { config, file, root, name: config.name ?? defaultName(root) };
+}
+
+function readConfigText(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, { code: 'config-unreadable', hint: 'check the file and its permissions' });
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new ConfigError(`${file} is ${(size / 1024 / 1024).toFixed(1)} MB; a config file over ${MAX_CONFIG_BYTES / 1024 / 1024} MB is refused`, {
+      code: 'config-too-large',
+      hint: 'is this the right file? tldr.config.yaml is usually a few KB',
+    });
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, { code: 'config-unreadable', hint: 'check the file and its permissions' });
+  }
 }
 
 function defaultName(root: string): string {
@@ -60,48 +90,85 @@ function defaultName(root: string): string {
 
 /** Parses and validates config text; every error names file:line:column and the key path. */
 export function parseConfig(text: string, options: { file: string; env?: NodeJS.ProcessEnv }): Config {
+  try {
+    return parseAndValidate(text, options);
+  } catch (error) {
+    // The parser and the schema recurse per level: a document nested thousands deep is a config error too.
+    if (!(error instanceof RangeError)) throw error;
+    throw new ConfigError(`${options.file}: nested too deeply to read (${error.message})`, { code: 'config-yaml', hint: 'a config is a few levels deep; is this the right file?' });
+  }
+}
+
+function parseAndValidate(text: string, options: { file: string; env?: NodeJS.ProcessEnv }): Config {
+  if (text.includes('\u0000')) throw new ConfigError(`${options.file} contains NUL bytes: it is not a YAML text file`, { code: 'config-yaml', hint: 'is this the right file? --config takes tldr.config.yaml' });
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const where = (path: readonly PropertyKey[], preferKey = false) => {
-    const pos = positionOf(doc, lineCounter, path, preferKey);
-    return pos ? `${options.file}:${pos.line}:${pos.column}` : options.file;
-  };
+  // uniqueKeys off: the library's own check compares every key with every other (32k keys: 11 s);
+  // the index below finds duplicates in one pass and names them.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  const index = new YamlIndex(doc, lineCounter);
+  const at = (pos: { line: number; column: number } | undefined) => `${options.file}${pos ? `:${pos.line}:${pos.column}` : ''}`;
+  const where = (path: readonly PropertyKey[], preferKey = false) => at(index.positionOf(path, preferKey));
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      const opening = e.code === 'MISSING_CHAR' && /quote/.test(message) ? quoteOpening(text, e.pos[0]) : undefined;
+      if (opening !== undefined) return `${message.replace(/^Missing closing (["'])quote$/, 'unclosed $1 quote')}: it opens here (${at(index.at(opening))})`;
       const pos = e.linePos?.[0];
-      return `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} (${options.file}${pos ? `:${pos.line}:${pos.col}` : ''})`;
+      return `${message} (${at(pos ? { line: pos.line, column: pos.col } : undefined)})`;
     });
-    throw new ConfigError(`invalid YAML: ${lines.join('\n')}`, { code: 'config-yaml', hint: 'fix the YAML syntax at that position' });
+    throw configError(`invalid YAML: `, lines, { code: 'config-yaml', hint: 'fix the YAML syntax at that position' });
   }
-  const raw = expandEnv(doc.toJS() ?? {}, options.env ?? process.env, [], where);
+  if (index.duplicates.length > 0) {
+    const lines = index.duplicates.map((d) => `${dotted(d.path)}: duplicate key (${at(d.again)}; first at line ${d.first.line})`);
+    throw configError('', lines, { code: 'config-yaml', hint: 'keep one of them: YAML does not merge repeated keys' });
+  }
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses documents whose aliases expand without bound (the "billion laughs").
+    throw new ConfigError(`${options.file}: ${(error as Error).message}`, { code: 'config-yaml', hint: 'use fewer YAML aliases (*name); a config needs none' });
+  }
+  const raw = expandEnv(js ?? {}, options.env ?? process.env, [], where);
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => describeIssue(issue, raw, where));
-  throw new ConfigError(lines.join('\n'), {
+  const lines = result.error.issues.flatMap((issue) => describeIssue(issue, raw, where));
+  throw configError('', lines, {
     code: 'config-invalid',
     hint: 'fix the key named above; `tldr config schema` prints every key and its type',
   });
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: (path: readonly PropertyKey[], preferKey?: boolean) => string): string {
+// The first few problems, then how many more: a broken file must not produce megabytes of text.
+function configError(prefix: string, lines: string[], options: { code: string; hint: string }): ConfigError {
+  const shown = lines.slice(0, MAX_CONFIG_ERRORS).map((line) => (line.length <= 200 ? line : `${line.slice(0, 150)}…${line.slice(-45)}`));
+  if (lines.length > shown.length) shown.push(`… and ${lines.length - shown.length} more`);
+  return new ConfigError(`${prefix}${shown.join('\n')}`, options);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: (path: readonly PropertyKey[], preferKey?: boolean) => string): string[] {
   const path = issue.path;
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => {
-        const full = [...path, key];
-        return `${dotted(full)}: unknown key (${where(full, true)})`;
-      })
-      .join('\n');
+    return issue.keys.map((key) => {
+      const full = [...path, key];
+      return `${dotted(full)}: unknown key (${where(full, true)})`;
+    });
   }
   const value = valueAt(raw, path);
-  const got = value === undefined ? 'it is missing' : `got ${JSON.stringify(value)}`;
+  // A secret's value is never shown; the marker also keeps "API_TOKEN: …" from reading as an assignment.
+  const secret = path.some((p) => typeof p === 'string' && isSecretKey(p));
+  const got = value === undefined ? 'it is missing' : secret ? `got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`}` : `got ${shorten(JSON.stringify(value) ?? String(value))}`;
   let message = issue.message;
   if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'invalid_union') {
     message = 'expected a step name, { run: "…" }, { parallel: [...] } or { sequence: [...] }';
   }
-  return `${dotted(path) || '(top level)'}: ${message}, ${got} (${where(path)})`;
+  return [`${dotted(path) || '(top level)'}${secret ? ' (value hidden)' : ''}: ${message}, ${got} (${where(path)})`];
+}
+
+function shorten(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 77)}…`;
 }
 
 function dotted(path: readonly PropertyKey[]): string {

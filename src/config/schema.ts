@@ -16,6 +16,13 @@ export const findingCodes = [
   'add-unique-blocking',
   'runpython-irreversible',
   'runsql-irreversible',
+  'add-foreign-key-validating',
+  'add-check-constraint-validating',
+  'remove-index-blocking',
+  'mixed-schema-and-data',
+  'volatile-default',
+  'table-rewrite',
+  'apply-fails',
   'irreversible',
   'not-idempotent',
 ] as const;
@@ -53,7 +60,7 @@ const postgresSchema = z.strictObject({
   port: port.default(5432),
   db: nonEmpty.default('tldr'),
   user: nonEmpty.default('tldr'),
-  password: z.string().default('tldr'),
+  password: z.string({ error: 'expected a string (quote it if it looks like a number)' }).default('tldr'),
   url: nonEmpty.optional().describe('provider external: the server to use; tldr only probes it'),
 });
 
@@ -99,6 +106,18 @@ export type PipelineStepConfig =
   | { run: string }
   | { parallel: PipelineStepConfig[] }
   | { sequence: PipelineStepConfig[] };
+
+/** `5s`, `500ms`, `1.5min`, `1h` → milliseconds; undefined when it is not such a duration. */
+export function durationMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)\s*$/.exec(text);
+  if (!m) return undefined;
+  const ms = Number(m[1]) * { ms: 1, s: 1000, min: 60_000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'min' | 'm' | 'h'];
+  return ms >= 1 ? Math.round(ms) : undefined;
+}
+
+const lockTimeout = z
+  .string({ error: 'expected a duration such as 5s, 500ms or 1min' })
+  .refine((v) => durationMs(v) !== undefined, { error: 'expected a duration such as 5s, 500ms or 1min (at least 1ms)' });
 
 const ignoreSchema = z.strictObject({
   migration: z
@@ -149,6 +168,10 @@ export const configSchema = z.strictObject({
       since: z.string().nullable().default(null),
       reversibility: z.boolean().default(true),
       strict: z.boolean().default(false),
+      lock_timeout: lockTimeout
+        .nullable()
+        .default(null)
+        .describe('e.g. 5s: every connection of `tldr migrate`, the dev loop\'s migrate and the reversibility run gives up waiting for a lock after it'),
       ignore: z.array(ignoreSchema).default([]),
     })
     .prefault({}),

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFile } from './private-files.js';
 
 /** What tldr remembers between runs in `.tldr/state.json`. Each area owns one key. */
 export interface State {
@@ -22,9 +23,6 @@ export function readState(stateDir: string): State {
 export function updateState(stateDir: string, change: (state: State) => void): State {
   const state = readState(stateDir);
   change(state);
-  mkdirSync(stateDir, { recursive: true });
-  const tmp = join(stateDir, `state.json.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(tmp, join(stateDir, 'state.json'));
+  writePrivateFile(join(stateDir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`, { atomic: true });
   return state;
 }

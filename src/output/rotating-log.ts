@@ -1,4 +1,5 @@
-import { closeSync, copyFileSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fstatSync, ftruncateSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { makePrivateDir, openPrivateFile } from '../config/private-files.js';
 import { dirname } from 'node:path';
 
 /** How big a log file may grow and how many rotated ones (`.1` … `.keep`) stay (config `logs:`). */
@@ -57,6 +58,11 @@ export function watchInheritedLog(fd: number, path: string, limits: LogLimits, i
 export interface RotatingLogOptions {
   /** Rotate what a previous run left before writing (the previous run's log becomes `.1`). */
   fresh?: boolean;
+  /**
+   * Rotate by copying to `.1` and truncating in place, so the file keeps its inode (a hard link
+   * to it, like `test.log`, stays the current part).
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -71,13 +77,16 @@ export class RotatingLog {
   private pendingBytes = 0;
   private scheduled = false;
 
+  private readonly inPlace: boolean;
+
   constructor(
     readonly path: string,
     private readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
     options: RotatingLogOptions = {},
   ) {
+    this.inPlace = options.inPlace ?? false;
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      makePrivateDir(dirname(path));
       if (options.fresh) rotateFiles(path, limits.keep);
     } catch {
       // opening says whether the file can be written at all
@@ -134,6 +143,15 @@ export class RotatingLog {
   }
 
   private rotate(): void {
+    if (this.inPlace) {
+      try {
+        copyTruncate(this.fd, this.path, this.limits.keep);
+        this.size = 0;
+      } catch {
+        // keep writing where we can
+      }
+      return;
+    }
     try {
       closeSync(this.fd);
       rotateFiles(this.path, this.limits.keep);
@@ -147,7 +165,7 @@ export class RotatingLog {
 // An fd and the size so far; -1 (nothing written) when the file cannot be opened.
 function open(path: string): [number, number] {
   try {
-    const fd = openSync(path, 'a', 0o600);
+    const fd = openPrivateFile(path, 'a');
     return [fd, fstatSync(fd).size];
   } catch {
     return [-1, 0];

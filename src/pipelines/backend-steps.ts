@@ -1,6 +1,7 @@
 import { manageCommand } from '../backend/commands.js';
 import { makemigrationsArgs, migrateArgs } from '../backend/django-args.js';
-import { runBackendProcess } from './passthrough.js';
+import { explainLockTimeout, withLockTimeout } from './backend-commands.js';
+import { runBackendProcess, type CommandResult, type PassthroughData } from './passthrough.js';
 import { runTests, type TestOptions } from './test-command.js';
 import type { StepContext, StepDefinition, StepResult } from './types.js';
 import type { RunOptions } from './context.js';
@@ -8,16 +9,24 @@ import type { RunOptions } from './context.js';
 // Built-in pipeline steps of the backend area. Output is piped into the step's log (listr2 shows
 // the latest line at a terminal); a non-zero exit fails the step with that exit code.
 
-async function manageStep(ctx: StepContext, label: string, args: string[]): Promise<StepResult> {
-  const result = await runBackendProcess(ctx, { label, build: (py) => manageCommand(ctx.project, py, args), stdio: 'pipe' });
+function runManage(ctx: StepContext, label: string, args: string[]): Promise<CommandResult<PassthroughData>> {
+  return runBackendProcess(ctx, { label, build: (py) => manageCommand(ctx.project, py, args), stdio: 'pipe' });
+}
+
+function stepResult(result: CommandResult<PassthroughData>): StepResult {
   if (result.exitCode === 0) return { status: 'ok', data: result.data };
   return { status: 'failed', exitCode: result.exitCode, message: result.summary, data: result.data };
 }
 
+const manageStep = async (ctx: StepContext, label: string, args: string[]): Promise<StepResult> => stepResult(await runManage(ctx, label, args));
+
 export const migrateStep: StepDefinition = {
   name: 'migrate',
   title: 'Apply migrations',
-  run: (ctx) => manageStep(ctx, 'migrate', migrateArgs({ noinput: true })),
+  async run(ctx) {
+    const result = await runManage(withLockTimeout(ctx), 'migrate', migrateArgs({ noinput: true }));
+    return stepResult(explainLockTimeout(result, ctx.project.config.migrations.lock_timeout));
+  },
 };
 
 export const makemigrationsStep: StepDefinition = {

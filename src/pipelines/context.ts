@@ -1,6 +1,7 @@
-import { projectEnv } from '../config/env.js';
+import { projectEnvReport } from '../config/env.js';
 import type { ServiceValues } from '../config/expand.js';
 import type { Project } from '../config/project.js';
+import { projectSecrets } from '../config/secrets.js';
 import type { Output } from '../output/output.js';
 import { ensureServices } from '../services/ensure.js';
 import { nativeRunner } from './native-runner.js';
@@ -15,7 +16,9 @@ export interface RunOptions {
 
 /** A step context whose services come up once, on first use, for the whole run. */
 export function createStepContext({ project, output, signal }: RunOptions): StepContext {
+  output.secrets.addAll(projectSecrets(project));
   let services: Promise<ServiceValues> | undefined;
+  const warned = new Set<string>();
   const ensure = () => (services ??= ensureServices(project, output, { signal, native: nativeRunner }));
   return {
     project,
@@ -24,8 +27,12 @@ export function createStepContext({ project, output, signal }: RunOptions): Step
     services: ensure,
     env: async () => {
       const values = await ensure();
-      const env = projectEnv(project, values);
+      const { env, warnings } = projectEnvReport(project, values);
       output.secrets.addEnv(env);
+      for (const warning of warnings.filter((w) => !warned.has(w))) {
+        warned.add(warning);
+        output.note(`warning: ${warning}`);
+      }
       return env;
     },
     log: (source, line, stream) => output.log(source, line, stream),

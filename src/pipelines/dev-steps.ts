@@ -1,6 +1,7 @@
 import { manageCommand } from '../backend/commands.js';
 import { runCommand } from '../backend/exec.js';
 import { resolvePython } from '../backend/python.js';
+import { lockTimeoutFailure, migrationEnv } from '../checks/lock-timeout.js';
 import { ServiceError, TldrError } from '../errors.js';
 import { checkMigrations, rememberMigrations, type MigrationCheck } from './dev-migrations.js';
 import { runPlan } from './run.js';
@@ -31,8 +32,9 @@ export function devMigrateStep(report: (check: MigrationCheck & { applied?: bool
         return { status: 'skipped', message: check.reason };
       }
       const tail: string[] = [];
+      const lockTimeout = ctx.project.config.migrations.lock_timeout;
       const outcome = await runCommand(manageCommand(ctx.project, python, ['migrate', '--noinput']), {
-        env,
+        env: migrationEnv(lockTimeout, env),
         signal: ctx.signal,
         onLine: (line, stream) => {
           tail.push(line);
@@ -45,7 +47,7 @@ export function devMigrateStep(report: (check: MigrationCheck & { applied?: bool
         throw new ServiceError(`manage.py migrate failed (exit code ${outcome.exitCode})`, {
           code: 'migrate-failed',
           details: tail.map((l) => `  ${l}`),
-          hint: 'fix the migration, then run `tldr dev` again (`tldr migrate` shows the whole output)',
+          hint: lockTimeoutFailure(tail, lockTimeout) ?? 'fix the migration, then run `tldr dev` again (`tldr migrate` shows the whole output)',
         });
       }
       await rememberMigrations(stateDir, backendDir, env, python);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readEnvFiles } from '../config/env.js';
 import { openProject, type Project } from '../config/project.js';
+import { projectSecrets } from '../config/secrets.js';
 import { probePython, resolvePython, type PythonChoice } from '../backend/python.js';
 import { findBinary } from '../services/binaries.js';
 import { TldrError } from '../errors.js';
@@ -39,8 +40,10 @@ export interface DoctorOptions {
 export async function doctor(options: DoctorOptions): Promise<{ exitCode: number; summary: string; data: DoctorReport }> {
   const env = options.env ?? process.env;
   const checks: DoctorCheck[] = [];
-  const major = Number(process.versions.node.split('.')[0]);
-  checks.push({ name: 'node', ok: major >= 20, detail: `Node.js ${process.versions.node}`, ...(major >= 20 ? {} : { hint: 'install Node.js 20 or newer' }) });
+  // package.json's engines: execa, which runs every child, needs events.addAbortListener (20.5).
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const nodeOk = major > 20 || (major === 20 && minor >= 5);
+  checks.push({ name: 'node', ok: nodeOk, detail: `Node.js ${process.versions.node}`, ...(nodeOk ? {} : { hint: 'install Node.js 20.5 or newer' }) });
 
   // The same discovery `tldr up` uses.
   const { tried } = await probeDocker(systemDiscoveryEnv(env));
@@ -68,9 +71,11 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
   const configProblems = new Set<DoctorCheck>();
   try {
     project = openProject({ cwd: options.cwd, configPath: options.configPath, env });
+    options.output.secrets.addAll(projectSecrets(project));
     checks.push({ name: 'config', ok: true, detail: `${project.file} is valid (name: ${project.name})` });
-    const skipped = readEnvFiles(project).skipped;
+    const { skipped, warnings } = readEnvFiles(project);
     if (skipped.length) checks.push({ name: 'env_files', ok: true, detail: `not found, skipped: ${skipped.join(', ')}` });
+    for (const warning of warnings) checks.push({ name: 'env_files', ok: true, detail: `warning: ${warning}` });
     for (const check of await projectChecks(project)) {
       checks.push(check);
       if (!check.ok && check.name !== 'ports') configProblems.add(check);

@@ -1,7 +1,9 @@
 import { fstatSync } from 'node:fs';
+import { projectEnvReport } from '../config/env.js';
+import { projectSecrets } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
-import { redactEnv } from '../output/redact.js';
-import { createStepContext, type RunOptions } from './context.js';
+import type { RunOptions } from './context.js';
+import { inspectServices, type InspectedService } from './services-status.js';
 
 export interface EnvCommandOptions extends RunOptions {
   /** `export KEY='value'` lines, unredacted, for `eval "$(tldr env --export)"`. */
@@ -10,20 +12,51 @@ export interface EnvCommandOptions extends RunOptions {
   all?: boolean;
 }
 
-/** The environment backend processes get (services brought up first). Redacted unless --export. */
-export async function envCommand(options: EnvCommandOptions): Promise<{ exitCode: number; summary: string; data: { env: Record<string, string> } }> {
+export interface EnvData {
+  /** Redacted: secret-named keys and every known secret value show as `***`. */
+  env: Record<string, string>;
+  /** Each service's state as found; the env points at where a stopped one will answer. */
+  services: InspectedService[];
+  /** What is not running (or could not be checked), one line each. */
+  notRunning: string[];
+  /** Statements of env_files that python-dotenv (and so tldr) skips. */
+  warnings: string[];
+}
+
+/**
+ * The environment backend processes get, computed from the config, the env files and
+ * `.tldr/state.json` — services are looked at, never created or started. Redacted unless --export.
+ */
+export async function envCommand(options: EnvCommandOptions): Promise<{ exitCode: number; summary: string; data: EnvData }> {
   const { output, project } = options;
   if (options.export) refuseFileOutput();
-  const full = await createStepContext(options).env();
+  output.secrets.addAll(projectSecrets(project));
+  const inspected = await inspectServices(project);
+  const { env: full, warnings } = projectEnvReport(project, inspected.values, { unresolved: 'keep' });
+  output.secrets.addEnv(full);
   const env = options.all ? full : Object.fromEntries(Object.entries(full).filter(([k, v]) => project.env[k] !== v));
   const keys = Object.keys(env).sort();
+  const notRunning = describeNotRunning(inspected.services, inspected.problem);
+  for (const line of [...warnings.map((w) => `warning: ${w}`), ...notRunning]) output.note(line);
+  const shown = output.secrets.redactEnv(env);
+  const data = { env: shown, services: inspected.services, notRunning, warnings };
   if (options.export) {
-    for (const key of keys) output.stdout.write(`export ${key}=${shellQuote(env[key]!)}\n`);
-    return { exitCode: 0, summary: `${keys.length} variables exported`, data: { env: redactEnv(env) } };
+    // The one place secrets are printed on purpose: to a terminal or a pipe, for eval.
+    for (const key of keys) output.terminal.stdout.write(`export ${key}=${shellQuote(env[key]!)}\n`);
+    return { exitCode: 0, summary: `${keys.length} variables exported`, data };
   }
-  const shown = redactEnv(env);
   if (!output.json) for (const key of keys) output.stdout.write(`${key}=${shown[key]}\n`);
-  return { exitCode: 0, summary: `${keys.length} variables`, data: { env: shown } };
+  return { exitCode: 0, summary: `${keys.length} variables${notRunning.length ? ` (${notRunning.length} service(s) not running)` : ''}`, data };
+}
+
+function describeNotRunning(services: InspectedService[], problem: string | undefined): string[] {
+  if (problem) return [`services not checked (${problem}): the values assume the configured ports`];
+  return services
+    .filter((s) => s.state !== 'running' && s.state !== 'external')
+    .map((s) => {
+      const where = s.port === undefined ? `it has no port yet, so its URL and port are missing (\${${s.name}.url} stays unexpanded)` : `the values point at port ${s.port}, where it will answer`;
+      return `${s.name} is ${s.state === 'missing' ? 'not created' : s.state}: ${where}; \`tldr up\` starts it`;
+    });
 }
 
 // Secrets may go to a terminal or a pipe (eval), never silently into a file.

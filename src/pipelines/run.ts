@@ -1,5 +1,6 @@
 import type { ListrTask, ListrTaskWrapper } from 'listr2';
 import { ExitCode, TldrError } from '../errors.js';
+import { listrOptions } from '../output/listr-options.js';
 import type { Output } from '../output/output.js';
 import type { Plan, PlanNode, StepContext, StepDefinition, StepResult } from './types.js';
 
@@ -48,13 +49,11 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanOutcome> {
   // listr2 is loaded only when a pipeline runs, so commands that render no steps skip its import cost.
   const { Listr } = await import('listr2');
   const list = new Listr(options.plan.root.kind === 'sequence' ? options.plan.root.children.map(toTask) : [toTask(options.plan.root)], {
-    renderer: output.listrRenderer,
-    fallbackRenderer: 'simple',
+    ...(await listrOptions(output, { collapseSubtasks: false, showErrorMessage: false })),
     exitOnError: true,
     // listr2's own SIGINT handler exits 127 on the spot, before anything is stopped; the CLI
     // session turns signals into an abort, and every step cleans up and ends with 130.
     registerSignalListeners: false,
-    rendererOptions: { collapseSubtasks: false, showErrorMessage: false },
   } as never);
   try {
     await list.run();

@@ -8,7 +8,7 @@ import { nativeRunner } from './native-runner.js';
 export interface ClientOptions extends RunOptions {
   /** Arguments after the client's own connection flags, e.g. ['-c', 'select 1']. */
   args?: string[];
-  /** @default process.stdin and the output's stdout / stderr */
+  /** @default process.stdin and the output's terminal streams (the client owns the terminal) */
   stdio?: ExecStdio;
 }
 
@@ -49,7 +49,7 @@ async function client(options: ClientOptions, name: ServiceName, argv: string[],
         done();
       },
     });
-  const stdio: ExecStdio = options.stdio ?? (output.json ? { stdin: process.stdin, stdout: sink('stdout'), stderr: sink('stderr') } : { stdin: process.stdin, stdout: output.stdout, stderr: output.stderr });
+  const stdio: ExecStdio = options.stdio ?? (output.json ? { stdin: process.stdin, stdout: sink('stdout'), stderr: sink('stderr') } : { stdin: process.stdin, ...output.terminal });
   const exitCode = await opened.provider.exec(name, argv, { env, stdio, ...(output.json ? { tty: false } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const data = output.json ? { exitCode, stdout: clip(captured.stdout), stderr: clip(captured.stderr) } : { exitCode };
   return { exitCode, summary: `${argv[0]} exited with ${exitCode}`, data };

@@ -1,21 +1,25 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { manageCommand } from '../backend/commands.js';
+import { manageCommand, type CommandSpec } from '../backend/commands.js';
 import { parseParallel, parseShard, testArgs, type Shard } from '../backend/django-args.js';
 import { runCommand } from '../backend/exec.js';
 import { pythonHelperDir, withPythonPath } from '../backend/helpers.js';
 import { resolvePython } from '../backend/python.js';
 import { tailFile } from '../backend/tail-file.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
+import { makePrivateDir } from '../config/private-files.js';
 import { EnvironmentError, ServiceError } from '../errors.js';
 import { logLimits } from '../config/size.js';
 import { renderJUnit } from '../output/junit.js';
 import { RotatingLog } from '../output/rotating-log.js';
+import { ownedTempDir } from '../process/owned-temp.js';
+import { withLock } from '../process/owner-lock.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
 import { createStepContext, type RunOptions } from './context.js';
 import type { CommandResult } from './passthrough.js';
 import { managePyNeeds, preflight } from './preflight.js';
+import { createTestLog } from './test-log.js';
 import { judgeTestRun } from './test-outcome.js';
 import type { StepContext } from './types.js';
 
@@ -44,7 +48,7 @@ export interface TestData extends TestReport {
   django?: string;
   python?: string;
   junit?: string;
-  /** Everything the test process printed. */
+  /** Everything the test process printed: this run's own file (`.tldr/logs/test.log` is the latest run's). */
   log: string;
   /** The test process' output tail when it ended without reporting (crash, kill). */
   tail?: string[];
@@ -62,11 +66,40 @@ const TAIL_LINES = 30;
 
 /**
  * The work of `tldr test` on a step context (shared with the pipeline step). `showOutput`: pass
- * the child's lines to `ctx.log` (always written to .tldr/logs/test.log).
+ * the child's lines to `ctx.log` (always written to the run's log file).
+ *
+ * Two runs at once: with --keepdb both want the one kept test database, so the second waits for
+ * the first (saying for whom); without it each run's test databases get the run id as a suffix.
  */
 export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>, { showOutput }: { showOutput: boolean }): Promise<CommandResult<TestData>> {
   const { project, output } = ctx;
   preflight(project, managePyNeeds);
+  const plan = planTestRun(ctx, options);
+  const base = await ctx.env();
+  makePrivateDir(join(project.stateDir, 'logs'));
+  if (!plan.keepdb) return runTestsOnce(ctx, plan, base, showOutput);
+  const say = (line: string) => (output.json ? output.log('tldr', line, 'stderr') : output.note(line));
+  return withLock(join(project.stateDir, 'test-keepdb.lock'), () => runTestsOnce(ctx, plan, base, showOutput), {
+    timeoutMs: Infinity,
+    signal: ctx.signal,
+    what: 'the kept test database',
+    onWait: (holder) => say(`waiting for tldr test pid ${holder.pid} to finish: it uses the kept test database (--no-keepdb runs beside it)`),
+  });
+}
+
+interface TestPlan {
+  keepdb: boolean;
+  parallel: number | 'auto';
+  shard: Shard | undefined;
+  labels: string[];
+  helpers: string;
+  command: CommandSpec;
+  junit: string | undefined;
+}
+
+// Everything a run needs, checked before anything starts (flags, the shipped runner, the python).
+function planTestRun(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>): TestPlan {
+  const { project, output } = ctx;
   const keepdb = options.keepdb ?? !isCI(project.env);
   const parallel = parseParallel(options.parallel) ?? 1;
   const shard: Shard | undefined = options.shard ? parseShard(options.shard) : undefined;
@@ -78,18 +111,27 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
-  const base = await ctx.env();
+  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit };
+}
 
-  const scratch = mkdtempSync(join(tmpdir(), 'tldr-test-events-'));
+async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<string, string>, showOutput: boolean): Promise<CommandResult<TestData>> {
+  const { project, output } = ctx;
+  const { keepdb, parallel, shard, labels, helpers, command } = plan;
+  const runId = randomBytes(3).toString('hex');
+
+  const scratch = ownedTempDir('test-events');
   const eventsFile = join(scratch, 'events.ndjson');
   writeFileSync(eventsFile, '');
   const env: Record<string, string> = { ...withPythonPath(base, helpers), TLDR_TEST_EVENTS: eventsFile };
   // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
   delete env.TLDR_TEST_SHARD;
   if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
-  mkdirSync(join(project.stateDir, 'logs'), { recursive: true });
-  const logPath = join(project.stateDir, 'logs', 'test.log');
-  const log = new RotatingLog(logPath, logLimits(project.config.logs), { fresh: true });
+  // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
+  delete env.TLDR_TEST_DB_SUFFIX;
+  if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
+  const logPath = createTestLog(join(project.stateDir, 'logs'), runId);
+  // The run's log keeps its inode when it rotates: test.log is a hard link to it.
+  const log = new RotatingLog(logPath, logLimits(project.config.logs), { inPlace: true });
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
@@ -118,6 +160,8 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
       signal: ctx.signal,
       // Django's runner tears its test databases down on SIGINT (KeyboardInterrupt).
       stopSignal: 'SIGINT',
+      // tldr killed by SIGKILL: the runner stops its tests and tears down all the same.
+      lifeline: true,
       graceMs: 20_000,
       onLine: (raw, stream) => {
         const line = output.secrets.redact(raw);
@@ -142,10 +186,11 @@ export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyo
   const verdict = judgeTestRun({ records, ...(end ? { end } : {}), child: outcome, aborted: ctx.signal.aborted, ...(shard ? { shard } : {}), logPath });
   const { exitCode, summary, report, died } = verdict;
   let junit: string | undefined;
-  if (options.junit) {
-    junit = resolve(options.junit);
+  if (plan.junit) {
+    junit = resolve(plan.junit);
     mkdirSync(dirname(junit), { recursive: true });
-    writeFileSync(junit, renderJUnit(records, { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
+    // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
+    writeFileSync(junit, renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
   }
   return {
     exitCode,

@@ -1,6 +1,7 @@
 """Django test runner used by ``tldr test``: Django's normal run plus per-test NDJSON events.
 
-Self-contained (stdlib + Django), Python >= 3.8, Django 3.2 ... 5.2. tldr runs::
+Self-contained (stdlib + Django + tldr_lifeline.py beside it), Python >= 3.8, Django 3.2 ... 5.2.
+tldr runs::
 
     <python> manage.py test --noinput --testrunner tldr_testrunner.TldrTestRunner \
         [--keepdb] [--parallel N|auto] [--failfast] [LABEL ...]
@@ -23,6 +24,14 @@ TLDR_BASE_TEST_RUNNER=dotted.path.Runner
 TLDR_TEST_SHARD=I/N
     Keep only the tests whose index in the sorted list of all test ids satisfies
     index % N == I - 1 (1 <= I <= N), so N jobs run each test exactly once.
+TLDR_TEST_DB_SUFFIX=abc123
+    Name each test database ``<its test name>_abc123`` (``test_tldr_abc123``, clones
+    ``test_tldr_abc123_1`` ...), so concurrent runs without --keepdb never share one.
+TLDR_LIFELINE_FD=3
+    tldr's lifeline (see tldr_lifeline.py): when tldr is gone, the run stops at once — serial:
+    KeyboardInterrupt in the running test, like a second Ctrl-C; parallel: Django's own stop,
+    which terminates the worker pool — and Django tears its test databases down; a run still
+    setting up its databases stops before the first test.
 
 ``--parallel auto`` is also accepted on Django 3.2 (which only knows a bare ``--parallel``).
 """
@@ -30,12 +39,15 @@ TLDR_TEST_SHARD=I/N
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
 import unittest
 
 import django
+import tldr_lifeline
 from django.test.runner import RemoteTestResult, RemoteTestRunner
 
 __all__ = ["TldrTestRunner"]
@@ -43,6 +55,8 @@ __all__ = ["TldrTestRunner"]
 EVENTS_ENV = "TLDR_TEST_EVENTS"
 BASE_ENV = "TLDR_BASE_TEST_RUNNER"
 SHARD_ENV = "TLDR_TEST_SHARD"
+DB_SUFFIX_ENV = "TLDR_TEST_DB_SUFFIX"
+LIFELINE_ENV = "TLDR_LIFELINE_FD"
 
 MESSAGE_MAX_LINES = 20
 MESSAGE_MAX_CHARS = 4000
@@ -211,6 +225,7 @@ class _EventsResultMixin:
         self._tldr_cur = None
         self._tldr_started = set()
         _events.result_attached = True
+        _lifeline.result = self
 
     # -- window bookkeeping
     def _tldr_in_window(self, test):
@@ -400,6 +415,100 @@ def _parallel_type(value):
         raise argparse.ArgumentTypeError("%r is not an integer or the string 'auto'" % value)
 
 
+# --------------------------------------------------------------------------- tldr is gone
+
+
+class _Lifeline:
+    """What the run does once tldr is gone. Only while tests run is the run stopped at once (an
+    interrupt during database setup or teardown would leave databases behind); a run still
+    setting up stops as it reaches the tests. The lock makes exactly one side act."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._in_tests = False
+        self._parallel = False
+        self.gone = False
+        self.result = None  # the run's result object (ours), set when it is made
+
+    def install(self):
+        # A run still creating its databases gets to finish that and tear down: a big project's
+        # migrations take a while, so the last-resort exit waits longer than the default.
+        tldr_lifeline.install(LIFELINE_ENV, on_lost=self._on_lost, grace_seconds=120.0)
+
+    def _on_lost(self):  # the watcher thread
+        with self._lock:
+            self.gone = True
+            if not self._in_tests:
+                return
+            if self._parallel and self.result is not None:
+                # Django's parallel loop sees this within 0.1 s and terminates its pool itself
+                # (workers included); an interrupt instead would leave the pool respawning them.
+                self.result.stop()
+                return
+            # Serial: unittest's Ctrl-C handler stops after the running test; mark this SIGINT as
+            # the second one, which interrupts it.
+            handler = getattr(unittest.signals, "_interrupt_handler", None)
+            if handler is not None:
+                handler.called = True
+            tldr_lifeline.interrupt_main()
+
+    def enter_tests(self, parallel):
+        with self._lock:
+            if self.gone:
+                raise KeyboardInterrupt("tldr is gone")
+            self._in_tests = True
+            self._parallel = parallel
+
+    def leave_tests(self):
+        with self._lock:
+            self._in_tests = False
+
+
+_lifeline = _Lifeline()
+
+
+def _stop_workers(timeout=3.0):
+    """When the run was interrupted anyway (a project's own result class): parallel workers
+    outlive an interrupted parent until they finish their test, holding connections to the
+    clones the teardown drops."""
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        try:
+            child.terminate()
+        except Exception:
+            pass
+    deadline = time.monotonic() + timeout
+    for child in children:
+        try:
+            child.join(max(deadline - time.monotonic(), 0.1))
+            if child.is_alive():
+                os.kill(child.pid, signal.SIGKILL)
+        except Exception:  # already reaped, or gone meanwhile
+            pass
+
+
+def _suffixed(name, suffix, limit=63 - 4):
+    """``name_suffix`` within PostgreSQL's 63-byte identifiers (room left for clone numbers)."""
+    tail = "_" + suffix
+    return name[: max(limit - len(tail), 1)] + tail
+
+
+def _use_own_test_databases(suffix):
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        test = connection.settings_dict.setdefault("TEST", {})
+        if test.get("MIRROR"):
+            continue
+        name = connection.creation._get_test_db_name()
+        if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(name):
+            continue
+        test["NAME"] = _suffixed(name, suffix)
+
+
 # --------------------------------------------------------------------------- the runner
 
 
@@ -422,6 +531,13 @@ class _TldrRunnerMixin:
                 sys.stderr.write("tldr_testrunner: %s: %s\n" % (SHARD_ENV, exc))
                 sys.exit(2)
         self._tldr_ids = []
+        _lifeline.install()
+
+    def setup_databases(self, **kwargs):
+        suffix = os.environ.get(DB_SUFFIX_ENV, "").strip()
+        if suffix:
+            _use_own_test_databases(suffix)
+        return super().setup_databases(**kwargs)
 
     def build_suite(self, *args, **kwargs):
         suite = super().build_suite(*args, **kwargs)
@@ -473,9 +589,15 @@ class _TldrRunnerMixin:
         t0 = time.perf_counter()
         result = None
         try:
+            _lifeline.enter_tests(parallel=_is_parallel(suite))
             result = super().run_suite(suite, **kwargs)
             return result
+        except KeyboardInterrupt:
+            if _lifeline.gone:
+                _stop_workers()
+            raise
         finally:
+            _lifeline.leave_tests()
             if result is not None and not _events.result_attached:
                 try:
                     _synthesize_events(getattr(self, "_tldr_ids", ()), result)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateFile } from './record.js';
+import { writePrivateFile } from '../config/private-files.js';
 import type { ProcessStatus } from './types.js';
 
 /** How a dev loop ended: `tldr stop`, a signal, every process done, a crash, a failed start, or the supervisor itself died. */
@@ -28,7 +28,7 @@ export interface LoopEnding {
 export const LAST_RUN_FILE = 'last-loop.json';
 
 export function writeLastRun(stateDir: string, ending: LoopEnding): void {
-  writePrivateFile(join(stateDir, LAST_RUN_FILE), `${JSON.stringify(ending, null, 2)}\n`);
+  writePrivateFile(join(stateDir, LAST_RUN_FILE), `${JSON.stringify(ending, null, 2)}\n`, { atomic: true });
 }
 
 export function readLastRun(stateDir: string): LoopEnding | undefined {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openPrivateFile } from '../config/private-files.js';
 import { identify, type ProcessIdentity } from './process-table.js';
 
 /** The CLI entry a background supervisor runs: `node bin/tldr.js supervise`. */
@@ -30,8 +30,7 @@ export class BackgroundSupervisor implements AsyncDisposable {
 
   constructor(options: LaunchOptions) {
     const [file, ...args] = options.argv ?? defaultSupervisorArgv();
-    mkdirSync(dirname(options.logFile), { recursive: true });
-    const log = openSync(options.logFile, 'a', 0o600);
+    const log = openPrivateFile(options.logFile, 'a');
     try {
       this.child = spawn(file!, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', log, log] });
     } finally {

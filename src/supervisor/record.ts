@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPrivateFile, writePrivateFile } from '../config/private-files.js';
 import type { ProcessIdentity } from './process-table.js';
 
 /** One supervised process group as `.tldr/supervisor.json` remembers it. */
@@ -40,10 +41,9 @@ export function readRecord(stateDir: string): SupervisorRecordData | undefined {
 
 /** Creates the record only when none exists (O_EXCL): the file is also the one-dev-loop-per-checkout lock. */
 export function createRecord(stateDir: string, data: SupervisorRecordData): boolean {
-  mkdirSync(stateDir, { recursive: true });
   let fd: number;
   try {
-    fd = openSync(recordPath(stateDir), 'wx', 0o600);
+    fd = openPrivateFile(recordPath(stateDir), 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
@@ -58,19 +58,7 @@ export function createRecord(stateDir: string, data: SupervisorRecordData): bool
 
 /** Atomic rewrite (write + rename), so a reader or a crash never sees half a file. */
 export function writeRecord(stateDir: string, data: SupervisorRecordData): void {
-  writePrivateFile(recordPath(stateDir), `${JSON.stringify(data, null, 2)}\n`);
-}
-
-/** Writes a file only this user can read, atomically (a temp file renamed over it). */
-export function writePrivateFile(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writePrivateFile(recordPath(stateDir), `${JSON.stringify(data, null, 2)}\n`, { atomic: true });
 }
 
 export function removeRecord(stateDir: string): void {

@@ -1,3 +1,4 @@
+import { signalExitCode } from '../process/exit-status.js';
 import type { SupervisedProcess } from './types.js';
 
 /** A process that stayed up this long after being ready starts its restart count afresh. */
@@ -23,8 +24,8 @@ export function decideRestart(
   return { restart: true, delayMs: Math.min(spec.restartBackoffMs * 2 ** consecutive, cap), attempt: consecutive + 1 };
 }
 
-/** `exit code 1`, `signal SIGKILL`: how a process's end is reported everywhere. */
+/** `exit code 1`, `signal SIGKILL (exit status 137)`: how a process's end is reported everywhere. */
 export function describeExit(exit: { code: number | null; signal: string | null; reason?: string }): string {
   if (exit.reason) return exit.reason;
-  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code ?? 'unknown'}`;
+  return exit.signal ? `signal ${exit.signal} (exit status ${signalExitCode(exit.signal)})` : `exit code ${exit.code ?? 'unknown'}`;
 }

@@ -17,6 +17,10 @@ export interface BackendProjectOptions {
   copyBackend?: boolean;
   /** Extra YAML appended to the config (e.g. `pipelines:`). */
   extraYaml?: string;
+  /** @default 's3cret-pass' */
+  password?: string;
+  /** Extra `env:` entries (YAML values as written). */
+  env?: Record<string, string>;
 }
 
 export interface BackendProject extends AsyncDisposable {
@@ -44,6 +48,7 @@ export async function backendProject(options: BackendProjectOptions = {}): Promi
     backendDir = join(dir.path, 'backend');
     cpSync(exampleBackend, backendDir, { recursive: true, filter: (src) => !/\/(\.venv|__pycache__)(\/|$)/.test(src) });
   }
+  const password = options.password ?? 's3cret-pass';
   const config = (python: string) =>
     [
       'version: 1',
@@ -51,11 +56,12 @@ export async function backendProject(options: BackendProjectOptions = {}): Promi
       `backend: { dir: ${JSON.stringify(backendDir)}, settings: tldr.settings, python: [${JSON.stringify(python)}], celery_app: tldr }`,
       'services:',
       '  provider: docker',
-      '  postgres: { image: tldr-test/postgres:15, port: 0, password: s3cret-pass }',
+      `  postgres: { image: tldr-test/postgres:15, port: 0, password: ${JSON.stringify(password)} }`,
       '  redis: { image: tldr-test/redis:7, port: 0 }',
       'env:',
       '  TLDR_EXAMPLE_EXTRA_APPS: sample_tests',
       `  PYTHONPATH: ${JSON.stringify(join(repoRoot, 'test/fixtures/testapps'))}`,
+      ...Object.entries(options.env ?? {}).map(([key, value]) => `  ${key}: ${value}`),
       options.extraYaml ?? '',
     ].join('\n');
   dir.write('tldr.config.yaml', config(options.python ?? venvPython));
@@ -67,9 +73,10 @@ export async function backendProject(options: BackendProjectOptions = {}): Promi
     cli,
     configWithPython: (python) => dir.write(`tldr.${python.replace(/\W+/g, '_')}.yaml`, config(python)),
     async db() {
-      const env = await cli(['--json', 'env']);
-      const vars = (env.result?.data as { env: Record<string, string> }).env;
-      const client = new pg.Client({ host: vars.POSTGRES_HOST, port: Number(vars.POSTGRES_PORT), user: 'tldr', password: 's3cret-pass', database: 'tldr' });
+      // `up` is idempotent and says where Postgres answers (`tldr env` only inspects).
+      const up = await cli(['--json', 'up', 'postgres']);
+      const postgres = (up.result?.data as { services: Array<{ name: string; host: string; port: number }> }).services.find((s) => s.name === 'postgres')!;
+      const client = new pg.Client({ host: postgres.host, port: postgres.port, user: 'tldr', password, database: 'tldr' });
       await client.connect();
       return client;
     },

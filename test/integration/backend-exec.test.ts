@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,16 @@ describe('runCommand (real processes)', () => {
     await runCommand({ file: process.execPath, args: ['-e', 'console.log(process.argv[1])', `x; touch ${marker}`], cwd: dir.path }, { env, onLine: (l) => lines.push(l) });
     expect(lines).toEqual([`x; touch ${marker}`]);
     expect(() => readFileSync(marker)).toThrow();
+  });
+
+  it.each(['SIGSEGV', 'SIGABRT', 'SIGPIPE', 'SIGUSR1'])('a child killed by %s exits 128 + its number (piped and inherited)', async (signal) => {
+    // sh keeps every signal's default action (node would start its inspector on SIGUSR1).
+    const args = ['-c', `kill -s ${signal.slice(3)} $$; sleep 5`];
+    const expected = 128 + (constants.signals as Record<string, number>)[signal]!;
+    const piped = await runCommand({ file: '/bin/sh', args, cwd: process.cwd() }, { env, onLine: () => {} });
+    expect(piped).toMatchObject({ exitCode: expected, signal });
+    const inherited = await runCommand({ file: '/bin/sh', args, cwd: process.cwd() }, { env });
+    expect(inherited).toMatchObject({ exitCode: expected, signal });
   });
 
   it('a missing program is an EnvironmentError (exit 3) with a hint', async () => {

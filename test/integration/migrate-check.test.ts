@@ -1,23 +1,15 @@
-import type Docker from 'dockerode';
 import { execa } from 'execa';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, repoRoot, type CliResult } from '../helpers/cli.js';
-import { removeProjectResources, requireDocker } from '../helpers/docker.js';
-import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
-import type { FindingEvent } from '../../src/output/events.js';
+import { repoRoot } from '../helpers/cli.js';
+import { checkProject, codes, configYaml, describeRun, django52, expectLineAt, findingsOf, fixtures, type CheckProject, type Finding, type TestEnv } from './migrate-check-project.js';
 
 // `tldr migrate --check` through the built CLI (`npm run build` first) on example/backend with the
 // fixture apps of test/fixtures/migrations, against one Postgres container shared by the file.
-// Each test gets its own database (DATABASE_URL comes from ${env:TLDR_TEST_DB}).
-
-const fixtures = join(repoRoot, 'test/fixtures/migrations');
-const django52 = join(repoRoot, 'example/backend/.venv/bin/python');
-const django32 = '/usr/bin/python3';
-// Not the default "tldr": a registered secret is redacted wherever it appears, also inside "tldr_scratch_…".
-const password = 'mc-check-pw-7f3a';
+// Each test gets its own database. The new rules and what the scratch run watches:
+// migrate-check-watch.test.ts; lock_timeout: migrate-check-lock-timeout.test.ts; left-over scratch
+// databases: migrate-check-scratch.test.ts.
 
 const lintCodes = [
   'adding-not-nullable-field',
@@ -40,6 +32,7 @@ const operationAt: Record<string, RegExp> = {
   'rename-column': /\bRenameField\(/,
   'rename-table': /\b(RenameModel|AlterModelTable)\(/,
   'alter-column-type': /\bAlterField\(/,
+  'table-rewrite': /\bAlterField\(/,
   'add-index-blocking': /\b(AddIndex|AddField|AlterField|AlterIndexTogether)\(/,
   'add-unique-blocking': /\b(AddConstraint|AddField|AlterField|AlterUniqueTogether)\(/,
   'runpython-irreversible': /\bRunPython\(/,
@@ -48,103 +41,34 @@ const operationAt: Record<string, RegExp> = {
   'not-idempotent': /\b\w+\(/,
 };
 
-function config(name: string, options: { python: string; backendDir?: string; extra?: string }): string {
-  return [
-    'version: 1',
-    `name: ${name}`,
-    'backend:',
-    `  dir: ${JSON.stringify(options.backendDir ?? join(repoRoot, 'example/backend'))}`,
-    '  settings: tldr.settings',
-    `  python: [${JSON.stringify(options.python)}]`,
-    'services:',
-    '  provider: docker',
-    `  postgres: { image: tldr-test/postgres:15, port: 0, password: ${password} }`,
-    '  redis: { image: tldr-test/redis:7, port: 0 }',
-    'env:',
-    '  DATABASE_URL: "postgres://${postgres.user}:${postgres.password}@${postgres.host}:${postgres.port}/${env:TLDR_TEST_DB}"',
-    '  TLDR_EXAMPLE_EXTRA_APPS: ${env:TLDR_APPS}',
-    `  PYTHONPATH: ${JSON.stringify(fixtures)}`,
-    options.extra ?? '',
-  ].join('\n');
-}
-
-const findingsOf = (run: CliResult) => run.events.filter((e): e is FindingEvent & { v: 1; ts: string } => e.type === 'finding');
-const codes = (findings: FindingEvent[]) => [...new Set(findings.map((f) => f.code))].sort();
-const describeRun = (run: CliResult) => `exit ${run.exitCode}\n${run.stderr}\n${run.stdout.slice(-3000)}`;
-
 describe('tldr migrate --check', () => {
-  let docker: Docker | undefined;
-  let dir: TempDir | undefined;
-  let admin: pg.Client | undefined;
-  const name = uniqueName('tldrmc');
-  let port = 0;
-  let dbs = 0;
-
-  const root = () => dir!.path;
-  const cli = (args: string[], env: { db: string; apps: string }, configFile = 'tldr.config.yaml') =>
-    runCli(['--config', join(root(), configFile), ...args], { cwd: root(), env: { TLDR_TEST_DB: env.db, TLDR_APPS: env.apps } });
-  const check = (args: string[], env: { db: string; apps: string }, configFile?: string) => cli(['--json', 'migrate', '--check', ...args], env, configFile);
-
-  /** A new, empty database for one test. */
-  async function freshDb(): Promise<string> {
-    const db = `mc_${++dbs}_${name.replace(/\W/g, '')}`;
-    await admin!.query(`CREATE DATABASE "${db}"`);
-    return db;
-  }
-
-  async function query<T extends pg.QueryResultRow>(database: string, sql: string): Promise<T[]> {
-    // A short-lived connection: CREATE DATABASE … TEMPLATE needs the source without other sessions.
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'tldr', password, database });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
-  const scratchDatabases = async () => (await admin!.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tldr_scratch_%'")).rows.map((r) => r.datname);
-
-  /** The finding's line in its file holds the operation the rule is about. */
-  function expectLineAtOperation(finding: FindingEvent): void {
-    expect(finding.file, `${finding.code} file`).toMatch(/\.py$/);
-    expect(finding.line, `${finding.code} line`).toBeGreaterThan(0);
-    const text = readFileSync(join(root(), finding.file!), 'utf8').split('\n')[finding.line! - 1]!;
-    expect(text, `${finding.code} at ${finding.file}:${finding.line}`).toMatch(operationAt[finding.code]!);
-  }
+  let project: CheckProject;
+  const root = () => project.root;
+  const cli = (args: string[], env: TestEnv, configFile?: string) => project.cli(args, env, configFile);
+  const check = (args: string[], env: TestEnv, configFile?: string) => project.check(args, env, configFile);
+  const freshDb = () => project.freshDb();
+  const query = <T extends Record<string, unknown>>(db: string, sql: string) => project.query<T>(db, sql);
+  const scratchDatabases = () => project.scratchDatabases();
+  const expectLineAtOperation = (finding: Finding) => expectLineAt(root(), finding, operationAt[finding.code]!);
 
   beforeAll(async () => {
-    docker = await requireDocker();
-    dir = tempDir('tldr-migrate-check-');
-    dir.write('tldr.config.yaml', config(name, { python: django52 }));
-    dir.write('django32.yaml', config(name, { python: django32 }));
-    dir.write(
-      'ignore.yaml',
-      config(name, {
-        python: django52,
-        extra: [
-          'migrations:',
-          '  reversibility: false',
-          '  ignore:',
-          '    - { migration: lint_unsafe.0003_remove_book_legacy_code, rules: [drop-column], reason: "column unused since v2" }',
-          '    - { migration: lint_unsafe.0004_delete_note, rules: [drop-table, rename-table], reason: "notes were never used" }',
-          'pipelines:',
-          '  check: [migrate-check]',
-        ].join('\n'),
-      }),
-    );
-    const env = await cli(['--json', 'env'], { db: 'tldr', apps: '' });
-    expect(env.exitCode, describeRun(env)).toBe(0);
-    port = Number((env.result!.data as { env: Record<string, string> }).env.POSTGRES_PORT);
-    expect(port).toBeGreaterThan(0);
-    admin = new pg.Client({ host: '127.0.0.1', port, user: 'tldr', password, database: 'postgres' });
-    await admin.connect();
+    project = await checkProject('tldrmc');
+    project.writeConfig('ignore.yaml', {
+      python: django52,
+      extra: [
+        'migrations:',
+        '  reversibility: false',
+        '  ignore:',
+        '    - { migration: lint_unsafe.0003_remove_book_legacy_code, rules: [drop-column], reason: "column unused since v2" }',
+        '    - { migration: lint_unsafe.0004_delete_note, rules: [drop-table, rename-table], reason: "notes were never used" }',
+        'pipelines:',
+        '  check: [migrate-check]',
+      ].join('\n'),
+    });
   });
 
   afterAll(async () => {
-    await admin?.end().catch(() => undefined);
-    if (docker) await removeProjectResources(docker, name);
-    dir?.[Symbol.dispose]();
+    await project?.[Symbol.asyncDispose]();
   });
 
   for (const [label, configFile, version] of [
@@ -157,7 +81,8 @@ describe('tldr migrate --check', () => {
       expect(run.exitCode, describeRun(run)).toBe(1);
       const findings = findingsOf(run);
       const unsafe = findings.filter((f) => f.app === 'lint_unsafe' && f.code !== 'unapplied');
-      expect(codes(unsafe)).toEqual([...lintCodes, 'irreversible'].sort());
+      // Watched on the scratch copy: integer → bigint rewrote the table (0008), so it is also table-rewrite.
+      expect(codes(unsafe)).toEqual([...lintCodes, 'irreversible', 'table-rewrite'].sort());
       for (const finding of unsafe) {
         expect(finding.migration).toMatch(/^\d{4}_/);
         expect(finding.hint.length).toBeGreaterThan(20);
@@ -165,6 +90,11 @@ describe('tldr migrate --check', () => {
       }
       expect(unsafe.find((f) => f.code === 'irreversible')).toMatchObject({ severity: 'error', migration: '0013_reverse_fails' });
       expect(unsafe.find((f) => f.code === 'drop-column')).toMatchObject({ severity: 'error', file: expect.stringMatching(/^\.\.\/.*lint_unsafe\/migrations\/0003_/) });
+      expect(unsafe.filter((f) => ['alter-column-type', 'table-rewrite'].includes(f.code)).map((f) => `${f.code}@${f.migration}:${f.line}`)).toEqual([
+        'alter-column-type@0008_book_pages_bigint:10',
+        'table-rewrite@0008_book_pages_bigint:10',
+      ]);
+      expect(unsafe.find((f) => f.code === 'alter-column-type')!.message).toContain('(observed: rewrote "lint_unsafe_book" under ACCESS EXCLUSIVE)');
       expect(unsafe.filter((f) => f.severity === 'warning').map((f) => f.code).sort()).toEqual(['add-index-blocking', 'add-unique-blocking', 'runpython-irreversible', 'runsql-irreversible']);
       expect(findings.filter((f) => f.code === 'unapplied' && f.app === 'lint_unsafe')).toHaveLength(14);
 
@@ -173,6 +103,12 @@ describe('tldr migrate --check', () => {
       expect(data.reversibility).toMatchObject({ ran: true, method: 'template', scratchDatabase: expect.stringMatching(/^tldr_scratch_/) });
       expect(data.findings).toEqual({ error: findings.filter((f) => f.severity === 'error').length, warning: 4 });
       expect(data.checked).toContain('lint_unsafe.0014_seed_genre');
+      expect(data.watched).toBeGreaterThanOrEqual(14);
+      expect(data.observations).toContainEqual({
+        migration: 'lint_unsafe.0008_book_pages_bigint',
+        statements: [{ statement: expect.stringMatching(/^ALTER TABLE "lint_unsafe_book" ALTER COLUMN "pages" TYPE/), table: 'lint_unsafe_book', lock: 'ACCESS EXCLUSIVE', rewrite: true, line: 10 }],
+        more: 0,
+      });
       expect(run.result!.summary).toMatch(/^\d+ errors, 4 warnings \(\d+ migrations checked\)$/);
       // The scratch database is gone and the developer's database was not migrated.
       expect(await scratchDatabases()).toEqual([]);
@@ -190,6 +126,10 @@ describe('tldr migrate --check', () => {
     const data = run.result!.data as Record<string, any>;
     expect(data.reversibility).toMatchObject({ ran: true });
     expect(data.checked).toContain('lint_safe.0009_article_title_widen');
+    // Widening a varchar locks the table but rewrites nothing; the concurrent index (atomic = False) is not watched.
+    expect(data.observations).toContainEqual({ migration: 'lint_safe.0009_article_title_widen', statements: [expect.objectContaining({ table: 'lint_safe_article', lock: 'ACCESS EXCLUSIVE', rewrite: false })], more: 0 });
+    expect(data.observations.map((o: { migration: string }) => o.migration)).not.toContain('lint_safe.0004_article_subtitle_index_concurrently');
+    expect(data.observations.flatMap((o: { statements: Array<{ rewrite: boolean }> }) => o.statements).some((s: { rewrite: boolean }) => s.rewrite)).toBe(false);
     expect(await scratchDatabases()).toEqual([]);
   });
 
@@ -265,29 +205,35 @@ describe('tldr migrate --check', () => {
     expect(pipeline.events.find((e) => e.type === 'step.end')).toMatchObject({ step: 'migrate-check', status: 'failed' });
     expect(findingsOf(pipeline).length).toBe(findings.length);
 
-    dir!.write('no-reason.yaml', config(name, { python: django52, extra: 'migrations:\n  ignore: [{ migration: lint_unsafe.0004_delete_note, rules: [drop-table] }]' }));
+    project.writeConfig('no-reason.yaml', { python: django52, extra: 'migrations:\n  ignore: [{ migration: lint_unsafe.0004_delete_note, rules: [drop-table] }]' });
     const invalid = await cli(['config', 'validate'], { db, apps: '' }, 'no-reason.yaml');
     expect(invalid.exitCode).toBe(2);
     expect(invalid.stderr).toContain('reason');
   });
 
-  it('--since REF lints only the migration files added since REF (committed, staged, untracked)', async () => {
+  it('--since REF lints only the migration files added since REF (committed, staged, untracked, any file name)', async () => {
     const repo = join(root(), 'repo');
     const backend = join(repo, 'backend');
     const skip = (src: string) => !/(^|\/)(\.venv|__pycache__|\.env)(\/|$)/.test(src.slice(repoRoot.length));
     cpSync(join(repoRoot, 'example/backend'), backend, { recursive: true, filter: skip });
     const app = join(backend, 'lint_unsafe');
     cpSync(join(fixtures, 'lint_unsafe'), app, { recursive: true, filter: (src) => !/__pycache__|00(13|14)_/.test(src) });
-    dir!.write('since.yaml', config(name, { python: django52, backendDir: 'repo/backend' }));
+    // Commas, spaces and quotes in a migration's file name: Django loads it, so tldr must check it.
+    const odd = '0013_seed, "odd" name.py';
+    writeFileSync(
+      join(app, 'migrations', odd),
+      ['from django.db import migrations', '', '', 'def seed(apps, schema_editor):', '    pass', '', '', 'class Migration(migrations.Migration):', '    dependencies = [("lint_unsafe", "0012_runsql_no_reverse")]', '', '    operations = [migrations.RunPython(seed)]', ''].join('\n'),
+    );
+    project.writeConfig('since.yaml', { python: django52, backendDir: 'repo/backend' });
     const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
-    const later = ['0010_book_isbn_unique.py', '0011_runpython_no_reverse.py', '0012_runsql_no_reverse.py'].map((f) => `backend/lint_unsafe/migrations/${f}`);
+    const later = ['0010_book_isbn_unique.py', '0011_runpython_no_reverse.py', '0012_runsql_no_reverse.py', odd].map((f) => `backend/lint_unsafe/migrations/${f}`);
     await git('init', '-q', '-b', 'main');
     await git('add', '-A', '--', '.', ...later.map((f) => `:!${f}`));
     await git('commit', '-qm', 'base');
     await git('tag', 'base');
     await git('add', later[0]!);
     await git('commit', '-qm', 'unique isbn');
-    await git('add', later[1]!); // staged, not committed; later[2] stays untracked
+    await git('add', later[1]!); // staged, not committed; later[2] and the odd one stay untracked
 
     const db = await freshDb();
     const env = { db, apps: 'lint_unsafe' };
@@ -296,11 +242,16 @@ describe('tldr migrate --check', () => {
     const run = await check(['--since', 'base', '--no-reversibility'], env, 'since.yaml');
     expect(run.exitCode, describeRun(run)).toBe(0);
     const data = run.result!.data as Record<string, any>;
-    expect(data).toMatchObject({ since: 'base', checked: ['lint_unsafe.0010_book_isbn_unique', 'lint_unsafe.0011_runpython_no_reverse', 'lint_unsafe.0012_runsql_no_reverse'], findings: { error: 0, warning: 3 } });
+    expect(data).toMatchObject({
+      since: 'base',
+      checked: ['lint_unsafe.0010_book_isbn_unique', 'lint_unsafe.0011_runpython_no_reverse', 'lint_unsafe.0012_runsql_no_reverse', 'lint_unsafe.0013_seed, "odd" name'],
+      findings: { error: 0, warning: 4 },
+    });
     expect(findingsOf(run).map((f) => `${f.code}@${f.file}`)).toEqual([
       `add-unique-blocking@repo/${later[0]}`,
       `runpython-irreversible@repo/${later[1]}`,
       `runsql-irreversible@repo/${later[2]}`,
+      `runpython-irreversible@repo/${later[3]}`,
     ]);
     const strict = await check(['--since', 'base', '--no-reversibility', '--strict'], env, 'since.yaml');
     expect(strict.exitCode, describeRun(strict)).toBe(1);

@@ -20,7 +20,7 @@ describe('config', () => {
     expect(config.backend).toEqual({ dir: 'backend', python: 'auto', celery_app: 'tldr' });
     expect(config.services.postgres).toMatchObject({ image: 'postgres:17', port: 5432, db: 'tldr', user: 'tldr' });
     expect(config.services.redis.port).toBe(6379);
-    expect(config.migrations).toEqual({ since: null, reversibility: true, strict: false, ignore: [] });
+    expect(config.migrations).toEqual({ since: null, reversibility: true, strict: false, lock_timeout: null, ignore: [] });
     expect(config.agent.tools).toContain('dev_start');
   });
 

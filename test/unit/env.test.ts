@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeEnv, serviceEnv } from '../../src/config/env.js';
-import { parseDotenv } from '../../src/config/dotenv.js';
+import { parseDotenv, parseDotenvEntries } from '../../src/config/dotenv.js';
 
 const services = {
   'postgres.url': 'postgres://tldr:pw@127.0.0.1:5433/tldr',
@@ -32,7 +32,7 @@ describe('environment', () => {
       caller: { PATH: '/bin', DATABASE_URL: 'from-caller', A: 'caller', B: 'caller', C: 'caller' },
       services,
       settings: 'tldr.settings',
-      files: [{ A: 'file1', B: 'file1' }, { B: 'file2' }],
+      files: [parseDotenvEntries('A=file1\nB=file1\n').entries, parseDotenvEntries('B=file2\n').entries],
       env: { C: 'config', D: '${redis.port}-${env:PATH}' },
     });
     expect(env).toMatchObject({ PATH: '/bin', DATABASE_URL: services['postgres.url'], A: 'file1', B: 'file2', C: 'config', D: '6380-/bin' });
@@ -47,6 +47,22 @@ describe('environment', () => {
       D: 'single',
       E: 'multi\nline',
     });
-    expect(() => parseDotenv('not a pair')).toThrow(/line 1/);
+    expect(parseDotenvEntries('not a pair').problems).toEqual([{ line: 1, endLine: 1, reason: 'text after the value' }]);
+  });
+
+  it('env_files interpolate like python-dotenv, from earlier keys and the layers below; only `env` gets tldr expansions', () => {
+    const env = mergeEnv({
+      caller: { HOME: '/home/me' },
+      services,
+      files: [parseDotenvEntries('HOME2=${HOME}/x\nPASS=a${b\nURL=${DATABASE_URL}?sslmode=disable\nRAW=${postgres.port}\n').entries],
+      env: { PORT_COPY: '${postgres.port}' },
+    });
+    expect(env).toMatchObject({ HOME2: '/home/me/x', PASS: 'a${b', URL: `${services['postgres.url']}?sslmode=disable`, RAW: '', PORT_COPY: '5433' });
+  });
+
+  it('an inspection keeps a service expansion with no value as written instead of failing', () => {
+    const layers = { caller: {}, services: {}, files: [], env: { DB: '${postgres.url}' } };
+    expect(() => mergeEnv(layers)).toThrow(/has no value: the service is not running/);
+    expect(mergeEnv({ ...layers, unresolved: 'keep' }).DB).toBe('${postgres.url}');
   });
 });

@@ -29,6 +29,8 @@ const doc = (over: Partial<CheckDocument> = {}): CheckDocument => ({
   conflicts: [],
   missing: [],
   findings: [finding()],
+  observations: [],
+  sweptScratch: [],
   reversibility: { ran: false, reason: 'not requested' },
   durationMs: 321,
   ...over,
@@ -122,9 +124,10 @@ describe('--since file filtering', () => {
         'documents/migrations/sub/0001_x.py',
         'migrations/0001_initial.py',
         'documents/tests/test_migrations.py',
-        ' billing\\migrations\\0003_x.py',
+        'billing/migrations/0003_a, "b" c.py',
+        'billing/migrations/ 0004_lead.py',
       ]),
-    ).toEqual(['billing/migrations/0003_x.py', 'documents/migrations/0002_add_status.py', 'migrations/0001_initial.py']);
+    ).toEqual(['billing/migrations/ 0004_lead.py', 'billing/migrations/0003_a, "b" c.py', 'documents/migrations/0002_add_status.py', 'migrations/0001_initial.py']);
   });
 });
 
@@ -143,13 +146,16 @@ describe('gitAddedFiles', () => {
     const { git, calls } = fake({
       'rev-parse': { stdout: ['abc123'] },
       'merge-base': { stdout: ['base456'] },
-      diff: { stdout: ['b/migrations/0002_y.py', 'a/migrations/0002_x.py'] },
-      'ls-files': { stdout: ['a/migrations/0003_new.py', 'b/migrations/0002_y.py'] },
+      // -z output as the line reader hands it over: NUL-separated, split at the newline inside a name.
+      diff: { stdout: ['b/migrations/0002_y.py\0a/migrations/0002_x.py\0'] },
+      'ls-files': { stdout: ['a/migrations/0003_new, "odd".py\0a/migrations/0004_two', 'lines.py\0b/migrations/0002_y.py\0'] },
     });
-    expect(await gitAddedFiles('/repo/backend', 'origin/main', git)).toEqual(['a/migrations/0002_x.py', 'a/migrations/0003_new.py', 'b/migrations/0002_y.py']);
+    expect(await gitAddedFiles('/repo/backend', 'origin/main', git)).toEqual(['a/migrations/0002_x.py', 'a/migrations/0003_new, "odd".py', 'a/migrations/0004_two\nlines.py', 'b/migrations/0002_y.py']);
     expect(calls[0]).toEqual(['rev-parse', '--verify', '--quiet', 'origin/main^{commit}']);
     expect(calls[1]).toEqual(['merge-base', 'abc123', 'HEAD']);
     expect(calls[2]).toContain('base456');
+    expect(calls[2]).toContain('-z');
+    expect(calls[3]).toContain('-z');
   });
 
   it('an unknown ref is a usage error (exit 2) naming the ref', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactEnv, SecretSet } from '../../src/output/redact.js';
+import { envSecrets, redact, redactDeep, redactEnv, SecretSet } from '../../src/output/redact.js';
 import { Output } from '../../src/output/output.js';
 import { Writable } from 'node:stream';
 
@@ -37,5 +37,59 @@ describe('redaction', () => {
       expect(written).not.toContain(':pw@');
       expect(written).toContain('***');
     }
+  });
+});
+
+describe('redaction by value everywhere', () => {
+  const sink = () => {
+    let text = '';
+    const stream = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+    return { stream, text: () => text };
+  };
+
+  it('knows the secrets of an environment: secret-named keys and URL passwords (also percent-decoded)', () => {
+    expect(envSecrets({ API_TOKEN: 'tok-123456', CACHE: 'redis://:p%40ss-word@h:6379/0', DSN: 'https://k:v@sentry/1', DEBUG: '1' })).toEqual(['tok-123456', 'p%40ss-word', 'p@ss-word', 'v']);
+    const secrets = new SecretSet();
+    secrets.addEnv({ API_TOKEN: 'tok-123456', CACHE: 'redis://:p%40ss-word@h:6379/0' });
+    expect(secrets.redact('copied tok-123456 and p@ss-word')).toBe('copied *** and ***');
+    expect(secrets.redactEnv({ X: 'pre-tok-123456', POSTGRES_PASSWORD: 'short', URL: 'postgres://u:tok-123456@h/d' })).toEqual({ X: 'pre-***', POSTGRES_PASSWORD: '***', URL: 'postgres://u:***@h/d' });
+  });
+
+  it('hides the longest match first, and values with regex characters', () => {
+    const secrets = new SecretSet();
+    secrets.addAll(['abc$def', 'abc$def(ghi)', 'x']);
+    expect(secrets.redact('a abc$def(ghi) b abc$def')).toBe('a *** b ***');
+  });
+
+  it('redacts by key for config-like data', () => {
+    const config = { services: { postgres: { password: 'tldr', url: 'postgres://u:pw@h/d' } }, env: { API_TOKEN: 'abc', NAME: 'x' } };
+    expect(redactDeep(config, undefined, { byKey: true })).toEqual({ services: { postgres: { password: '***', url: 'postgres://u:***@h/d' } }, env: { API_TOKEN: '***', NAME: 'x' } });
+  });
+
+  it('whatever is written to output.stdout / output.stderr is redacted; NDJSON lines stay valid JSON', () => {
+    for (const mode of ['human', 'json'] as const) {
+      const out = sink();
+      const err = sink();
+      const output = new Output({ mode, stdout: out.stream, stderr: err.stream, env: { NO_COLOR: '1' } });
+      output.secrets.add('tok-distinct-123');
+      output.stdout.write('X=tok-distinct-123\n');
+      output.stderr.write('error: tok-distinct-123\n');
+      output.note('note tok-distinct-123');
+      output.log('web', 'token=abc"} tok-distinct-123');
+      output.result({ ok: true, exitCode: 0, summary: 'done' });
+      expect(out.text() + err.text()).not.toContain('tok-distinct-123');
+      if (mode === 'json') {
+        const lines = out.text().trim().split('\n').filter((l) => l.startsWith('{'));
+        for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+      }
+    }
+  });
+
+  it('output.terminal is the unredacted stream, for env --export and a child that owns the terminal', () => {
+    const out = sink();
+    const output = new Output({ stdout: out.stream, env: {} });
+    output.secrets.add('tok-distinct-123');
+    output.terminal.stdout.write('export T=tok-distinct-123\n');
+    expect(out.text()).toBe('export T=tok-distinct-123\n');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { containerDefinition, stableJson } from '../../src/services/docker/container-spec.js';
+import { foreignResourceError } from '../../src/services/docker/foreign.js';
+import { ownedBy } from '../../src/services/docker/labels.js';
 import { decideAction, describeChange, type ExistingContainer } from '../../src/services/docker/plan.js';
 import type { ServiceSpec } from '../../src/services/provider.js';
 import { selectServices, serviceSpecs } from '../../src/services/specs.js';
@@ -60,6 +62,8 @@ describe('what up does with an existing container', () => {
   const def = containerDefinition(input);
   const existing = (over: Partial<ExistingContainer>): ExistingContainer => ({
     id: 'c1',
+    project: 'tldr',
+    created: '2025-01-01T00:00:00Z',
     status: 'running',
     running: true,
     hash: def.hash,
@@ -79,7 +83,7 @@ describe('what up does with an existing container', () => {
     expect(decideAction(existing({ status: 'paused' }), def)).toEqual({ action: 'unpause' });
     expect(decideAction(undefined, def)).toEqual({ action: 'create' });
     expect(decideAction(existing({ hash: 'old' }), def).action).toBe('recreate');
-    expect(decideAction(existing({ hash: undefined }), def)).toEqual({ action: 'recreate', reason: 'not created by tldr' });
+    expect(decideAction(existing({ hash: undefined }), def)).toEqual({ action: 'recreate', reason: 'made by an older tldr (no config hash)' });
     expect(decideAction(existing({ status: 'dead', running: false }), def).action).toBe('recreate');
   });
 
@@ -87,6 +91,28 @@ describe('what up does with an existing container', () => {
     expect(describeChange(existing({ hash: 'x', image: 'postgres:16', port: 5432 }), def)).toBe('config changed (image, port)');
     expect(describeChange(existing({ hash: 'x', env: [] }), def)).toBe('config changed (env)');
     expect(describeChange(existing({ hash: 'x', mounts: ['/var/lib/postgresql'] }), def)).toBe('config changed (data mount)');
+  });
+});
+
+describe('containers and volumes that are not tldr\'s', () => {
+  it('only the dev.tldr.project label of this instance makes it tldr\'s', () => {
+    expect(ownedBy({ 'dev.tldr.project': 'app' }, 'app')).toBe(true);
+    expect(ownedBy({ 'dev.tldr.project': 'other' }, 'app')).toBe(false);
+    expect(ownedBy({ 'com.example': 'x' }, 'app')).toBe(false);
+    expect(ownedBy(null, 'app')).toBe(false);
+  });
+
+  it('the error names it, says what it is and gives both fixes (exit 3)', () => {
+    const error = foreignResourceError({ kind: 'container', name: 'app-postgres', image: 'postgres:16', created: '2025-03-04T05:06:07.123456789Z', state: 'running' }, 'app');
+    expect(error.exitCode).toBe(3);
+    expect(error.code).toBe('container-not-tldrs');
+    expect(error.message).toBe("a container named app-postgres already exists and is not tldr's (image postgres:16, created 2025-03-04 05:06:07 UTC, status running): tldr will not remove, replace or reuse it");
+    expect(error.hint).toContain('docker rm -f app-postgres');
+    expect(error.hint).toContain('`name:` in tldr.config.yaml');
+    const volume = foreignResourceError({ kind: 'volume', name: 'app-postgres-data', project: 'other' }, 'app');
+    expect(volume.code).toBe('volume-not-tldrs');
+    expect(volume.message).toContain('made by tldr for the instance "other"');
+    expect(volume.hint).toContain('docker volume rm app-postgres-data');
   });
 });
 

@@ -36,7 +36,7 @@ describe('decideRestart', () => {
   });
   it('describes exits the same way everywhere', () => {
     expect(describeExit({ code: 3, signal: null })).toBe('exit code 3');
-    expect(describeExit({ code: null, signal: 'SIGSEGV' })).toBe('signal SIGSEGV');
+    expect(describeExit({ code: null, signal: 'SIGSEGV' })).toBe('signal SIGSEGV (exit status 139)');
   });
 });
 

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(
       action(async (s) => {
         const project = s.project();
-        const safe = s.lib.redactDeep(project.config);
+        const safe = s.lib.redactDeep(project.config, s.output.secrets, { byKey: true });
         if (!s.output.json) s.output.stdout.write(s.lib.configYaml(safe));
         return { exitCode: 0, summary: `${project.file}`, data: { config: safe } };
       }),

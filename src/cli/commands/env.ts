@@ -4,7 +4,7 @@ import { action } from '../session.js';
 export function register(program: Command): void {
   program
     .command('env')
-    .description('the environment backend processes get (secrets redacted); starts services when needed')
+    .description('the environment backend processes get (secrets redacted); starts nothing, says what is not running')
     .option('--export', "print `export KEY='value'` lines, unredacted, for eval (terminal or pipe only)")
     .option('--all', 'the whole environment, not only what tldr adds')
     .action(

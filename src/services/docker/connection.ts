@@ -39,6 +39,12 @@ export class DockerConnection {
     return (await this.client()).getContainer(name).inspect().catch(notFound);
   }
 
+  /** `docker volume inspect NAME`, or `undefined` when there is no such volume. */
+  async inspectVolume(name: string): Promise<VolumeInspectInfo | undefined> {
+    if (this.socketPath) return engineRequest<VolumeInspectInfo>(this.socketPath, 'GET', `/volumes/${encodeURIComponent(name)}`);
+    return (await this.client()).getVolume(name).inspect().catch(notFound);
+  }
+
   async createVolume(body: { Name: string; Labels: Record<string, string> }): Promise<void> {
     if (this.socketPath) await engineRequest(this.socketPath, 'POST', '/volumes/create', body);
     else await (await this.client()).createVolume(body);

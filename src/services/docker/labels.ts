@@ -11,3 +11,6 @@ export const Label = {
 
 export const containerName = (instance: string, service: string) => `${instance}-${service}`;
 export const volumeName = (instance: string, service: string) => `${instance}-${service}-data`;
+
+/** True when these labels say this instance of tldr made the container or volume. */
+export const ownedBy = (labels: Record<string, string> | null | undefined, instance: string) => labels?.[Label.project] === instance;

@@ -5,6 +5,10 @@ import { Label } from './labels.js';
 /** The facts `up` needs from `docker inspect` of an existing container. */
 export interface ExistingContainer {
   id: string;
+  /** The `dev.tldr.project` label: the tldr instance that made it, if tldr did. */
+  project: string | undefined;
+  /** When the Engine created it (ISO time). */
+  created: string;
   status: string;
   running: boolean;
   hash: string | undefined;
@@ -23,6 +27,8 @@ export function existingContainer(info: ContainerInspectInfo): ExistingContainer
   const hostPort = bindings.flatMap((b) => b ?? []).find((b) => b.HostPort)?.HostPort;
   return {
     id: info.Id,
+    project: labels[Label.project],
+    created: info.Created,
     status: info.State?.Status ?? 'unknown',
     running: info.State?.Running === true,
     hash: labels[Label.configHash],
@@ -37,7 +43,7 @@ export function existingContainer(info: ContainerInspectInfo): ExistingContainer
 
 export type DockerAction = 'none' | 'start' | 'unpause' | 'create' | 'recreate';
 
-/** What to do to get from the existing container (if any) to the definition. Pure. */
+/** What to do to get from the existing container (if any) to the definition. Pure; the container is tldr's (`ownedBy`). */
 export function decideAction(existing: ExistingContainer | undefined, wanted: ContainerDefinition): { action: DockerAction; reason?: string } {
   if (!existing) return { action: 'create' };
   if (existing.hash !== wanted.hash) return { action: 'recreate', reason: describeChange(existing, wanted) };
@@ -49,7 +55,7 @@ export function decideAction(existing: ExistingContainer | undefined, wanted: Co
 
 /** "config changed (image, port)": which parts of the request differ, for the message. */
 export function describeChange(existing: ExistingContainer, wanted: ContainerDefinition): string {
-  if (existing.hash === undefined) return 'not created by tldr';
+  if (existing.hash === undefined) return 'made by an older tldr (no config hash)';
   const body = wanted.body;
   const changed: string[] = [];
   if (existing.image !== body.Image) changed.push('image');

@@ -8,7 +8,8 @@ import { containerDefinition, type ContainerDefinition } from './container-spec.
 import { execInContainer } from './exec.js';
 import { postgresDataDir, postgresDataDirFromImage, postgresMajor } from './image-ref.js';
 import { ensureImage, imageFacts, postgresDataDirOf } from './images.js';
-import { containerName, Label, volumeName } from './labels.js';
+import { foreignResourceError } from './foreign.js';
+import { containerName, Label, ownedBy, volumeName } from './labels.js';
 import { containerLogs } from './logs.js';
 import { decideAction, existingContainer, type DockerAction, type ExistingContainer } from './plan.js';
 import { describeHolder, portConflictError, type PortConflict } from './port-check.js';
@@ -45,6 +46,7 @@ export class DockerProvider implements ServiceProvider {
 
   async up(specs: ServiceSpec[], options: UpOptions = {}): Promise<ServiceHandle[]> {
     const planned = await Promise.all(specs.map((spec) => this.plan(spec, options)));
+    await Promise.all(planned.filter((p) => p.action === 'create' || p.action === 'recreate').map((p) => this.requireOwnVolume(p.spec.name)));
     await this.checkPorts(planned);
     // A name conflict (409) means a concurrent `tldr up` created the container a moment ago: plan again from what it made.
     return Promise.all(
@@ -83,9 +85,11 @@ export class DockerProvider implements ServiceProvider {
   }
 
   async down(names: ServiceName[], options: { volumes?: boolean } = {}): Promise<DownReport[]> {
+    // Everything is checked before anything stops: a container or volume that is not tldr's stops the whole `down`.
+    const found = await Promise.all(names.map(async (name) => ({ name, existing: await this.inspect(name) })));
+    if (options.volumes) await Promise.all(names.map((name) => this.requireOwnVolume(name)));
     return Promise.all(
-      names.map(async (name): Promise<DownReport> => {
-        const existing = await this.inspect(name);
+      found.map(async ({ name, existing }): Promise<DownReport> => {
         const docker = await this.docker;
         const container = docker.getContainer(containerName(this.instance.name, name));
         let report: DownReport['container'] = 'missing';
@@ -119,9 +123,24 @@ export class DockerProvider implements ServiceProvider {
     return { instance: this.instance.name, checkout: this.instance.checkout, spec };
   }
 
+  // Every path reads the container through here, so none of them touches one that is not tldr's.
   private async inspect(name: ServiceName): Promise<ExistingContainer | undefined> {
     const info = await this.engine.inspectContainer(containerName(this.instance.name, name));
-    return info && existingContainer(info);
+    if (!info) return undefined;
+    const existing = existingContainer(info);
+    if (!ownedBy(info.Config?.Labels, this.instance.name)) {
+      throw foreignResourceError({ kind: 'container', name: containerName(this.instance.name, name), image: existing.image, created: existing.created, state: existing.status, ...(existing.project ? { project: existing.project } : {}) }, this.instance.name);
+    }
+    return existing;
+  }
+
+  private async requireOwnVolume(name: ServiceName): Promise<void> {
+    const volume = volumeName(this.instance.name, name);
+    const info = await this.engine.inspectVolume(volume);
+    if (info && !ownedBy(info.Labels, this.instance.name)) {
+      const { CreatedAt } = info as { CreatedAt?: string };
+      throw foreignResourceError({ kind: 'volume', name: volume, ...(CreatedAt ? { created: CreatedAt } : {}), ...(info.Labels?.[Label.project] ? { project: info.Labels[Label.project] } : {}) }, this.instance.name);
+    }
   }
 
   private async require(name: ServiceName): Promise<ExistingContainer> {

@@ -1,13 +1,14 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makePrivateDir } from '../../config/private-files.js';
 import { EnvironmentError, ServiceError } from '../../errors.js';
 import { findBinary } from '../binaries.js';
 import type { Instance } from '../instance.js';
 import { freePort, isPortFree, portHolder } from '../ports.js';
 import type { DownReport, ExecOptions, LogOptions, PostgresSpec, ServiceHandle, ServiceName, ServiceProvider, ServiceSpec, ServiceStatus, UpAction, UpOptions } from '../provider.js';
 import { clientArgv, HOST } from './argv.js';
-import { withLock } from './lock.js';
+import { withLock } from '../../process/owner-lock.js';
 import { readLogFile } from './log-file.js';
 import { nativePaths, type NativePaths } from './paths.js';
 import { NativePostgres } from './postgres.js';
@@ -44,8 +45,9 @@ export class NativeProvider implements ServiceProvider {
 
   async up(specs: ServiceSpec[], options: UpOptions = {}): Promise<ServiceHandle[]> {
     // Made before parts() looks at it: whether the Postgres user can reach it decides where its data goes.
-    mkdirSync(join(this.stateDir, this.instance.name), { recursive: true, mode: 0o755 });
+    makePrivateDir(join(this.stateDir, this.instance.name));
     const { paths } = await this.parts();
+    if (paths.postgresElsewhere) refuseStrandedCluster(paths);
     if (paths.postgresElsewhere) ownBase(dirname(paths.postgresDir));
     return withLock(join(paths.instanceDir, '.lock'), async () => {
       const ports = await this.choosePorts(specs);
@@ -193,6 +195,17 @@ export class NativeProvider implements ServiceProvider {
     const now = await redis.start(port);
     return { pid: now.pid, port, action, ...(reason ? { reason } : {}) };
   }
+}
+
+// .tldr/ is private (0700) now, so Postgres running as another user keeps its data outside; a
+// cluster an older tldr made inside must not silently give way to a new, empty one.
+function refuseStrandedCluster(paths: NativePaths): void {
+  const old = join(paths.instanceDir, 'postgres');
+  if (!existsSync(join(old, 'data', 'PG_VERSION')) || existsSync(paths.postgresData)) return;
+  throw new EnvironmentError(`a Postgres cluster made by an earlier tldr is in ${old}, which the postgres user can no longer reach (.tldr/ is private)`, {
+    code: 'native-data-dir',
+    hint: `move it to where tldr keeps it now: mkdir -p ${dirname(paths.postgresDir)} && mv ${old} ${paths.postgresDir}`,
+  });
 }
 
 // The folder in the shared tmp has a predictable name: it must be a real folder of ours, not

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { makePrivateDir, writePrivateFile } from '../../config/private-files.js';
 import { redisServerArgv } from './argv.js';
 import type { NativePaths } from './paths.js';
 import { isRunning, readJson, waitGone } from './process.js';
@@ -30,10 +31,10 @@ export class NativeRedis {
   }
 
   async start(port: number): Promise<RedisRecord> {
-    mkdirSync(this.paths.redisDir, { recursive: true });
+    makePrivateDir(this.paths.redisDir);
     const pid = await this.runner.spawnDetached(redisServerArgv(this.bin, this.paths.redisDir, port), { logFile: this.paths.redisLog, cwd: this.paths.redisDir });
     const record = { pid, port, startedAt: new Date().toISOString() };
-    writeFileSync(this.paths.redisRecord, `${JSON.stringify(record)}\n`);
+    writePrivateFile(this.paths.redisRecord, `${JSON.stringify(record)}\n`);
     return record;
   }
 

@@ -1,0 +1,5 @@
+import sys
+
+from tldr_migrate_check.main import main
+
+sys.exit(main())
