@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { backend, benchConfig, bin, parseExports, python } from '../bench-lib.mjs';
+import { backend, benchConfig, bin, parseExports, python, root } from '../bench-lib.mjs';
 
 
 const freePort = () =>
@@ -42,9 +42,9 @@ async function until200(url, timeoutMs = 60_000) {
   }
 }
 
-function rssMb(pid) {
+function rssMb(pid, field = 'VmRSS') {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 102.4) / 10;
+  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]) / 102.4) / 10;
 }
 
 export default async function (bench) {
@@ -59,6 +59,7 @@ export default async function (bench) {
       'processes:',
       `  web: { run: manage runserver 127.0.0.1:${port} --noreload, ready: { http: "${url}" } }`,
       '  worker: { run: celery worker -l info -c 1, ready: { log: "ready\\\\." } }',
+      `  flood: { run: "python ${join(root, 'test/fixtures/dev/flood.py')} line 50", ready: { log: "flood ready" }, enabled: false }`,
       '',
     ].join('\n'),
   );
@@ -95,6 +96,12 @@ export default async function (bench) {
     const record = JSON.parse(readFileSync(join(dir, '.tldr/supervisor.json'), 'utf8'));
     await new Promise((r) => setTimeout(r, 1000));
     bench.report('background supervisor RSS (web + worker running)', rssMb(record.owner.pid), 'MB');
+    await tldr('stop');
+
+    // A process that prints one 50 MB line: the supervisor's peak, lines split at 64 KiB.
+    await tldr('dev', '--detach', '--only', 'flood');
+    const flooded = JSON.parse(readFileSync(join(dir, '.tldr/supervisor.json'), 'utf8'));
+    bench.report('background supervisor peak RSS while a process prints one 50 MB line', rssMb(flooded.owner.pid, 'VmHWM'), 'MB', 'bounded');
     await tldr('stop');
   } finally {
     if (bareChild) process.kill(-bareChild.pid, 'SIGKILL');

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { EnvironmentError } from '../errors.js';
+import { splitLines } from '../output/line-splitter.js';
 import { signalExitCode } from '../process/exit-status.js';
 import type { CommandSpec } from './commands.js';
 
@@ -73,10 +73,8 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
   if (piped) {
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = child[stream];
-      if (!source) continue;
-      const rl = createInterface({ input: source, crlfDelay: Infinity });
-      rl.on('line', (line) => options.onLine!(line, stream));
-      lines.push(new Promise((done) => rl.once('close', () => done())));
+      // Lines are bounded (64 KiB pieces): a child's output never takes tldr's memory with it.
+      if (source) lines.push(splitLines(source, (line) => options.onLine!(line, stream)));
     }
   }
   let killTimer: NodeJS.Timeout | undefined;

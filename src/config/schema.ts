@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSize } from './size.js';
 
 /** Finding codes of `tldr migrate --check` (DESIGN.md § Migration checks). */
 export const findingCodes = [
@@ -49,6 +50,9 @@ const port = z
   .max(65535, { error: 'expected a number from 0 to 65535' });
 
 const nonEmpty = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' });
+const size = z
+  .union([z.number(), z.string()], { error: 'expected a size like 20MB, 512KB, or a number of bytes' })
+  .refine((v) => (parseSize(v) ?? 0) >= 1024, { error: 'expected a size of at least 1KB, like 20MB, 512KB, or a number of bytes' });
 const seconds = z.number({ error: 'expected a number of seconds' }).positive({ error: 'expected a positive number of seconds' });
 
 const postgresSchema = z.strictObject({
@@ -152,6 +156,13 @@ export const configSchema = z.strictObject({
   env_files: z.array(nonEmpty).default([]),
   env: z.record(z.string(), z.string({ error: 'expected a string (quote numbers: "1")' })).default({}),
   processes: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), processSchema).default({}),
+  logs: z
+    .strictObject({
+      max_size: size.default('20MB').describe('a log file is rotated before it grows past this: 20MB, 512KB, or a number of bytes'),
+      keep: z.number().int().min(0).max(100).default(3).describe('rotated files kept besides the current one (.1 … .keep)'),
+    })
+    .prefault({})
+    .describe('.tldr/logs/: process logs, the supervisor log and the test log, rotated by size'),
   migrations: z
     .strictObject({
       since: z.string().nullable().default(null),

@@ -1,4 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { CONTINUATION, LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
+
+const LF = 0x0a;
+const CHUNK = 64 * 1024;
 
 /** The last `n` lines of a text (all of them when `n` is undefined). Pure. */
 export function lastLines(text: string, n: number | undefined): string[] {
@@ -7,8 +11,13 @@ export function lastLines(text: string, n: number | undefined): string[] {
   return n === undefined ? lines : n <= 0 ? [] : lines.slice(-n);
 }
 
-/** The last `n` lines of a file, all when undefined (read from the end, so a big log costs little); none when it is missing. */
-export function readLastLines(path: string, n?: number): string[] {
+/**
+ * The last `n` lines of a file (all when undefined; none when it is missing), read backwards in
+ * 64 KiB chunks until enough newlines were seen: the cost follows what is returned, not the
+ * file. A line longer than `maxLineBytes` comes back as its last `maxLineBytes`, marked with
+ * CONTINUATION. Lines are decoded whole, so no character is cut at a chunk boundary.
+ */
+export function readLastLines(path: string, n?: number, maxLineBytes = MAX_LINE_BYTES): string[] {
   if (n !== undefined && n <= 0) return [];
   let fd: number;
   try {
@@ -17,60 +26,121 @@ export function readLastLines(path: string, n?: number): string[] {
     return [];
   }
   try {
-    const size = fstatSync(fd).size;
-    const chunk = 64 * 1024;
-    let position = size;
-    let text = '';
-    while (position > 0 && (n === undefined || text.split('\n').length <= n + 1)) {
-      const length = Math.min(chunk, position);
-      position -= length;
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, position);
-      text = buffer.toString('utf8') + text;
-    }
-    return lastLines(text, n);
+    return backwards(fd, n ?? Infinity, maxLineBytes);
   } finally {
     closeSync(fd);
   }
 }
 
-/**
- * Prints lines appended to `path` until `signal` aborts, like `tail -F`: a new run of the dev
- * loop replaces the file (the old one becomes `.1`), which is noticed and followed from its start.
- */
-export async function followLog(path: string, onLine: (line: string) => void, signal: AbortSignal, intervalMs = 100): Promise<number> {
-  let offset = sizeOf(path) ?? 0;
-  let inode = inodeOf(path);
-  let pending = '';
-  let count = 0;
-  while (!signal.aborted) {
-    await pause(intervalMs, signal);
-    const size = sizeOf(path);
-    if (size === undefined) continue;
-    const currentInode = inodeOf(path);
-    if (currentInode !== inode || size < offset) {
-      inode = currentInode;
-      offset = 0;
-      pending = '';
+function backwards(fd: number, want: number, maxLineBytes: number): string[] {
+  const size = fstatSync(fd).size;
+  if (size === 0) return [];
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  const found: string[] = [];
+  // The line being assembled, from its end backwards: at most maxLineBytes of it are kept.
+  let parts: Buffer[] = [];
+  let kept = 0;
+  let cut = false;
+  const prepend = (bytes: Buffer) => {
+    if (cut || bytes.length === 0) return;
+    const room = maxLineBytes - kept;
+    if (bytes.length > room) {
+      bytes = bytes.subarray(bytes.length - room);
+      cut = true;
     }
-    if (size === offset) continue;
-    const fd = openSync(path, 'r');
-    try {
-      const buffer = Buffer.alloc(size - offset);
-      readSync(fd, buffer, 0, buffer.length, offset);
-      offset = size;
-      pending += buffer.toString('utf8');
-    } finally {
-      closeSync(fd);
+    parts.unshift(Buffer.from(bytes));
+    kept += bytes.length;
+  };
+  const finishLine = () => {
+    let bytes = Buffer.concat(parts);
+    if (cut) {
+      let start = 0;
+      while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++;
+      bytes = bytes.subarray(start);
     }
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) {
-      onLine(line);
-      count++;
+    found.push(cut ? `${CONTINUATION}${bytes.toString('utf8')}` : bytes.toString('utf8'));
+    parts = [];
+    kept = 0;
+    cut = false;
+  };
+  let position = size;
+  let skipFinalNewline = true;
+  while (position > 0 && found.length < want) {
+    const length = Math.min(CHUNK, position);
+    position -= length;
+    readSync(fd, chunk, 0, length, position);
+    let end = length;
+    // A newline that ends the file ends the last line; it does not start an empty one.
+    if (skipFinalNewline && chunk[end - 1] === LF) end--;
+    skipFinalNewline = false;
+    while (end > 0 && found.length < want) {
+      const newline = chunk.lastIndexOf(LF, end - 1);
+      if (newline < 0) {
+        prepend(chunk.subarray(0, end));
+        break;
+      }
+      prepend(chunk.subarray(newline + 1, end));
+      finishLine();
+      end = newline;
     }
   }
+  if (position === 0 && found.length < want) finishLine();
+  return found.reverse();
+}
+
+/**
+ * Prints lines appended to `path` until `signal` aborts, like `tail -F`, in bounded chunks and
+ * line pieces. A rotation (the file renamed to `<path>.1`, a new one in its place) is noticed:
+ * what was appended to the old file since the last read is read from `.1` first, then the new
+ * file from its start.
+ */
+export async function followLog(path: string, onLine: (line: string) => void, signal: AbortSignal, intervalMs = 100): Promise<number> {
+  let count = 0;
+  const splitter = new LineSplitter((line) => {
+    onLine(line);
+    count++;
+  });
+  let current = statOf(path);
+  let offset = current?.size ?? 0;
+  while (!signal.aborted) {
+    await pause(intervalMs, signal);
+    const now = statOf(path);
+    if (!now) continue;
+    if (current && now.ino !== current.ino) {
+      const old = statOf(`${path}.1`);
+      if (old && old.ino === current.ino && old.size > offset) readRange(`${path}.1`, offset, old.size, splitter);
+      splitter.end();
+      offset = 0;
+    } else if (now.size < offset) {
+      splitter.end();
+      offset = 0;
+    }
+    current = now;
+    if (now.size > offset) offset = readRange(path, offset, now.size, splitter);
+  }
   return count;
+}
+
+function readRange(path: string, from: number, to: number, splitter: LineSplitter): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return from;
+  }
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  let position = from;
+  try {
+    while (position < to) {
+      const read = readSync(fd, chunk, 0, Math.min(CHUNK, to - position), position);
+      if (read === 0) break;
+      splitter.push(chunk.subarray(0, read));
+      position += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return position;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -85,17 +155,10 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function sizeOf(path: string): number | undefined {
+function statOf(path: string): { size: number; ino: number } | undefined {
   try {
-    return statSync(path).size;
-  } catch {
-    return undefined;
-  }
-}
-
-function inodeOf(path: string): number | undefined {
-  try {
-    return statSync(path).ino;
+    const { size, ino } = statSync(path);
+    return { size, ino };
   } catch {
     return undefined;
   }

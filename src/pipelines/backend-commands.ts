@@ -5,6 +5,7 @@ import { createStepContext } from './context.js';
 import type { StepContext } from './types.js';
 import { interruptBeforeSpawn } from './early-interrupt.js';
 import { defaultStdio, runBackendProcess, type CommandResult, type PassthroughData, type PassthroughOptions, type ProcessSpec } from './passthrough.js';
+import { managePyNeeds, pythonNeeds, type Needs } from './preflight.js';
 
 export interface ArgsOptions extends PassthroughOptions {
   /** Arguments for the child, each one argv element (never shell text). */
@@ -13,11 +14,18 @@ export interface ArgsOptions extends PassthroughOptions {
 
 type ContextChange = (ctx: StepContext) => StepContext;
 
-async function run(options: PassthroughOptions, label: string, build: ProcessSpec['build'], change: ContextChange = (ctx) => ctx): Promise<CommandResult<PassthroughData>> {
-  if (!options.forwardSignals) return runBackendProcess(change(createStepContext(options)), { label, build, stdio: defaultStdio(options) });
+interface RunSettings {
+  /** e.g. withLockTimeout for migrate. */
+  change?: ContextChange;
+  /** What is checked before anything starts. @default managePyNeeds */
+  needs?: Needs;
+}
+
+async function run(options: PassthroughOptions, label: string, build: ProcessSpec['build'], { change = (ctx) => ctx, needs = managePyNeeds }: RunSettings = {}): Promise<CommandResult<PassthroughData>> {
+  if (!options.forwardSignals) return runBackendProcess(change(createStepContext(options)), { label, build, stdio: defaultStdio(options), needs });
   using early = interruptBeforeSpawn(options.signal);
   const ctx = change(createStepContext({ ...options, signal: early.signal }));
-  return runBackendProcess(ctx, { label, build, stdio: defaultStdio(options), forwardSignals: true, beforeSpawn: early.release });
+  return runBackendProcess(ctx, { label, build, stdio: defaultStdio(options), forwardSignals: true, beforeSpawn: early.release, needs });
 }
 
 /** A context whose children get `migrations.lock_timeout` on every database connection (PGOPTIONS). */
@@ -34,12 +42,12 @@ export function manage(options: ArgsOptions): Promise<CommandResult<PassthroughD
 
 /** `<python> ARGS…` in backend.dir with the managed env. */
 export function python(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
-  return run(options, 'python', (py) => pythonCommand(options.project, py, options.args ?? []));
+  return run(options, 'python', (py) => pythonCommand(options.project, py, options.args ?? []), { needs: pythonNeeds });
 }
 
 /** `<python> -m celery -A <celery_app> worker -l info ARGS…`; stop it with one SIGTERM (warm shutdown). */
 export function worker(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
-  return run(options, 'worker', (py) => celeryCommand(options.project, py, workerArgs(options.args)));
+  return run(options, 'worker', (py) => celeryCommand(options.project, py, workerArgs(options.args)), { needs: pythonNeeds });
 }
 
 export interface MigrateOptions extends PassthroughOptions {
@@ -52,7 +60,7 @@ export interface MigrateOptions extends PassthroughOptions {
 export async function migrate(options: MigrateOptions): Promise<CommandResult<PassthroughData>> {
   const args = migrateArgs({ app: options.app, migration: options.migration, noinput: !interactive(options) });
   const lockTimeout = options.project.config.migrations.lock_timeout;
-  const result = explainLockTimeout(await run(options, 'migrate', (py) => manageCommand(options.project, py, args), withLockTimeout), lockTimeout);
+  const result = explainLockTimeout(await run(options, 'migrate', (py) => manageCommand(options.project, py, args), { change: withLockTimeout }), lockTimeout);
   // The child had the terminal: its error is on screen, not in tldr's hands.
   if (result.exitCode !== 0 && lockTimeout && !result.data.tail) {
     options.output.note(`migrations.lock_timeout is ${lockTimeout}: if the error above says "canceling statement due to lock timeout", ${lockTimeoutMessage(lockTimeout)}`);

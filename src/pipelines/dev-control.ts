@@ -8,7 +8,8 @@ import { processLogPath } from '../supervisor/process-log.js';
 import type { ProcessStatus } from '../supervisor/types.js';
 import type { RunOptions } from './context.js';
 import { reapAndReport } from './dev-reap.js';
-import { describeRunning, formatDuration, formatProcessTable, statesLine, type RunningLoop } from './dev-status.js';
+import { describeEnding, describeRunning, formatDuration, formatEnding, formatProcessTable, statesLine, type RunningLoop } from './dev-status.js';
+import { readLastRun, type LoopEnding } from '../supervisor/last-run.js';
 import { followLog, readLastLines } from '../output/log-file.js';
 import { serviceLogs } from './services-logs.js';
 
@@ -17,6 +18,8 @@ export interface PsData {
   supervisor?: RunningLoop['supervisor'];
   processes: ProcessStatus[];
   reaped: ReapedGroup[];
+  /** When no loop runs: how the last one ended (which process, how, when, its log). */
+  last?: LoopEnding;
 }
 
 /** `tldr ps`: the dev loop's processes (state, pid, uptime, restarts, readiness), after reaping leftovers. */
@@ -24,8 +27,10 @@ export async function ps(options: RunOptions): Promise<{ exitCode: number; summa
   const { project, output } = options;
   const { running, reaped } = await reapAndReport(project, output);
   if (!running) {
-    if (!output.json) output.stdout.write('no dev loop is running (start one with `tldr dev` or `tldr dev --detach`)\n');
-    return { exitCode: 0, summary: 'no dev loop is running', data: { running: false, processes: [], reaped } };
+    const last = readLastRun(project.stateDir);
+    const summary = last ? `no dev loop is running; the last one ${describeEnding(last)}` : 'no dev loop is running';
+    if (!output.json) output.stdout.write(`${last ? formatEnding(last) : `${summary} (start one with \`tldr dev\` or \`tldr dev --detach\`)`}\n`);
+    return { exitCode: 0, summary, data: { running: false, processes: [], reaped, ...(last ? { last } : {}) } };
   }
   const loop = await describeRunning(running, project.stateDir);
   if (!output.json) output.stdout.write(`${formatProcessTable(loop.processes)}\n`);

@@ -1,11 +1,13 @@
-import { existsSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolvePython } from '../backend/python.js';
+import { logLimits } from '../config/size.js';
+import { rotateFiles, type LogLimits } from '../output/rotating-log.js';
 import { ConfigError, EnvironmentError, ServiceError, TldrError, type ExitCode } from '../errors.js';
 import { controlRequest } from '../supervisor/control-client.js';
 import type { ErrorInfo, StartupOutcome } from '../supervisor/control-protocol.js';
 import { BackgroundSupervisor } from '../supervisor/launch.js';
+import { supervisorLogPath } from '../supervisor/process-log.js';
 import type { ProcessIdentity } from '../supervisor/process-table.js';
 import type { ReapedGroup } from '../supervisor/reap.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
@@ -27,6 +29,8 @@ export interface SuperviseInput {
   parent: ProcessIdentity;
   processes: SupervisedProcess[];
   down: boolean;
+  /** Config `logs:` for the process logs and the supervisor's own log. */
+  logs?: LogLimits;
 }
 
 interface DetachOptions extends DevOptions {
@@ -47,9 +51,6 @@ export function supervisorArgv(): string[] {
   return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/pipelines/supervise-main.js', import.meta.url))];
 }
 
-export function supervisorLogPath(stateDir: string): string {
-  return join(stateDir, 'logs', 'supervisor.log');
-}
 
 /** A TldrError again from its serialised form (exit code kept), for errors raised in the background. */
 export function errorFromInfo(info: ErrorInfo): TldrError {
@@ -68,7 +69,8 @@ export function errorFromInfo(info: ErrorInfo): TldrError {
 export async function devDetached(options: DetachOptions): Promise<DevResult> {
   const { project, context, names, record, signal } = options;
   const logFile = supervisorLogPath(project.stateDir);
-  if (existsSync(logFile)) renameSync(logFile, `${logFile}.1`);
+  const logs = logLimits(project.config.logs);
+  rotateFiles(logFile, logs.keep);
   await using background = new BackgroundSupervisor({ argv: supervisorArgv(), env: stringEnv(project.env), cwd: project.root, logFile });
   let migrations: DevData['migrations'];
   let ready: Extract<StartupOutcome, { ok: true }> | undefined;
@@ -87,12 +89,15 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
         parent: options.self,
         processes: names.map((name) => processSpec(project, python, name, env, services)),
         down: Boolean(options.down),
+        logs,
       };
       background.send(input);
       const outcome = await waitForStartup(record.current.socket, background, logFile, ctx, signal);
       if (!outcome.ok) {
-        // It stops its processes itself; give it the time to, then make sure.
-        await Promise.race([background.exited, new Promise((r) => setTimeout(r, 30_000))]);
+        // It stops its processes itself; give it the time to, then make sure (disposal terminates it).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([background.exited, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+        clearTimeout(timer);
         throw errorFromInfo(outcome.error);
       }
       ready = outcome;
@@ -150,7 +155,7 @@ async function waitForStartup(socket: string, background: BackgroundSupervisor, 
 }
 
 function readTail(path: string, lines: number): string[] {
-  return readLastLines(path).filter(Boolean).slice(-lines);
+  return readLastLines(path, lines * 2).filter(Boolean).slice(-lines);
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,9 +1,12 @@
-import { TldrError } from '../errors.js';
+import { InterruptedError, TldrError } from '../errors.js';
 import type { ControlTarget } from '../supervisor/control-server.js';
 import { serveControl, type ControlServer } from '../supervisor/control-server.js';
 import type { ErrorInfo, StartupOutcome, SupervisorInfo } from '../supervisor/control-protocol.js';
 import type { Stream } from '../supervisor/process-log.js';
+import { endedProcesses, writeLastRun, type LoopEndReason } from '../supervisor/last-run.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
+import type { LogLimits } from '../output/rotating-log.js';
+import { listenerOwner } from '../services/proc-sockets.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { ProcessStatus, SupervisedProcess } from '../supervisor/types.js';
 
@@ -15,6 +18,10 @@ export interface DevLoopOptions {
   /** Every process line (already redacted): the terminal, or nothing in the background. */
   onLine?: (name: string, line: string, stream: Stream) => void;
   onState?: (status: ProcessStatus, message?: string) => void;
+  /** The background supervisor's own log, for the record of how the loop ended. */
+  supervisorLog?: string;
+  /** Size and count of each process's log files (config `logs:`). */
+  logLimits?: LogLimits;
 }
 
 export function errorInfo(error: unknown): ErrorInfo {
@@ -39,6 +46,7 @@ export class DevLoop implements AsyncDisposable {
     this.supervisor = new Supervisor(options.specs, {
       stateDir: options.stateDir,
       redact: options.redact,
+      ...(options.logLimits ? { logLimits: options.logLimits } : {}),
       hooks: {
         line: (name, line, stream) => options.onLine?.(name, line, stream),
         state: (status, message) => {
@@ -48,7 +56,7 @@ export class DevLoop implements AsyncDisposable {
         spawned: (name, group) => record.addGroup(name, group),
         ended: (name, pid) => record.current.groups[name]?.pid === pid && record.removeGroup(name),
       },
-    });
+    }, { listenerOwner });
   }
 
   /** True once `tldr stop` (the control socket) asked the loop to end. */
@@ -93,6 +101,30 @@ export class DevLoop implements AsyncDisposable {
     await this.supervisor.done;
   }
 
+  /** Writes how the loop ended (`.tldr/last-loop.json`): what `tldr ps` reports once it is gone. */
+  recordEnding(error: unknown, signal: AbortSignal): void {
+    const { record, stateDir, redact } = this.options;
+    const failed = this.supervisor.failedProcess;
+    const reason = endReason(error, signal, this.stopRequested);
+    const blame = (reason === 'crashed' || reason === 'failed') && failed;
+    try {
+      writeLastRun(stateDir, {
+        version: 1,
+        pid: record.current.owner.pid,
+        detached: record.current.detached,
+        startedAt: record.current.startedAt,
+        endedAt: new Date().toISOString(),
+        reason,
+        summary: redact(endSummary(reason, error, signal)),
+        ...(blame ? { process: { name: failed.name, exitCode: failed.exitCode, signal: failed.signal, log: failed.log } } : {}),
+        processes: endedProcesses(this.supervisor.status()),
+        ...(this.options.supervisorLog ? { supervisorLog: this.options.supervisorLog } : {}),
+      });
+    } catch {
+      // .tldr/ not writable: the loop's own output said how it ended
+    }
+  }
+
   async close(): Promise<void> {
     this.settleStartup({ ok: false, error: { code: 'stopped', message: 'the dev loop stopped during start-up', exitCode: 4 } });
     await this.supervisor.stop().catch(() => undefined);
@@ -102,4 +134,19 @@ export class DevLoop implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function endReason(error: unknown, signal: AbortSignal, stopRequested: boolean): LoopEndReason {
+  if (error instanceof InterruptedError || (signal.aborted && !(error instanceof TldrError && error.code === 'process-crashed'))) return 'interrupted';
+  if (error instanceof TldrError && error.code === 'dev-stopped') return 'stopped';
+  if (error instanceof TldrError && error.code === 'process-crashed') return 'crashed';
+  if (error) return 'failed';
+  return stopRequested ? 'stopped' : 'exited';
+}
+
+function endSummary(reason: LoopEndReason, error: unknown, signal: AbortSignal): string {
+  if (reason === 'interrupted') return (signal.reason instanceof Error ? signal.reason.message : undefined) ?? (error instanceof Error ? error.message : 'interrupted');
+  if (reason === 'stopped') return 'stopped by `tldr stop`';
+  if (reason === 'exited') return 'every process exited with code 0';
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -35,7 +35,18 @@ export function parseOnly(value: string | string[] | undefined): string[] | unde
 
 export function readySpec(name: string, ready: ReadyConfig | undefined): ReadySpec | undefined {
   if (!ready) return undefined;
-  if (ready.http) return { kind: 'http', url: ready.http };
+  if (ready.http) {
+    let url: URL | undefined;
+    try {
+      url = new URL(ready.http);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+      throw new ConfigError(`processes.${name}.ready.http: expected an http:// or https:// URL, got ${JSON.stringify(ready.http)}`, { code: 'config-invalid', hint: 'e.g. "http://127.0.0.1:8000/health/"' });
+    }
+    return { kind: 'http', url: ready.http };
+  }
   if (ready.log) {
     try {
       new RegExp(ready.log);
@@ -47,10 +58,36 @@ export function readySpec(name: string, ready: ReadyConfig | undefined): ReadySp
   if (ready.tcp !== undefined) {
     if (typeof ready.tcp === 'number') return { kind: 'tcp', host: '127.0.0.1', port: ready.tcp };
     const match = /^(.*):(\d+)$/.exec(ready.tcp);
-    if (!match) throw new ConfigError(`processes.${name}.ready.tcp: expected a port or host:port, got ${JSON.stringify(ready.tcp)}`, { code: 'config-invalid' });
+    if (!match) throw new ConfigError(`processes.${name}.ready.tcp: expected a port or host:port, got ${JSON.stringify(ready.tcp)}`, { code: 'config-invalid', hint: 'e.g. 5173 or "127.0.0.1:5173"' });
     return { kind: 'tcp', host: match[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(match[2]) };
   }
   return undefined;
+}
+
+/** A process's `run` string as argv words; an unbalanced quote or an empty string is a config error. */
+export function runWords(name: string, run: string): string[] {
+  let words: string[];
+  try {
+    words = splitRunString(run);
+  } catch (error) {
+    throw new ConfigError(`processes.${name}.run: ${(error as Error).message}`, { code: 'config-invalid', hint: 'close the quote, or escape a literal quote with a backslash (\\")' });
+  }
+  if (words.length === 0) throw new ConfigError(`processes.${name}.run: empty`, { code: 'config-invalid', hint: 'give the command to run, e.g. "manage runserver 127.0.0.1:8000"' });
+  return words;
+}
+
+/** A process's own `env`, expanded; without `services` the service expansions are only checked, not resolved. */
+export function processEnv(name: string, config: ProcessConfig, callerEnv: NodeJS.ProcessEnv, services?: ServiceValues): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config.env)) {
+    try {
+      own[key] = expand(value, callerEnv, services);
+    } catch (error) {
+      if (error instanceof ExpansionError) throw new ConfigError(`processes.${name}.env.${key}: ${error.message}`, { code: 'config-expansion', hint: error.hint });
+      throw error;
+    }
+  }
+  return own;
 }
 
 /**
@@ -60,23 +97,8 @@ export function readySpec(name: string, ready: ReadyConfig | undefined): ReadySp
  */
 export function processSpec(project: Pick<Project, 'config' | 'root' | 'backendDir' | 'env'>, python: PythonChoice, name: string, env: Record<string, string>, services: ServiceValues): SupervisedProcess {
   const config = project.config.processes[name]!;
-  let words: string[];
-  try {
-    words = splitRunString(config.run);
-  } catch (error) {
-    throw new ConfigError(`processes.${name}.run: ${(error as Error).message}`, { code: 'config-invalid' });
-  }
-  if (words.length === 0) throw new ConfigError(`processes.${name}.run: empty`, { code: 'config-invalid' });
-  const command = runWordsCommand(project, python, words, config.dir);
-  const own: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config.env)) {
-    try {
-      own[key] = expand(value, project.env, services);
-    } catch (error) {
-      if (error instanceof ExpansionError) throw new ConfigError(`processes.${name}.env.${key}: ${error.message}`, { code: 'config-expansion', hint: error.hint });
-      throw error;
-    }
-  }
+  const command = runWordsCommand(project, python, runWords(name, config.run), config.dir);
+  const own = processEnv(name, config, project.env, services);
   return {
     name,
     file: command.file,

@@ -1,6 +1,7 @@
 import { controlCall } from '../supervisor/control-client.js';
 import type { SupervisorInfo } from '../supervisor/control-protocol.js';
 import { processLogPath } from '../supervisor/process-log.js';
+import type { LoopEnding } from '../supervisor/last-run.js';
 import type { SupervisorRecordData } from '../supervisor/record.js';
 import type { ProcessStatus } from '../supervisor/types.js';
 
@@ -68,4 +69,20 @@ export function formatProcessTable(processes: ProcessStatus[]): string {
 /** `web ready, worker restarting`: one line for summaries. */
 export function statesLine(processes: ProcessStatus[]): string {
   return processes.map((p) => `${p.name} ${p.state}`).join(', ');
+}
+
+/** `ended 3m ago (16:04:12): web crashed: signal SIGKILL`. */
+export function describeEnding(ending: LoopEnding, now = Date.now()): string {
+  const at = Date.parse(ending.endedAt);
+  return `ended ${formatDuration(Math.max(0, now - at))} ago (${new Date(at).toLocaleTimeString()}): ${ending.summary}`;
+}
+
+/** What `tldr ps` prints when no loop runs: how the last one ended, and where to look. */
+export function formatEnding(ending: LoopEnding, now = Date.now()): string {
+  const mode = ending.detached ? 'in the background' : 'in the foreground';
+  const lines = [`no dev loop is running; the last one (pid ${ending.pid}, ${mode}) ${describeEnding(ending, now)}`];
+  if (ending.process) lines.push(`  ${ending.process.name} log: ${ending.process.log}  (tldr logs ${ending.process.name})`);
+  if (ending.supervisorLog && ending.reason !== 'stopped' && ending.reason !== 'exited') lines.push(`  supervisor log: ${ending.supervisorLog}`);
+  lines.push('  start it again with `tldr dev` or `tldr dev --detach`');
+  return lines.join('\n');
 }

@@ -2,6 +2,8 @@ import { EnvironmentError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { identify } from '../supervisor/process-table.js';
 import { adoptRecord } from '../supervisor/record.js';
+import { DEFAULT_LOG_LIMITS, watchInheritedLog } from '../output/rotating-log.js';
+import { supervisorLogPath } from '../supervisor/process-log.js';
 import type { SuperviseInput } from './dev-detach.js';
 import { DevLoop, errorInfo } from './dev-loop.js';
 import { statesLine } from './dev-status.js';
@@ -42,14 +44,19 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
   const record = adoptRecord(input.stateDir, input.parent, self);
   if (!record) throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
   for (const spec of input.processes) output.secrets.addEnv(spec.env);
+  const limits = input.logs ?? DEFAULT_LOG_LIMITS;
+  const stopWatchingLog = watchInheritedLog(2, supervisorLogPath(input.stateDir), limits);
   const names = input.processes.map((p) => p.name);
   const loop = new DevLoop({
     stateDir: input.stateDir,
     specs: input.processes,
     record,
     redact: (line) => output.secrets.redact(line),
+    supervisorLog: supervisorLogPath(input.stateDir),
+    logLimits: limits,
     onState: (status, message) => output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
   });
+  let failure: unknown;
   try {
     await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: input.configFile, detached: true, processes: names }));
     try {
@@ -61,13 +68,18 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
     await loop.run(signal);
     const final = loop.supervisor.status();
     return { exitCode: 0, summary: `dev loop stopped: ${statesLine(final)}`, data: { processes: final } };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await loop.close();
+    loop.recordEnding(failure, signal);
     if (input.down) {
       // Loaded only here: the config loader (zod, yaml) would slow every background start.
       const [{ openProject }, { stopServicesAfterDev }] = await Promise.all([import('../config/project.js'), import('./dev-down.js')]);
       await stopServicesAfterDev({ project: openProject({ configPath: input.configFile }), output });
     }
     record.release(self);
+    stopWatchingLog();
   }
 }

@@ -1,4 +1,5 @@
 import { resolvePython } from '../backend/python.js';
+import { logLimits } from '../config/size.js';
 import { EnvironmentError } from '../errors.js';
 import type { ReapedGroup } from '../supervisor/reap.js';
 import { identify } from '../supervisor/process-table.js';
@@ -8,11 +9,14 @@ import { createStepContext } from './context.js';
 import { devDetached } from './dev-detach.js';
 import { DevLoop } from './dev-loop.js';
 import { devConfigHash, processSpec, selectProcesses } from './dev-plan.js';
+import { checkProcessPorts } from './dev-ports.js';
 import { reapAndReport } from './dev-reap.js';
-import { describeRunning, statesLine } from './dev-status.js';
+import { statesLine } from './dev-status.js';
+import { awaitRunningLoop } from './dev-wait.js';
 import { stopServicesAfterDev } from './dev-down.js';
 import { loadPg } from './dev-migrations.js';
 import { devMigrateStep, runDevSteps, upStep } from './dev-steps.js';
+import { managePyNeeds, preflight } from './preflight.js';
 import type { DevData, DevOptions, DevResult } from './dev-types.js';
 import type { StepContext, StepDefinition } from './types.js';
 
@@ -26,10 +30,12 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   const { project, output } = options;
   const signal = options.signal ?? new AbortController().signal;
   void loadPg().catch(() => undefined);
-  const { reaped, running } = await reapAndReport(project, output);
   const names = selectProcesses(project.config.processes, options.only);
+  preflight(project, { ...managePyNeeds, processes: names });
+  const { reaped, running } = await reapAndReport(project, output);
   const configHash = devConfigHash(project.file, names);
-  if (running) return reportRunning(running, configHash, project.stateDir, reaped);
+  if (running) return reportRunning(running, configHash, options, signal, reaped);
+  await checkProcessPorts(project, names);
   const self = identify(process.pid)!;
   const data: SupervisorRecordData = {
     version: 1,
@@ -44,7 +50,7 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   };
   if (!createRecord(project.stateDir, data)) {
     const other = readRecord(project.stateDir);
-    if (other) return reportRunning(other, configHash, project.stateDir, reaped);
+    if (other) return reportRunning(other, configHash, options, signal, reaped);
     throw new EnvironmentError(`could not create ${project.stateDir}/supervisor.json`, { code: 'dev-record', hint: 'check that .tldr/ is writable' });
   }
   const record = new SupervisorRecord(project.stateDir, data);
@@ -57,7 +63,7 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   }
 }
 
-async function reportRunning(record: SupervisorRecordData, configHash: string, stateDir: string, reaped: ReapedGroup[]): Promise<DevResult> {
+async function reportRunning(record: SupervisorRecordData, configHash: string, options: DevOptions, signal: AbortSignal, reaped: ReapedGroup[]): Promise<DevResult> {
   const since = new Date(record.startedAt).toLocaleTimeString();
   if (record.configHash !== configHash) {
     throw new EnvironmentError(`a dev loop with another config is already running (pid ${record.owner.pid}, since ${since}, processes ${record.processes.join(', ')})`, {
@@ -65,7 +71,7 @@ async function reportRunning(record: SupervisorRecordData, configHash: string, s
       hint: 'stop it first with `tldr stop` (or run the same command and config to just see it)',
     });
   }
-  const loop = await describeRunning(record, stateDir);
+  const loop = await awaitRunningLoop(record, options.project.stateDir, options.output, signal);
   return {
     exitCode: 0,
     summary: `dev loop already running (pid ${record.owner.pid}, since ${since}): ${statesLine(loop.processes)}`,
@@ -92,7 +98,7 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     const services = await context.services();
     const python = resolvePython(project);
     const specs = names.map((name) => processSpec(project, python, name, env, services));
-    loop = new DevLoop({ stateDir: project.stateDir, specs, record, redact: (line) => output.secrets.redact(line), onLine: (name, line, stream) => sink(name, line, stream) });
+    loop = new DevLoop({ stateDir: project.stateDir, specs, record, redact: (line) => output.secrets.redact(line), logLimits: logLimits(project.config.logs), onLine: (name, line, stream) => sink(name, line, stream) });
     await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: project.file, detached: false, processes: names }));
     return loop;
   };
@@ -108,6 +114,7 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
       },
     }),
   );
+  let failure: unknown;
   try {
     await runDevSteps(context, [upStep, devMigrateStep((check) => (migrations = check)), ...startSteps]);
     sink = (name, line, stream) => output.log(name, line, stream);
@@ -119,8 +126,12 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     const stoppedBy = signal.aborted ? 'signal' : started.stoppedByRequest ? 'tldr stop' : 'processes exited';
     const final = started.supervisor.status();
     return { exitCode: 0, summary: `dev loop stopped (${stoppedBy}): ${statesLine(final)}`, data: { processes: final, reaped: options.reaped, stoppedBy, ...(migrations ? { migrations } : {}) } };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await loop?.close();
+    loop?.recordEnding(failure, signal);
     if (options.down) await stopServicesAfterDev(options);
   }
 }

@@ -8,6 +8,11 @@ import { TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
 import { probeDocker } from '../services/docker/endpoint.js';
+import { readRecord } from '../supervisor/record.js';
+import { isAlive } from '../supervisor/process-table.js';
+import { selectProcesses } from './dev-plan.js';
+import { describeTaken, processPorts, takenProcessPorts } from './dev-ports.js';
+import { validateProject } from './preflight.js';
 
 export interface DoctorCheck {
   name: string;
@@ -63,6 +68,7 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
 
   let project: Project | undefined;
   let python: PythonChoice | undefined;
+  const configProblems = new Set<DoctorCheck>();
   try {
     project = openProject({ cwd: options.cwd, configPath: options.configPath, env });
     options.output.secrets.addAll(projectSecrets(project));
@@ -70,6 +76,10 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
     const { skipped, warnings } = readEnvFiles(project);
     if (skipped.length) checks.push({ name: 'env_files', ok: true, detail: `not found, skipped: ${skipped.join(', ')}` });
     for (const warning of warnings) checks.push({ name: 'env_files', ok: true, detail: `warning: ${warning}` });
+    for (const check of await projectChecks(project)) {
+      checks.push(check);
+      if (!check.ok && check.name !== 'ports') configProblems.add(check);
+    }
     python = resolvePython(project);
     const version = await probePython(python, project.backendDir, env);
     checks.push({
@@ -88,8 +98,36 @@ export async function doctor(options: DoctorOptions): Promise<{ exitCode: number
   }
   const failed = checks.filter((c) => !c.ok && c.name !== 'native services' && !(c.name === 'docker' && nativeOk));
   return {
-    exitCode: failed.some((c) => c.name === 'config') ? 2 : failed.length ? 3 : 0,
+    exitCode: failed.some((c) => c.name === 'config' || configProblems.has(c)) ? 2 : failed.length ? 3 : 0,
     summary: failed.length ? `${failed.length} problem(s): ${failed.map((c) => c.name).join(', ')}` : 'everything tldr needs is here',
     data: { checks, node: process.versions.node, docker: { ...(answered ? { answered: answered.host } : {}), tried }, ...(python ? { python } : {}), binaries },
   };
+}
+
+// The checks every command runs before its first side effect (preflight), reported one by one.
+async function projectChecks(project: Project): Promise<DoctorCheck[]> {
+  let names: string[] = [];
+  try {
+    names = selectProcesses(project.config.processes);
+  } catch {
+    // no process enabled: only `tldr dev` minds, and it says so
+  }
+  const problems = validateProject(project, { backendDir: true, managePy: true, processes: names });
+  const checks: DoctorCheck[] = problems.map((p) => ({ name: p.key, ok: false, detail: p.message, ...(p.hint ? { hint: p.hint } : {}) }));
+  if (!problems.some((p) => p.key === 'backend.dir')) checks.unshift({ name: 'backend.dir', ok: true, detail: `${project.backendDir} (manage.py found)` });
+  if (!problems.some((p) => p.key.startsWith('processes.'))) {
+    checks.push({ name: 'processes', ok: true, detail: names.length ? `${names.join(', ')}: run strings, folders and ready checks are valid` : 'none enabled (tldr dev has nothing to run)' });
+    checks.push(await portsCheck(project, names));
+  }
+  return checks;
+}
+
+// The ports `tldr dev` checks before it starts; a running dev loop holds them itself.
+async function portsCheck(project: Project, names: string[]): Promise<DoctorCheck> {
+  const running = readRecord(project.stateDir);
+  if (running && isAlive(running.owner)) return { name: 'ports', ok: true, detail: `a dev loop is running (pid ${running.owner.pid}); its processes hold their ports` };
+  const ports = names.flatMap((name) => processPorts(name, project.config.processes[name]!));
+  const taken = await takenProcessPorts(project, names);
+  if (taken.length === 0) return { name: 'ports', ok: true, detail: ports.length ? `free: ${ports.map((p) => `${p.port} (${p.process})`).join(', ')}` : 'no process listens on a port tldr knows of' };
+  return { name: 'ports', ok: false, detail: taken.map(describeTaken).join('; '), hint: 'stop what holds it, or move the process to a free port (its run string and ready check)' };
 }

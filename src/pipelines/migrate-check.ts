@@ -12,6 +12,7 @@ import { writePrivateFile } from '../config/private-files.js';
 import type { Output } from '../output/output.js';
 import { createStepContext, type RunOptions } from './context.js';
 import { runMigrateCheckHelper } from './migrate-check-helper.js';
+import { managePyNeeds, preflight } from './preflight.js';
 import type { StepContext } from './types.js';
 
 export interface MigrateCheckSettings {
@@ -89,6 +90,7 @@ export async function migrateCheck(options: MigrateCheckOptions): Promise<Migrat
 /** The same check inside a pipeline step's context (services already shared with other steps). */
 export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSettings = {}): Promise<MigrateCheckResult> {
   const { project, output } = ctx;
+  preflight(project, managePyNeeds);
   const config = project.config.migrations;
   const since = settings.since === undefined ? config.since : settings.since;
   const reversibility = settings.reversibility ?? config.reversibility;

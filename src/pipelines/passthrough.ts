@@ -3,6 +3,7 @@ import { runCommand } from '../backend/exec.js';
 import { resolvePython, type PythonChoice } from '../backend/python.js';
 import { InterruptedError } from '../errors.js';
 import type { RunOptions } from './context.js';
+import { managePyNeeds, preflight, type Needs } from './preflight.js';
 import type { StepContext } from './types.js';
 
 export interface PassthroughOptions extends RunOptions {
@@ -46,6 +47,8 @@ export interface ProcessSpec {
   forwardSignals?: boolean;
   /** Called right before the spawn (hands signal handling over to the child). */
   beforeSpawn?: () => void;
+  /** What is checked before anything starts. @default managePyNeeds */
+  needs?: Needs;
 }
 
 const TAIL_LINES = 20;
@@ -61,6 +64,7 @@ export function defaultStdio(options: Pick<PassthroughOptions, 'stdio' | 'output
  */
 export async function runBackendProcess(ctx: StepContext, spec: ProcessSpec): Promise<CommandResult<PassthroughData>> {
   const { project, output } = ctx;
+  preflight(project, spec.needs ?? managePyNeeds);
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = spec.build(python);

@@ -2,6 +2,7 @@ import type { PipelineStepConfig } from '../config/schema.js';
 import { ConfigError, TldrError } from '../errors.js';
 import { createStepContext, type RunOptions } from './context.js';
 import { formatPlan, planPipeline } from './plan.js';
+import { planNeeds, preflight, validateProject, type Problem } from './preflight.js';
 import { knownSteps, resolveStep } from './registry.js';
 import { runPlan, type PlanOutcome } from './run.js';
 import { runWordsStep } from './run-leaf.js';
@@ -38,15 +39,19 @@ export interface RunPipelineOptions extends RunOptions {
 export interface PipelineResult {
   exitCode: number;
   summary: string;
-  data: { pipeline: string; plan: Plan; steps?: PlanOutcome['steps']; results?: Record<string, unknown> };
+  data: { pipeline: string; plan: Plan; steps?: PlanOutcome['steps']; results?: Record<string, unknown>; problems?: Problem[] };
 }
 
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
   const plan = planFor(options.project.config.pipelines, options.name);
   if (options.dryRun) {
+    // The plan is printed whatever the checks say; what a real run would stop at is listed with it.
+    const problems = validateProject(options.project, planNeeds(plan));
     options.output.note(formatPlan(plan));
-    return { exitCode: 0, summary: `pipeline ${plan.pipeline}: plan only (--dry-run)`, data: { pipeline: plan.pipeline, plan } };
+    for (const p of problems) options.output.note(`a run would stop here: ${p.key}: ${p.message}`);
+    return { exitCode: 0, summary: `pipeline ${plan.pipeline}: plan only (--dry-run)${problems.length ? `; ${problems.length} problem(s) a run would stop at` : ''}`, data: { pipeline: plan.pipeline, plan, ...(problems.length ? { problems } : {}) } };
   }
+  preflight(options.project, planNeeds(plan));
   const outcome = await runPlan({ plan, context: createStepContext(options), resolveStep, runLeaf: runWordsStep });
   const failed = outcome.steps.filter((s) => s.status === 'failed');
   if (outcome.error instanceof TldrError) throw outcome.error;

@@ -51,6 +51,9 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanOutcome> {
   const list = new Listr(options.plan.root.kind === 'sequence' ? options.plan.root.children.map(toTask) : [toTask(options.plan.root)], {
     ...(await listrOptions(output, { collapseSubtasks: false, showErrorMessage: false })),
     exitOnError: true,
+    // listr2's own SIGINT handler exits 127 on the spot, before anything is stopped; the CLI
+    // session turns signals into an abort, and every step cleans up and ends with 130.
+    registerSignalListeners: false,
   } as never);
   try {
     await list.run();

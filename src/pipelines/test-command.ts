@@ -8,14 +8,17 @@ import { pythonHelperDir, withPythonPath } from '../backend/helpers.js';
 import { resolvePython } from '../backend/python.js';
 import { tailFile } from '../backend/tail-file.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
-import { makePrivateDir, privateWriteStream } from '../config/private-files.js';
+import { makePrivateDir } from '../config/private-files.js';
 import { EnvironmentError, ServiceError } from '../errors.js';
+import { logLimits } from '../config/size.js';
 import { renderJUnit } from '../output/junit.js';
+import { RotatingLog } from '../output/rotating-log.js';
 import { ownedTempDir } from '../process/owned-temp.js';
 import { withLock } from '../process/owner-lock.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
 import { createStepContext, type RunOptions } from './context.js';
 import type { CommandResult } from './passthrough.js';
+import { managePyNeeds, preflight } from './preflight.js';
 import { createTestLog } from './test-log.js';
 import { judgeTestRun } from './test-outcome.js';
 import type { StepContext } from './types.js';
@@ -70,6 +73,7 @@ const TAIL_LINES = 30;
  */
 export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>, { showOutput }: { showOutput: boolean }): Promise<CommandResult<TestData>> {
   const { project, output } = ctx;
+  preflight(project, managePyNeeds);
   const plan = planTestRun(ctx, options);
   const base = await ctx.env();
   makePrivateDir(join(project.stateDir, 'logs'));
@@ -126,7 +130,8 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   delete env.TLDR_TEST_DB_SUFFIX;
   if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
   const logPath = createTestLog(join(project.stateDir, 'logs'), runId);
-  const log = privateWriteStream(logPath, 'a');
+  // The run's log keeps its inode when it rotates: test.log is a hard link to it.
+  const log = new RotatingLog(logPath, logLimits(project.config.logs), { inPlace: true });
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
@@ -167,7 +172,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       },
     });
   } finally {
-    await new Promise((done) => log.end(done));
+    log.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 

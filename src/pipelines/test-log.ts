@@ -1,5 +1,6 @@
 import { closeSync, linkSync, lstatSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { rotateFiles } from '../output/rotating-log.js';
 import { ownerTag, tagAlive } from '../process/owner.js';
 
 /** Per-run test logs kept besides the live runs' (older ones are removed as new runs start). */
@@ -33,5 +34,5 @@ function pruneTestLogs(logsDir: string, current: string): void {
     .filter((log): log is { name: string; tag: string; path: string } => log.tag !== undefined && log.path !== current)
     .map((log) => ({ ...log, mtime: lstatSync(log.path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.mtime - a.mtime);
-  for (const log of logs.slice(KEPT_TEST_LOGS - 1)) if (!tagAlive(log.tag)) rmSync(log.path, { force: true });
+  for (const log of logs.slice(KEPT_TEST_LOGS - 1)) if (!tagAlive(log.tag)) rotateFiles(log.path, 0); // with its rotated parts
 }

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { holderOf, listeningInodes, procFs, type PortHolder, type ProcFs } from './proc-sockets.js';
+
+export { listeningInodes, type ProcFs } from './proc-sockets.js';
 
 /** Whether `host:port` can be bound right now (what Docker needs to publish it there). */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -24,54 +26,25 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** Socket inodes listening on `port` in the text of /proc/net/tcp or /proc/net/tcp6. Pure. */
-export function listeningInodes(procNetTcp: string, port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  const out: string[] = [];
-  for (const line of procNetTcp.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-    if (cols.length < 10 || cols[3] !== '0A') continue;
-    if (cols[1]!.split(':')[1] === hexPort) out.push(cols[9]!);
-  }
-  return out;
+/** The process listening on `port` (any address), when /proc tells (Linux, and our permissions allow). */
+export function portHolderProcess(port: number, fs: ProcFs = procFs): PortHolder | undefined {
+  const inodes = new Set([...listeningInodes(fs.read('/proc/net/tcp') ?? '', port), ...listeningInodes(fs.read('/proc/net/tcp6') ?? '', port)]);
+  return inodes.size ? holderOf(inodes, fs) : undefined;
 }
-
-export interface ProcFs {
-  read(path: string): string | undefined;
-  list(path: string): string[];
-  link(path: string): string | undefined;
-}
-
-const procFs: ProcFs = {
-  read: (path) => tryOr(() => readFileSync(path, 'utf8'), undefined),
-  list: (path) => tryOr(() => readdirSync(path), []),
-  link: (path) => tryOr(() => readlinkSync(path), undefined),
-};
 
 /** Who listens on `port`, e.g. "postgres (pid 812)", when /proc tells (Linux, and our permissions allow). */
 export function portHolder(port: number, fs: ProcFs = procFs): string | undefined {
-  const inodes = new Set([...listeningInodes(fs.read('/proc/net/tcp') ?? '', port), ...listeningInodes(fs.read('/proc/net/tcp6') ?? '', port)]);
-  if (inodes.size === 0) return undefined;
-  for (const pid of fs.list('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    for (const fd of fs.list(`/proc/${pid}/fd`)) {
-      const target = fs.link(`/proc/${pid}/fd/${fd}`);
-      const inode = target?.match(/^socket:\[(\d+)\]$/)?.[1];
-      if (inode && inodes.has(inode)) {
-        const cmd = (fs.read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean);
-        const name = cmd[0]?.split('/').pop() ?? 'a process';
-        return `${name} (pid ${pid})`;
-      }
-    }
-  }
-  return undefined;
+  const holder = portHolderProcess(port, fs);
+  if (!holder) return undefined;
+  return `${holder.command[0]?.split('/').pop() ?? 'a process'} (pid ${holder.pid})`;
 }
 
-function tryOr<T, F>(fn: () => T, fallback: F): T | F {
-  try {
-    return fn();
-  } catch {
-    return fallback;
-  }
+/** True only when `host:port` is in use (EADDRINUSE); an address this machine lacks is not "taken". */
+export function isPortTaken(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
+  });
 }

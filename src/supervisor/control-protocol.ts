@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { ProcessStatus } from './types.js';
 
 /** One request per connection, one JSON object per line (NDJSON) both ways. */
@@ -5,8 +6,11 @@ export type ControlRequest =
   | { op: 'ps' }
   | { op: 'logs'; name: string; tail?: number; follow?: boolean }
   | { op: 'stop' }
-  /** Streams lines and state changes until start-up ends (ready or failed). */
-  | { op: 'wait' };
+  /**
+   * Answers once start-up ended (ready or failed). With `lines` (the default) it first replays
+   * what the processes printed so far, then streams their lines and state changes until then.
+   */
+  | { op: 'wait'; lines?: boolean };
 
 export interface SupervisorInfo {
   pid: number;
@@ -38,21 +42,40 @@ export type ControlMessage =
 
 export type StartupOutcome = { ok: true; processes: ProcessStatus[] } | { ok: false; error: ErrorInfo };
 
-/** Splits a byte stream into parsed NDJSON objects; a malformed line is passed on as undefined. */
-export function ndjsonReader(onMessage: (message: unknown) => void): (chunk: Buffer | string) => void {
+/** A message line longer than this is dropped (reported as one malformed message), not buffered on. */
+export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Splits a byte stream into parsed NDJSON objects; a malformed line is passed on as undefined.
+ * Bytes are decoded with a streaming decoder, so a character split across chunks arrives whole.
+ */
+export function ndjsonReader(onMessage: (message: unknown) => void, maxChars = MAX_MESSAGE_CHARS): (chunk: Buffer | string) => void {
+  const decoder = new StringDecoder('utf8');
   let buffered = '';
+  let skipping = false;
   return (chunk) => {
-    buffered += chunk.toString();
+    buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let start = 0;
     let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
+    while ((newline = buffered.indexOf('\n', start)) >= 0) {
+      const line = buffered.slice(start, newline);
+      start = newline + 1;
+      if (skipping) {
+        skipping = false;
+        continue;
+      }
       if (!line.trim()) continue;
       try {
         onMessage(JSON.parse(line));
       } catch {
         onMessage(undefined);
       }
+    }
+    buffered = buffered.slice(start);
+    if (buffered.length > maxChars) {
+      if (!skipping) onMessage(undefined);
+      skipping = true;
+      buffered = '';
     }
   };
 }

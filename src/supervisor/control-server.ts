@@ -56,8 +56,23 @@ export async function serveControl(path: string, target: ControlTarget): Promise
   return { path, close, [Symbol.asyncDispose]: close };
 }
 
+/** A client that reads slower than processes print gets lines dropped (and counted) past this much unsent data. */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+const dropped = new WeakMap<Socket, number>();
+
 function send(socket: Socket, message: ControlMessage): void {
-  if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+  if (socket.destroyed) return;
+  if (message.type === 'line' && socket.writableLength > MAX_UNSENT_BYTES) {
+    dropped.set(socket, (dropped.get(socket) ?? 0) + 1);
+    return;
+  }
+  const skipped = dropped.get(socket);
+  if (skipped) {
+    dropped.delete(socket);
+    const name = message.type === 'line' ? message.name : 'tldr';
+    socket.write(`${JSON.stringify({ type: 'line', name, line: `[tldr] ${skipped} line(s) skipped: this reader was slower than the processes printed (the log files have them all)`, stream: 'stderr' } satisfies ControlMessage)}\n`);
+  }
+  socket.write(`${JSON.stringify(message)}\n`);
 }
 
 async function handle(request: ControlRequest | undefined, socket: Socket, target: ControlTarget): Promise<void> {
@@ -84,7 +99,10 @@ async function handle(request: ControlRequest | undefined, socket: Socket, targe
       return;
     }
     case 'wait': {
-      const offLines = target.subscribe((name, line, stream) => send(socket, { type: 'line', name, line, stream }));
+      const lines = request.lines ?? true;
+      // A line printed before this client connected is replayed, so a caller never misses one.
+      if (lines) for (const name of target.info().processes) for (const line of target.tail(name, 200) ?? []) send(socket, { type: 'line', name, line, stream: 'stdout' });
+      const offLines = lines ? target.subscribe((name, line, stream) => send(socket, { type: 'line', name, line, stream })) : () => undefined;
       const offStates = target.subscribeStates((status, message) => send(socket, { type: 'state', status, ...(message ? { message } : {}) }));
       socket.on('close', () => (offLines(), offStates()));
       const outcome = await target.startup;

@@ -7,6 +7,18 @@ export interface LineFeed {
   subscribe(listener: (line: string, stream: 'stdout' | 'stderr') => void): () => void;
 }
 
+/** Who holds the listening socket that answered: the probed process (its group), someone else, or unknown (no /proc). */
+export type ListenerOwner = { kind: 'ours' } | { kind: 'other'; holder?: string } | { kind: 'unknown' };
+
+/** What a probe watches: the process's output lines, and who holds a socket that answers. */
+export interface ProbeTarget {
+  /** The process's name, for messages. */
+  name?: string;
+  lines: LineFeed;
+  /** The owner of the socket listening on ip:port; without it any answer counts. */
+  owner?(ip: string, port: number): ListenerOwner;
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
@@ -26,9 +38,25 @@ export abstract class ProcessProbe {
   /** For messages and `tldr ps`: `http http://…`, `tcp 127.0.0.1:5173`, `log /ready\./`. */
   abstract readonly description: string;
 
-  /** Called before the process starts, so a line printed at once is not missed. Returns the unsubscribe. */
-  attach(_lines: LineFeed): () => void {
-    return () => undefined;
+  /** Why the last attempt did not count although something answered, e.g. another program holds the port. */
+  observation: string | undefined;
+  protected target: ProbeTarget | undefined;
+
+  /** Called before the process starts, so a line printed at once is not missed. Returns the detach. */
+  attach(target: ProbeTarget): () => void {
+    this.target = target;
+    this.observation = undefined;
+    return () => (this.target = undefined);
+  }
+
+  // Only the process tldr started may make it ready: an answer from a socket someone else holds
+  // (a stray server on the same port) is noted and not counted.
+  protected answeredByOwn(ip: string | undefined, port: number | undefined): boolean {
+    if (!ip || !port || !this.target?.owner) return true;
+    const owner = this.target.owner(ip, port);
+    if (owner.kind !== 'other') return true;
+    this.observation = `${ip.includes(':') ? `[${ip}]` : ip}:${port} answered, but from ${owner.holder ?? 'another program'}, not from ${this.target.name ?? 'the process tldr started'}`;
+    return false;
   }
 
   /** One attempt. */
@@ -93,7 +121,7 @@ export class HttpProbe extends ProcessProbe {
       const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
       const req = request(this.url, { method: 'GET', agent: false, timeout: 2000, rejectUnauthorized: false }, (res) => {
         res.resume();
-        resolve((res.statusCode ?? 500) < 500);
+        resolve((res.statusCode ?? 500) < 500 && this.answeredByOwn(res.socket?.remoteAddress, res.socket?.remotePort));
       });
       req.on('timeout', () => req.destroy());
       req.on('error', () => resolve(false));
@@ -119,7 +147,7 @@ export class TcpProbe extends ProcessProbe {
         socket.destroy();
         resolve(ok);
       };
-      socket.once('connect', () => finish(true));
+      socket.once('connect', () => finish(this.answeredByOwn(socket.remoteAddress, socket.remotePort)));
       socket.once('timeout', () => finish(false));
       socket.once('error', () => finish(false));
     });
@@ -135,11 +163,13 @@ export class LogProbe extends ProcessProbe {
     this.description = `log /${pattern.source}/`;
   }
 
-  override attach(lines: LineFeed): () => void {
+  override attach(target: ProbeTarget): () => void {
     this.matched = false;
-    return lines.subscribe((line) => {
+    const detach = super.attach(target);
+    const off = target.lines.subscribe((line) => {
       if (this.pattern.test(line)) this.matched = true;
     });
+    return () => (off(), detach());
   }
 
   protected async check(): Promise<boolean> {

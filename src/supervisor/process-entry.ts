@@ -1,3 +1,5 @@
+import { ServiceError } from '../errors.js';
+import type { LogLimits } from '../output/rotating-log.js';
 import { ProcessLog, processLogPath } from './process-log.js';
 import type { ExitInfo, ProcessRun } from './process-run.js';
 import { ProcessProbe } from './probe.js';
@@ -25,8 +27,8 @@ export function probeFor(ready: ReadySpec | undefined): ProcessProbe {
   return ProcessProbe.log(ready.pattern);
 }
 
-export function createEntry(spec: SupervisedProcess, stateDir: string, redact?: (line: string) => string): Entry {
-  return { spec, probe: probeFor(spec.ready), log: new ProcessLog(processLogPath(stateDir, spec.name), redact), state: 'pending', restarts: 0, consecutive: 0 };
+export function createEntry(spec: SupervisedProcess, stateDir: string, redact?: (line: string) => string, limits?: LogLimits): Entry {
+  return { spec, probe: probeFor(spec.ready), log: new ProcessLog(processLogPath(stateDir, spec.name), redact, limits), state: 'pending', restarts: 0, consecutive: 0 };
 }
 
 /** What `tldr ps` shows for a process. */
@@ -47,4 +49,15 @@ export function statusOf(entry: Entry): ProcessStatus {
     signal: entry.lastExit?.signal ?? null,
     log: entry.log.path,
   };
+}
+
+/** The error for a process that failed: what went wrong, what the probe saw, its last lines, where its log is. */
+export function entryFailure(entry: Entry, message: string, code: string): ServiceError {
+  const tail = entry.log.tail(20).filter((l) => !l.startsWith('[tldr] '));
+  const seen = entry.probe.observation && !message.includes(entry.probe.observation) ? [entry.probe.observation] : [];
+  return new ServiceError(message, {
+    code,
+    details: [...seen, ...(tail.length ? [`last lines of ${entry.spec.name}:`, ...tail.map((l) => `  ${l}`)] : [`${entry.spec.name} printed nothing`])],
+    hint: `full log: ${entry.log.path}`,
+  });
 }

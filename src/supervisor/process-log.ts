@@ -1,6 +1,5 @@
-import { existsSync, renameSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { makePrivateDir, privateWriteStream } from '../config/private-files.js';
+import { DEFAULT_LOG_LIMITS, RotatingLog, type LogLimits } from '../output/rotating-log.js';
 import type { LineFeed } from './probe.js';
 
 export type Stream = 'stdout' | 'stderr';
@@ -11,31 +10,39 @@ export function processLogPath(stateDir: string, name: string): string {
   return join(stateDir, 'logs', `${name}.log`);
 }
 
+/** The background supervisor's own output: `.tldr/logs/supervisor.log`. */
+export function supervisorLogPath(stateDir: string): string {
+  return join(stateDir, 'logs', 'supervisor.log');
+}
+
+/** In-memory tail for error messages and `logs` over the socket: this many lines, and at most this many bytes. */
+const TAIL_LINES = 200;
+const TAIL_BYTES = 1024 * 1024;
+
 /**
- * One process's output: appended (already redacted) to `.tldr/logs/<name>.log`, kept as a short
- * in-memory tail for error messages, and fanned out to listeners (terminal, probes, `logs -f`).
- * The previous run's file is kept as `<name>.log.1`.
+ * One process's output: appended (already redacted) to `.tldr/logs/<name>.log`, rotated by
+ * size (the previous run's file is rotated to `.1` first), kept as a short in-memory tail for
+ * error messages, and fanned out to listeners (terminal, probes, `logs -f`).
  */
 export class ProcessLog implements LineFeed {
   private readonly tailLines: string[] = [];
+  private tailBytes = 0;
   private readonly listeners = new Set<Listener>();
-  private readonly file: WriteStream;
+  private readonly file: RotatingLog;
 
   constructor(
     readonly path: string,
     private readonly redact: (line: string) => string = (line) => line,
-    private readonly keep = 200,
+    limits: LogLimits = DEFAULT_LOG_LIMITS,
   ) {
-    makePrivateDir(join(path, '..'));
-    if (existsSync(path)) renameSync(path, `${path}.1`);
-    this.file = privateWriteStream(path, 'a');
-    this.file.on('error', () => undefined);
+    this.file = new RotatingLog(path, limits, { fresh: true });
   }
 
   write(raw: string, stream: Stream): void {
     const line = this.redact(raw);
     this.tailLines.push(line);
-    if (this.tailLines.length > this.keep) this.tailLines.shift();
+    this.tailBytes += line.length;
+    while (this.tailLines.length > TAIL_LINES || (this.tailBytes > TAIL_BYTES && this.tailLines.length > 1)) this.tailBytes -= this.tailLines.shift()!.length;
     this.file.write(`${line}\n`);
     for (const listener of this.listeners) listener(line, stream);
   }
@@ -54,7 +61,7 @@ export class ProcessLog implements LineFeed {
     return () => this.listeners.delete(listener);
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.file.end(resolve));
+  async close(): Promise<void> {
+    this.file.close();
   }
 }

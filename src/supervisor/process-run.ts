@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ConfigError, EnvironmentError } from '../errors.js';
+import { splitLines } from '../output/line-splitter.js';
 import { defaultProcessTable, identify, type ProcessIdentity, type ProcessTable } from './process-table.js';
 import { terminateGroup, type TerminateOutcome } from './terminate.js';
 import type { Stream } from './process-log.js';
@@ -69,6 +69,7 @@ export class ProcessRun {
   private readonly leaderExited: Promise<ExitInfo>;
   private exit: ExitInfo | undefined;
   private stopping: Promise<TerminateOutcome> | undefined;
+  private readonly streams: Readable[];
 
   constructor(
     readonly spec: SupervisedProcess,
@@ -82,12 +83,10 @@ export class ProcessRun {
     this.identity = child.pid === undefined ? undefined : (identify(child.pid, deps.table ?? defaultProcessTable) ?? { pid: child.pid, startTime: '?' });
     const drained: Array<Promise<void>> = [];
     for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-      if (!source) continue;
-      const lines = createInterface({ input: source, crlfDelay: Infinity });
-      lines.on('line', (line) => onLine(line, stream));
-      drained.push(new Promise((resolve) => lines.once('close', resolve)));
+      if (source) drained.push(splitLines(source, (line) => onLine(line, stream)));
     }
     this.leaderExited = child.result;
+    this.streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);
     // The leader's last lines arrive right after its exit; a straggler that keeps the pipe open
     // (a grandchild) must not hold up the report, so wait for the streams only briefly.
     this.exited = child.result.then(async (exit) => {
@@ -114,6 +113,9 @@ export class ProcessRun {
       ...(this.deps.table ? { table: this.deps.table } : {}),
     }).then(async (outcome) => {
       await this.exited;
+      // The group is gone; a process that left it (setsid) may still hold the pipes open, and
+      // reading them would keep tldr alive for a writer it no longer supervises.
+      for (const stream of this.streams) stream.destroy();
       return outcome;
     });
     return this.stopping;

@@ -1,5 +1,7 @@
 import { lstatSync, rmSync } from 'node:fs';
 import { defaultProcessTable, isAlive, type ProcessTable } from './process-table.js';
+import { readLastRun, writeLastRun } from './last-run.js';
+import { processLogPath } from './process-log.js';
 import { readRecord, removeRecord, type SupervisorRecordData } from './record.js';
 import { liveMembers, terminateGroup, type Kill } from './terminate.js';
 
@@ -58,7 +60,29 @@ export async function reapLeftovers(stateDir: string, options: ReapOptions = {})
   );
   removeRecord(stateDir);
   removeSocket(record.socket);
-  return { reaped: reaped.filter((r): r is ReapedGroup => r !== undefined), cleaned: true };
+  const found = reaped.filter((r): r is ReapedGroup => r !== undefined);
+  rememberDeath(stateDir, record, found);
+  return { reaped: found, cleaned: true };
+}
+
+// A supervisor that died (kill -9) wrote no ending of its own: `tldr ps` says what happened.
+function rememberDeath(stateDir: string, record: SupervisorRecordData, reaped: ReapedGroup[]): void {
+  if (readLastRun(stateDir)?.pid === record.owner.pid) return;
+  const left = reaped.length ? `; stopped what it left running: ${reaped.map((g) => g.name).join(', ')}` : '';
+  try {
+    writeLastRun(stateDir, {
+      version: 1,
+      pid: record.owner.pid,
+      detached: record.detached,
+      startedAt: record.startedAt,
+      endedAt: new Date().toISOString(),
+      reason: 'died',
+      summary: `the dev loop (pid ${record.owner.pid}) ended without stopping its processes (killed?)${left}`,
+      processes: record.processes.map((name) => ({ name, state: 'stopped', exitCode: null, signal: null, restarts: 0, log: processLogPath(stateDir, name) })),
+    });
+  } catch {
+    // .tldr/ not writable: the reaper's own report says it
+  }
 }
 
 /** Removes a control socket file left behind; anything that is not a socket is left alone. */

@@ -1,6 +1,8 @@
 import { ServiceError } from '../errors.js';
+import type { LogLimits } from '../output/rotating-log.js';
 import { ExitGuard } from './exit-guard.js';
-import { createEntry, statusOf, type Entry } from './process-entry.js';
+import { groupOwnerCheck, type ListenerLookup } from './group-owner.js';
+import { createEntry, entryFailure, statusOf, type Entry } from './process-entry.js';
 import type { Stream } from './process-log.js';
 import { ProcessRun, type ExitInfo, type ProcessRunDeps } from './process-run.js';
 import { decideRestart, describeExit, STABLE_RUN_MS } from './restart-policy.js';
@@ -22,12 +24,16 @@ export interface SupervisorOptions {
   stateDir: string;
   /** Applied to every line before it reaches a file, a listener or the terminal. */
   redact?: (line: string) => string;
+  /** Size and count of each process's log files. @default DEFAULT_LOG_LIMITS (20 MB, 3 kept) */
+  logLimits?: LogLimits;
   hooks?: SupervisorHooks;
 }
 
 export interface SupervisorDeps extends ProcessRunDeps {
   /** Where the last-resort 'exit' hook is installed. @default process */
   exitHooks?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  /** Who holds a listening socket (services' /proc lookup). Without it, any answer makes an http/tcp probe ready. */
+  listenerOwner?: ListenerLookup;
 }
 
 /**
@@ -40,6 +46,7 @@ export class Supervisor implements AsyncDisposable {
   private readonly stopController = new AbortController();
   private stopping: Promise<void> | undefined;
   private failure: ServiceError | undefined;
+  private culprit: Entry | undefined;
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
   /** Settles when the loop is over: resolves after `stop()` or when every process ended cleanly; rejects on a crash. */
   readonly done: Promise<void>;
@@ -50,7 +57,7 @@ export class Supervisor implements AsyncDisposable {
     private readonly options: SupervisorOptions,
     private readonly deps: SupervisorDeps = {},
   ) {
-    this.entries = specs.map((spec) => createEntry(spec, options.stateDir, options.redact));
+    this.entries = specs.map((spec) => createEntry(spec, options.stateDir, options.redact, options.logLimits));
     for (const entry of this.entries) entry.log.subscribe((line, stream) => options.hooks?.line?.(entry.spec.name, line, stream));
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined);
@@ -82,6 +89,11 @@ export class Supervisor implements AsyncDisposable {
 
   status(): ProcessStatus[] {
     return this.entries.map((e) => statusOf(e));
+  }
+
+  /** The process whose failure (at start-up or later) ended the loop, if one did. */
+  get failedProcess(): ProcessStatus | undefined {
+    return this.culprit && statusOf(this.culprit);
   }
 
   tail(name: string, lines: number): string[] {
@@ -126,15 +138,18 @@ export class Supervisor implements AsyncDisposable {
   private async launch(entry: Entry, signal?: AbortSignal): Promise<void> {
     const { spec } = entry;
     this.setState(entry, 'starting');
-    const detach = entry.probe.attach(entry.log);
-    let run: ProcessRun;
+    let run: ProcessRun | undefined;
+    const owner = this.deps.listenerOwner && groupOwnerCheck(this.deps.listenerOwner, () => run?.pid, this.deps.table);
+    const detach = entry.probe.attach({ name: spec.name, lines: entry.log, ...(owner ? { owner } : {}) });
     try {
       run = new ProcessRun(spec, (line, stream) => entry.log.write(line, stream), this.deps);
     } catch (error) {
       detach();
       this.setState(entry, 'crashed');
+      this.culprit ??= entry;
       throw error;
     }
+    const started = run;
     entry.run = run;
     entry.readyAt = undefined;
     if (run.identity) {
@@ -144,7 +159,7 @@ export class Supervisor implements AsyncDisposable {
     }
     void run.exited.then((exit) => {
       entry.lastExit = exit;
-      if (run.pid !== undefined) this.options.hooks?.ended?.(spec.name, run.pid);
+      if (started.pid !== undefined) this.options.hooks?.ended?.(spec.name, started.pid);
     });
     const local = new AbortController();
     const cancel = AbortSignal.any([local.signal, this.stopController.signal, ...(signal ? [signal] : [])]);
@@ -162,15 +177,26 @@ export class Supervisor implements AsyncDisposable {
       entry.readyAt = Date.now();
       entry.readyAfterMs = entry.readyAt - run.startedAt;
       this.setState(entry, 'ready');
-      void run.exited.then((exit) => this.afterReadyExit(entry, run, exit));
+      void run.exited.then((exit) => this.afterReadyExit(entry, started, exit));
       return;
     }
-    if (outcome.kind !== 'exit') await run.stop();
-    this.setState(entry, outcome.kind === 'aborted' ? 'stopped' : 'crashed');
-    if (outcome.kind === 'aborted') throw outcome.reason ?? new Error('aborted');
+    await run.stop(); // also what it left in its group when it exited by itself
+    // The caller gave up (Ctrl-C), or the loop is stopping (another process crashed, `tldr stop`):
+    // this process was cut short, it did not fail — the reason is what stopped the loop.
+    if (signal?.aborted) {
+      if (entry.state !== 'stopped') this.setState(entry, 'stopped');
+      throw signal.reason ?? new Error('aborted');
+    }
+    if (this.stopping !== undefined || outcome.kind === 'aborted') {
+      if (entry.state !== 'stopped') this.setState(entry, 'stopped');
+      throw this.failure ?? new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' });
+    }
+    this.setState(entry, 'crashed');
+    this.culprit ??= entry;
     if (outcome.kind === 'exit' && outcome.exit.error) throw outcome.exit.error;
     const what = outcome.kind === 'exit' ? `exited with ${describeExit(outcome.exit)} before it was ready` : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.probe.description})`;
-    throw this.failureError(entry, `${spec.name} ${what}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
+    const seen = entry.probe.observation ? `: ${entry.probe.observation}` : '';
+    throw entryFailure(entry, `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
   }
 
   // A process that ended after it was ready: restart with backoff, or fail the whole loop.
@@ -209,17 +235,9 @@ export class Supervisor implements AsyncDisposable {
       return;
     }
     const after = entry.restarts ? ` after ${entry.restarts} restart(s)` : '';
-    this.failure ??= this.failureError(entry, `${entry.spec.name} crashed: ${describeExit(exit)}${after}`, 'process-crashed');
+    this.failure ??= entryFailure(entry, `${entry.spec.name} crashed: ${describeExit(exit)}${after}`, 'process-crashed');
+    this.culprit ??= entry;
     void this.stop();
-  }
-
-  private failureError(entry: Entry, message: string, code: string): ServiceError {
-    const tail = entry.log.tail(20).filter((l) => !l.startsWith('[tldr] '));
-    return new ServiceError(message, {
-      code,
-      details: tail.length ? [`last lines of ${entry.spec.name}:`, ...tail.map((l) => `  ${l}`)] : [`${entry.spec.name} printed nothing`],
-      hint: `full log: ${entry.log.path}`,
-    });
   }
 
   private sleep(ms: number): Promise<boolean> {
@@ -248,5 +266,4 @@ export class Supervisor implements AsyncDisposable {
     entry.state = state;
     this.options.hooks?.state?.(statusOf(entry), message);
   }
-
 }
