@@ -1,9 +1,10 @@
 /**
  * The layer rules of DESIGN.md, checked in `npm test`:
- * cli/, agent/ → src/index.ts → pipelines/ → checks/, supervisor/, backend/, services/ → process/, config/, output/, errors.ts
+ * cli/, agent/ → src/index.ts → pipelines/ → checks/, supervisor/, backend/, services/ → readiness/, process/ → config/, output/, errors.ts
  */
-// process/: signals and exit codes, process identity, owner-checked locks and temp folders.
-const lower = ['config', 'output', 'process'];
+const lowest = ['config', 'output'];
+// process/: spawning, signals, process groups and identity; readiness/: the probes. readiness/ may use process/.
+const low = ['readiness', 'process'];
 const middle = ['checks', 'supervisor', 'backend', 'services'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -37,13 +38,21 @@ module.exports = {
       to: { path: `^src/(cli|agent|pipelines|${middle.join('|')})/|^src/index\\.ts$`, pathNot: '^src/$1/' },
     },
     {
-      name: 'lower-layers-import-nothing-above',
+      name: 'low-layers-import-downward',
+      comment: 'readiness/ and process/ use config/, output/, errors.ts (and readiness/ uses process/)',
       severity: 'error',
-      from: { path: `^src/(${lower.join('|')})/|^src/errors\\.ts$` },
+      from: { path: `^src/(${low.join('|')})/` },
       to: { path: `^src/(cli|agent|pipelines|${middle.join('|')})/|^src/index\\.ts$` },
     },
+    { name: 'process-below-readiness', severity: 'error', from: { path: '^src/process/' }, to: { path: '^src/readiness/' } },
+    {
+      name: 'lowest-layers-import-nothing-above',
+      severity: 'error',
+      from: { path: `^src/(${lowest.join('|')})/|^src/errors\\.ts$` },
+      to: { path: `^src/(cli|agent|pipelines|${middle.join('|')}|${low.join('|')})/|^src/index\\.ts$` },
+    },
     { name: 'only-services-import-dockerode', severity: 'error', from: { pathNot: '^src/services/' }, to: { path: 'node_modules/(dockerode|docker-modem)/' } },
-    { name: 'only-backend-supervisor-spawn', severity: 'error', from: { pathNot: '^src/(backend|supervisor|process)/' }, to: { path: ['node_modules/execa/', '^(node:)?child_process$'] } },
+    { name: 'only-process-spawns', severity: 'error', from: { pathNot: '^src/process/' }, to: { path: ['node_modules/execa/', '^(node:)?child_process$'] } },
     { name: 'only-pipelines-output-import-listr2', severity: 'error', from: { pathNot: '^src/(pipelines|output)/' }, to: { path: 'node_modules/listr2/' } },
   ],
   options: {

@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
 import type { Project } from '../config/project.js';
+import type { CommandSpec } from '../process/spawn.js';
 import type { PythonChoice } from './python.js';
 
-/** A command as argv plus where it runs; never a shell string. */
-export interface CommandSpec {
-  file: string;
-  args: string[];
-  cwd: string;
-}
+export type { CommandSpec } from '../process/spawn.js';
 
 function withPython(python: PythonChoice, args: string[], cwd: string): CommandSpec {
   const [file, ...prefix] = python.argv;

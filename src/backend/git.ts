@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
-import type { CommandSpec } from './commands.js';
-import { runCommand, type RunOutcome } from './exec.js';
+import type { CommandSpec } from '../process/spawn.js';
+import { runCommand, type RunOutcome } from '../process/spawn.js';
 
 export type GitRunner = (args: string[], cwd: string) => Promise<{ outcome: RunOutcome; stdout: string[]; stderr: string[] }>;
 

@@ -3,7 +3,7 @@ import { makemigrationsArgs, migrateArgs, workerArgs } from '../backend/django-a
 import { lockTimeoutFailure, lockTimeoutMessage, migrationEnv } from '../checks/lock-timeout.js';
 import { createStepContext } from './context.js';
 import type { StepContext } from './types.js';
-import { interruptBeforeSpawn } from './early-interrupt.js';
+import { interruptBeforeSpawn } from '../process/signals.js';
 import { defaultStdio, runBackendProcess, type CommandResult, type PassthroughData, type PassthroughOptions, type ProcessSpec } from './passthrough.js';
 import { managePyNeeds, pythonNeeds, type Needs } from './preflight.js';
 

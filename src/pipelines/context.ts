@@ -4,7 +4,6 @@ import type { Project } from '../config/project.js';
 import { projectSecrets } from '../config/secrets.js';
 import type { Output } from '../output/output.js';
 import { ensureServices } from '../services/ensure.js';
-import { nativeRunner } from './native-runner.js';
 import type { StepContext } from './types.js';
 
 /** What every library entry point takes: the project, the output, and a cancel signal. */
@@ -19,7 +18,7 @@ export function createStepContext({ project, output, signal }: RunOptions): Step
   output.secrets.addAll(projectSecrets(project));
   let services: Promise<ServiceValues> | undefined;
   const warned = new Set<string>();
-  const ensure = () => (services ??= ensureServices(project, output, { signal, native: nativeRunner }));
+  const ensure = () => (services ??= ensureServices(project, output, { signal }));
   return {
     project,
     output,

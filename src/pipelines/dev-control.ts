@@ -1,16 +1,20 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { controlCall } from '../supervisor/control-client.js';
-import { defaultProcessTable, isAlive } from '../supervisor/process-table.js';
+import { isAlive } from '../process/process-table.js';
+import { signalProcess } from '../process/signals.js';
+import { sleep } from '../process/sleep.js';
 import { reapLeftovers, type ReapedGroup } from '../supervisor/reap.js';
 import type { SupervisorRecordData } from '../supervisor/record.js';
 import { processLogPath } from '../supervisor/process-log.js';
 import type { ProcessStatus } from '../supervisor/types.js';
 import type { RunOptions } from './context.js';
 import { reapAndReport } from './dev-reap.js';
-import { describeEnding, describeRunning, formatDuration, formatEnding, formatProcessTable, statesLine, type RunningLoop } from './dev-status.js';
+import { formatDuration } from '../output/duration.js';
+import { describeEnding, describeRunning, formatEnding, formatProcessTable, statesLine, type RunningLoop } from './dev-status.js';
 import { readLastRun, type LoopEnding } from '../supervisor/last-run.js';
-import { followLog, readLastLines } from '../output/log-file.js';
+import { readLastLines } from '../output/log-file.js';
+import { followLog } from '../process/file-follower.js';
 import { serviceLogs } from './services-logs.js';
 
 export interface PsData {
@@ -79,19 +83,14 @@ export async function stop(options: RunOptions): Promise<{ exitCode: number; sum
 }
 
 function signalOwner(record: SupervisorRecordData, signal: NodeJS.Signals): void {
-  if (!isAlive(record.owner)) return;
-  try {
-    process.kill(record.owner.pid, signal);
-  } catch {
-    // gone meanwhile
-  }
+  if (isAlive(record.owner)) signalProcess(record.owner.pid, signal);
 }
 
 async function ownerGone(record: SupervisorRecordData, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
-  while (isAlive(record.owner, defaultProcessTable)) {
+  while (isAlive(record.owner)) {
     if (Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 25));
+    await sleep(25);
   }
   return true;
 }

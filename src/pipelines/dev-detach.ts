@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { resolvePython } from '../backend/python.js';
 import { logLimits } from '../config/size.js';
 import { rotateFiles, type LogLimits } from '../output/rotating-log.js';
-import { ConfigError, EnvironmentError, ServiceError, TldrError, type ExitCode } from '../errors.js';
+import { ServiceError, TldrError } from '../errors.js';
 import { controlRequest } from '../supervisor/control-client.js';
-import type { ErrorInfo, StartupOutcome } from '../supervisor/control-protocol.js';
-import { BackgroundSupervisor } from '../supervisor/launch.js';
+import type { StartupOutcome } from '../supervisor/control-protocol.js';
+import { BackgroundProcess } from '../process/background.js';
 import { supervisorLogPath } from '../supervisor/process-log.js';
-import type { ProcessIdentity } from '../supervisor/process-table.js';
+import type { ProcessIdentity } from '../process/process-table.js';
 import type { ReapedGroup } from '../supervisor/reap.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
 import type { SupervisedProcess } from '../supervisor/types.js';
@@ -51,16 +51,6 @@ export function supervisorArgv(): string[] {
   return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/pipelines/supervise-main.js', import.meta.url))];
 }
 
-
-/** A TldrError again from its serialised form (exit code kept), for errors raised in the background. */
-export function errorFromInfo(info: ErrorInfo): TldrError {
-  const options = { code: info.code, ...(info.hint ? { hint: info.hint } : {}), ...(info.details ? { details: info.details } : {}) };
-  if (info.exitCode === 2) return new ConfigError(info.message, options);
-  if (info.exitCode === 3) return new EnvironmentError(info.message, options);
-  if (info.exitCode === 4) return new ServiceError(info.message, options);
-  return new TldrError(info.message, { ...options, exitCode: info.exitCode as ExitCode });
-}
-
 /**
  * The parent side of `tldr dev --detach`: the background supervisor is spawned first (its Node
  * start-up overlaps services and migrations), gets its plan on stdin once those are done, and
@@ -71,7 +61,7 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
   const logFile = supervisorLogPath(project.stateDir);
   const logs = logLimits(project.config.logs);
   rotateFiles(logFile, logs.keep);
-  await using background = new BackgroundSupervisor({ argv: supervisorArgv(), env: stringEnv(project.env), cwd: project.root, logFile });
+  await using background = new BackgroundProcess({ argv: supervisorArgv(), env: stringEnv(project.env), cwd: project.root, logFile });
   let migrations: DevData['migrations'];
   let ready: Extract<StartupOutcome, { ok: true }> | undefined;
   const handOff = {
@@ -98,7 +88,7 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([background.exited, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
         clearTimeout(timer);
-        throw errorFromInfo(outcome.error);
+        throw TldrError.fromJSON(outcome.error);
       }
       ready = outcome;
       background.handOff();
@@ -119,7 +109,7 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
   };
 }
 
-async function waitForStartup(socket: string, background: BackgroundSupervisor, logFile: string, ctx: StepContext, signal: AbortSignal): Promise<StartupOutcome> {
+async function waitForStartup(socket: string, background: BackgroundProcess, logFile: string, ctx: StepContext, signal: AbortSignal): Promise<StartupOutcome> {
   let exited: number | string | undefined;
   void background.exited.then((code) => (exited = code));
   const deadline = Date.now() + 30_000;

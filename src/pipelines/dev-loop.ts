@@ -1,12 +1,11 @@
 import { InterruptedError, TldrError } from '../errors.js';
 import type { ControlTarget } from '../supervisor/control-server.js';
 import { serveControl, type ControlServer } from '../supervisor/control-server.js';
-import type { ErrorInfo, StartupOutcome, SupervisorInfo } from '../supervisor/control-protocol.js';
+import type { StartupOutcome, SupervisorInfo } from '../supervisor/control-protocol.js';
 import type { Stream } from '../supervisor/process-log.js';
 import { endedProcesses, writeLastRun, type LoopEndReason } from '../supervisor/last-run.js';
 import type { SupervisorRecord } from '../supervisor/record.js';
 import type { LogLimits } from '../output/rotating-log.js';
-import { listenerOwner } from '../services/proc-sockets.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { ProcessStatus, SupervisedProcess } from '../supervisor/types.js';
 
@@ -22,11 +21,6 @@ export interface DevLoopOptions {
   supervisorLog?: string;
   /** Size and count of each process's log files (config `logs:`). */
   logLimits?: LogLimits;
-}
-
-export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof TldrError) return { code: error.code, message: error.message, exitCode: error.exitCode, ...(error.hint ? { hint: error.hint } : {}), details: error.details };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error), exitCode: 5 };
 }
 
 /**
@@ -56,7 +50,7 @@ export class DevLoop implements AsyncDisposable {
         spawned: (name, group) => record.addGroup(name, group),
         ended: (name, pid) => record.current.groups[name]?.pid === pid && record.removeGroup(name),
       },
-    }, { listenerOwner });
+    });
   }
 
   /** True once `tldr stop` (the control socket) asked the loop to end. */

@@ -2,7 +2,7 @@ import type { Project } from '../config/project.js';
 import type { ProcessConfig } from '../config/schema.js';
 import { EnvironmentError } from '../errors.js';
 import { isPortTaken, portHolderProcess } from '../services/ports.js';
-import { describeHolder } from '../services/proc-sockets.js';
+import { describeHolder } from '../process/proc-sockets.js';
 import { readySpec, runWords } from './dev-plan.js';
 
 /** A port a process will listen on (or be probed at), with the config keys that say so. */

@@ -1,3 +1,4 @@
+import { formatDuration } from '../output/duration.js';
 import { controlCall } from '../supervisor/control-client.js';
 import type { SupervisorInfo } from '../supervisor/control-protocol.js';
 import { processLogPath } from '../supervisor/process-log.js';
@@ -41,13 +42,6 @@ export async function describeRunning(record: SupervisorRecordData, stateDir: st
   return { supervisor: base, processes, answered: false };
 }
 
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** `tldr ps` as a table for people. */
 export function formatProcessTable(processes: ProcessStatus[]): string {

@@ -1,5 +1,6 @@
 import { manageCommand } from '../backend/commands.js';
-import { runCommand } from '../backend/exec.js';
+import { runCommand } from '../process/spawn.js';
+import { TailBuffer } from '../process/tail-buffer.js';
 import { resolvePython } from '../backend/python.js';
 import { lockTimeoutFailure, migrationEnv } from '../checks/lock-timeout.js';
 import { ServiceError, TldrError } from '../errors.js';
@@ -7,15 +8,7 @@ import { checkMigrations, rememberMigrations, type MigrationCheck } from './dev-
 import { runPlan } from './run.js';
 import type { Plan, StepContext, StepDefinition } from './types.js';
 
-export const upStep: StepDefinition = {
-  name: 'up',
-  title: 'Start services',
-  async run(ctx) {
-    const values = await ctx.services();
-    const names = ['postgres', 'redis'].filter((name) => Object.keys(values).some((key) => key.startsWith(`${name}.`)));
-    return { message: names.length ? `${names.join(', ')} ready` : 'ready' };
-  },
-};
+export { step as upStep } from './steps/up-step.js';
 
 /** Skips migrate (without starting Django) when the cheap check says nothing is pending; `report` receives the check. */
 export function devMigrateStep(report: (check: MigrationCheck & { applied?: boolean }) => void): StepDefinition {
@@ -31,14 +24,13 @@ export function devMigrateStep(report: (check: MigrationCheck & { applied?: bool
         report(check);
         return { status: 'skipped', message: check.reason };
       }
-      const tail: string[] = [];
+      const tail = new TailBuffer(20);
       const lockTimeout = ctx.project.config.migrations.lock_timeout;
       const outcome = await runCommand(manageCommand(ctx.project, python, ['migrate', '--noinput']), {
         env: migrationEnv(lockTimeout, env),
         signal: ctx.signal,
         onLine: (line, stream) => {
           tail.push(line);
-          if (tail.length > 20) tail.shift();
           ctx.log('migrate', line, stream);
         },
       });
@@ -46,8 +38,8 @@ export function devMigrateStep(report: (check: MigrationCheck & { applied?: bool
       if (outcome.exitCode !== 0) {
         throw new ServiceError(`manage.py migrate failed (exit code ${outcome.exitCode})`, {
           code: 'migrate-failed',
-          details: tail.map((l) => `  ${l}`),
-          hint: lockTimeoutFailure(tail, lockTimeout) ?? 'fix the migration, then run `tldr dev` again (`tldr migrate` shows the whole output)',
+          details: tail.lines().map((l) => `  ${l}`),
+          hint: lockTimeoutFailure(tail.lines(), lockTimeout) ?? 'fix the migration, then run `tldr dev` again (`tldr migrate` shows the whole output)',
         });
       }
       await rememberMigrations(stateDir, backendDir, env, python);

@@ -1,11 +1,11 @@
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
-import { identify } from '../supervisor/process-table.js';
+import { identify } from '../process/process-table.js';
 import { adoptRecord } from '../supervisor/record.js';
 import { DEFAULT_LOG_LIMITS, watchInheritedLog } from '../output/rotating-log.js';
 import { supervisorLogPath } from '../supervisor/process-log.js';
 import type { SuperviseInput } from './dev-detach.js';
-import { DevLoop, errorInfo } from './dev-loop.js';
+import { DevLoop } from './dev-loop.js';
 import { statesLine } from './dev-status.js';
 
 export interface SuperviseOptions {
@@ -62,7 +62,7 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
     try {
       loop.startupSettled({ ok: true, processes: await loop.supervisor.startAll(signal) });
     } catch (error) {
-      loop.startupSettled({ ok: false, error: errorInfo(error) });
+      loop.startupSettled({ ok: false, error: TldrError.of(error).toJSON() });
       throw error;
     }
     await loop.run(signal);

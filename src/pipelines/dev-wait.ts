@@ -1,11 +1,10 @@
-import { ServiceError } from '../errors.js';
+import { ServiceError, TldrError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import { controlRequest } from '../supervisor/control-client.js';
 import type { StartupOutcome } from '../supervisor/control-protocol.js';
 import { readLastRun } from '../supervisor/last-run.js';
-import { isAlive } from '../supervisor/process-table.js';
+import { isAlive } from '../process/process-table.js';
 import { readRecord, type SupervisorRecordData } from '../supervisor/record.js';
-import { errorFromInfo } from './dev-detach.js';
 import { describeRunning, type RunningLoop } from './dev-status.js';
 
 /**
@@ -36,7 +35,7 @@ export async function awaitRunningLoop(first: SupervisorRecordData, stateDir: st
       // not listening yet: services or migrations are still running
     }
     if (outcome?.ok) return describeRunning(record, stateDir);
-    if (outcome) throw errorFromInfo(outcome.error);
+    if (outcome) throw TldrError.fromJSON(outcome.error);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -2,7 +2,7 @@ import { resolvePython } from '../backend/python.js';
 import { logLimits } from '../config/size.js';
 import { EnvironmentError } from '../errors.js';
 import type { ReapedGroup } from '../supervisor/reap.js';
-import { identify } from '../supervisor/process-table.js';
+import { identify } from '../process/process-table.js';
 import { createRecord, readRecord, SupervisorRecord, type SupervisorRecordData } from '../supervisor/record.js';
 import { controlSocketPath } from '../supervisor/socket-path.js';
 import { createStepContext } from './context.js';

@@ -9,7 +9,7 @@ import type { Output } from '../output/output.js';
 import { systemDiscoveryEnv, type SocketAttempt } from '../services/discovery.js';
 import { probeDocker } from '../services/docker/endpoint.js';
 import { readRecord } from '../supervisor/record.js';
-import { isAlive } from '../supervisor/process-table.js';
+import { isAlive } from '../process/process-table.js';
 import { selectProcesses } from './dev-plan.js';
 import { describeTaken, processPorts, takenProcessPorts } from './dev-ports.js';
 import { validateProject } from './preflight.js';

@@ -1,7 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pythonCommand } from '../backend/commands.js';
-import { runCommand } from '../backend/exec.js';
+import { runCommand } from '../process/spawn.js';
+import { TailBuffer } from '../process/tail-buffer.js';
 import { withPythonPath } from '../backend/helpers.js';
 import { resolvePython } from '../backend/python.js';
 import { parseCheckDocument, type CheckDocument } from '../checks/document.js';
@@ -40,7 +41,7 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
   if (reversibility) args.push('--reversibility');
   if (!observe) args.push('--no-observe');
   if (lockTimeout) args.push('--lock-timeout', lockTimeout);
-  const tail: string[] = [];
+  const tail = new TailBuffer(20);
   try {
     const outcome = await runCommand(pythonCommand(project, resolvePython(project), args), {
       env,
@@ -50,7 +51,6 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
       lifeline: true,
       onLine: (line, stream) => {
         tail.push(line);
-        if (tail.length > 20) tail.shift();
         ctx.log(SOURCE, line.replace(/^\[tldr-migrate-check\] /, ''), stream);
       },
     });
@@ -61,7 +61,7 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
       throw new EnvironmentError(`${died} before writing its result`, {
         code: 'migrate-check-failed',
         hint: outcome.signal ? 'run it again: the next check drops the scratch database it left behind' : "fix the error above; `tldr manage check` shows Django's own view of it",
-        details: tail.slice(-8),
+        details: tail.lines(8),
       });
     }
     const parsed = parseCheckDocument(parseJson(text));

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../backend/commands.js';
-import { runCommand } from '../backend/exec.js';
+import { runCommand } from '../process/spawn.js';
+import { TailBuffer } from '../process/tail-buffer.js';
 import { resolvePython, type PythonChoice } from '../backend/python.js';
 import { InterruptedError } from '../errors.js';
 import type { RunOptions } from './context.js';
@@ -71,11 +72,10 @@ export async function runBackendProcess(ctx: StepContext, spec: ProcessSpec): Pr
   const env = await ctx.env();
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd})`);
   const piped = spec.stdio === 'pipe';
-  const tail: string[] = [];
+  const tail = new TailBuffer(TAIL_LINES);
   const onLine = (line: string, stream: 'stdout' | 'stderr') => {
     ctx.log(spec.label, line, stream);
     tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
   };
   spec.beforeSpawn?.();
   if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new InterruptedError();
@@ -91,7 +91,7 @@ export async function runBackendProcess(ctx: StepContext, spec: ProcessSpec): Pr
       exitCode: outcome.exitCode,
       ...(outcome.signal ? { signal: outcome.signal } : {}),
       durationMs: outcome.durationMs,
-      ...(piped && outcome.exitCode !== 0 ? { tail: tail.map((l) => output.secrets.redact(l)) } : {}),
+      ...(piped && outcome.exitCode !== 0 ? { tail: tail.lines().map((l) => output.secrets.redact(l)) } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { runWordsCommand } from '../backend/commands.js';
-import { runCommand } from '../backend/exec.js';
+import { runCommand } from '../process/spawn.js';
 import { resolvePython } from '../backend/python.js';
 import type { StepContext, StepResult } from './types.js';
 

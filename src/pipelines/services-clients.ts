@@ -3,7 +3,6 @@ import { startServices } from '../services/ensure.js';
 import { openServices } from '../services/open.js';
 import type { ExecStdio, ServiceName } from '../services/provider.js';
 import type { RunOptions } from './context.js';
-import { nativeRunner } from './native-runner.js';
 
 export interface ClientOptions extends RunOptions {
   /** Arguments after the client's own connection flags, e.g. ['-c', 'select 1']. */
@@ -35,10 +34,10 @@ const CAPTURE_LIMIT = 4096;
 // to install on the host, and the client's version matches the server's.
 async function client(options: ClientOptions, name: ServiceName, argv: string[], env: Record<string, string>): Promise<ClientResult> {
   const { project, output } = options;
-  const opened = await openServices(project, { native: nativeRunner });
+  const opened = await openServices(project);
   const [current] = await opened.provider.status(opened.specs([name]));
   if (current?.state !== 'running' && current?.state !== 'external') {
-    await startServices(project, output, { only: [name], native: nativeRunner, ...(options.signal ? { signal: options.signal } : {}) });
+    await startServices(project, output, { only: [name], ...(options.signal ? { signal: options.signal } : {}) });
   }
   // With --json the client's output goes into the result (stdout stays NDJSON).
   const captured = { stdout: '', stderr: '' };

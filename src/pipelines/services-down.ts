@@ -3,7 +3,6 @@ import { openServices } from '../services/open.js';
 import type { DownReport } from '../services/provider.js';
 import { selectServices } from '../services/specs.js';
 import type { RunOptions } from './context.js';
-import { nativeRunner } from './native-runner.js';
 
 export interface ServicesDownOptions extends RunOptions {
   services?: string[];
@@ -28,7 +27,7 @@ export async function down(options: ServicesDownOptions): Promise<ServicesDownRe
   if (options.volumes && !options.yes && !options.confirm) {
     throw usageError('tldr down --volumes deletes the services\' data; nothing was stopped or removed', 'add --yes to confirm (or run it at a terminal and type the project name)');
   }
-  const opened = await openServices(project, { persist: false, native: nativeRunner });
+  const opened = await openServices(project, { persist: false });
   if (options.volumes && !options.yes) {
     const typed = (await options.confirm!(opened.instance.name))?.trim();
     if (typed !== opened.instance.name) {

@@ -1,7 +1,6 @@
 import { openServices } from '../services/open.js';
 import { selectServices } from '../services/specs.js';
 import type { RunOptions } from './context.js';
-import { nativeRunner } from './native-runner.js';
 
 export interface ServiceLogsOptions extends RunOptions {
   /** postgres or redis. */
@@ -15,7 +14,7 @@ export interface ServiceLogsOptions extends RunOptions {
 /** `tldr logs postgres|redis`: the service's own log, as `log` events with the service as source. */
 export async function serviceLogs(options: ServiceLogsOptions): Promise<{ exitCode: number; summary: string; data: { name: string; lines: number } }> {
   const [name] = selectServices([options.name]);
-  const opened = await openServices(options.project, { persist: false, native: nativeRunner });
+  const opened = await openServices(options.project, { persist: false });
   let lines = 0;
   await opened.provider.logs(name!, {
     ...(options.tail !== undefined ? { tail: options.tail } : {}),

@@ -1,14 +1,14 @@
 import type { ServiceValues } from '../config/expand.js';
 import type { Project } from '../config/project.js';
 import { TldrError } from '../errors.js';
+import { formatDuration } from '../output/duration.js';
 import { resolveInstance } from '../services/instance.js';
 import { openServices, type OpenedServices } from '../services/open.js';
 import { serviceNames, type ServiceName, type ServiceSpec, type ServiceStatus } from '../services/provider.js';
-import { probeFor } from '../services/readiness.js';
+import { serviceProbe } from '../services/readiness.js';
 import { selectServices, serviceSpecs } from '../services/specs.js';
 import { endpointUrl, serviceValues, type Endpoint } from '../services/values.js';
 import type { RunOptions } from './context.js';
-import { nativeRunner } from './native-runner.js';
 
 export interface ServiceStatusReport extends ServiceStatus {
   /** Connection URL, password redacted. */
@@ -28,7 +28,7 @@ export interface ServicesStatusResult {
 /** `tldr status`: state, URL, health (one real probe) and uptime of each service. Changes nothing. */
 export async function status(options: RunOptions & { services?: string[]; now?: () => number }): Promise<ServicesStatusResult> {
   const { project, output } = options;
-  const opened = await openServices(project, { persist: false, native: nativeRunner });
+  const opened = await openServices(project, { persist: false });
   const specs = opened.specs(selectServices(options.services));
   const statuses = await opened.provider.status(specs);
   const now = (options.now ?? Date.now)();
@@ -38,7 +38,7 @@ export async function status(options: RunOptions & { services?: string[]; now?: 
       const reachable = (s.state === 'running' || s.state === 'external') && s.port !== undefined;
       const handle = { host: s.host ?? '127.0.0.1', port: s.port ?? 0, ...(s.state === 'external' ? { url: project.config.services[spec.name].url! } : {}) };
       const url = reachable ? output.secrets.redact(endpointUrl({ spec, ...handle })) : undefined;
-      const check = reachable ? await probeFor(spec, handle).check(2_000) : undefined;
+      const check = reachable ? await serviceProbe(spec, handle).check(2_000) : undefined;
       const uptimeSeconds = s.startedAt ? Math.max(0, Math.round((now - Date.parse(s.startedAt)) / 1000)) : undefined;
       return {
         ...s,
@@ -68,7 +68,7 @@ function eventState(r: ServiceStatusReport): 'ready' | 'running' | 'stopped' | '
 function describe(r: ServiceStatusReport): string {
   const parts: string[] = [];
   if (r.health === 'not answering') parts.push(`not answering: ${r.healthError}`);
-  if (r.uptimeSeconds !== undefined) parts.push(`up ${formatDuration(r.uptimeSeconds)}`);
+  if (r.uptimeSeconds !== undefined) parts.push(`up ${formatDuration(r.uptimeSeconds * 1000)}`);
   if (r.container) parts.push(r.container);
   if (r.outdated) parts.push('config changed: `tldr up` recreates it (data kept)');
   if (r.state === 'missing') parts.push('not created: run `tldr up`');
@@ -76,16 +76,6 @@ function describe(r: ServiceStatusReport): string {
   return parts.join(' · ');
 }
 
-export function formatDuration(seconds: number): string {
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (d) return `${d}d ${h}h`;
-  if (h) return `${h}h ${m}m`;
-  if (m) return `${m}m ${s}s`;
-  return `${s}s`;
-}
 
 /** What an inspection knows of one service without touching it. */
 export interface InspectedService {
@@ -111,7 +101,7 @@ export interface InspectedServices {
 export async function inspectServices(project: Project, names: readonly ServiceName[] = serviceNames): Promise<InspectedServices> {
   let opened: OpenedServices;
   try {
-    opened = await openServices(project, { persist: false, native: nativeRunner });
+    opened = await openServices(project, { persist: false });
   } catch (error) {
     if (!(error instanceof TldrError)) throw error;
     const instance = await resolveInstance(project, { persist: false });

@@ -1,6 +1,5 @@
 import { startServices, type ServiceReport } from '../services/ensure.js';
 import type { RunOptions } from './context.js';
-import { nativeRunner } from './native-runner.js';
 
 export interface ServicesUpOptions extends RunOptions {
   /** postgres, redis; default: all. */
@@ -21,7 +20,6 @@ export async function up(options: ServicesUpOptions): Promise<ServicesUpResult> 
     ...(options.services?.length ? { only: options.services } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.isolate ? { isolate: options.isolate } : {}),
-    native: nativeRunner,
   });
   const parts = started.services.map((s) => `${s.name} ${s.host}:${s.port} (${s.action === 'none' ? 'already running' : s.action})`);
   return {

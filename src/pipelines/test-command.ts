@@ -3,16 +3,17 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { manageCommand, type CommandSpec } from '../backend/commands.js';
 import { parseParallel, parseShard, testArgs, type Shard } from '../backend/django-args.js';
-import { runCommand } from '../backend/exec.js';
+import { runCommand } from '../process/spawn.js';
+import { TailBuffer } from '../process/tail-buffer.js';
 import { pythonHelperDir, withPythonPath } from '../backend/helpers.js';
 import { resolvePython } from '../backend/python.js';
-import { tailFile } from '../backend/tail-file.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../backend/test-protocol.js';
 import { makePrivateDir } from '../config/private-files.js';
 import { EnvironmentError, ServiceError } from '../errors.js';
 import { logLimits } from '../config/size.js';
 import { renderJUnit } from '../output/junit.js';
 import { RotatingLog } from '../output/rotating-log.js';
+import { FileFollower } from '../process/file-follower.js';
 import { ownedTempDir } from '../process/owned-temp.js';
 import { withLock } from '../process/owner-lock.js';
 import { formatTestSummary, type TestRecord, type TestReport } from '../output/test-report.js';
@@ -147,14 +148,15 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       output.emit({ type: 'test', ...record });
     } else end = event;
   };
-  const tail: string[] = [];
+  const tail = new TailBuffer(TAIL_LINES);
   let outcome;
   try {
-    await using _events = tailFile(eventsFile, (line) => {
+    await using _events = new FileFollower(eventsFile, (line) => {
+      if (!line.trim()) return;
       const parsed = parseRunnerLine(line);
       if ('event' in parsed) onEvent(parsed.event);
       else output.debug(`test runner: ${parsed.error}`);
-    });
+    }, { from: 'start' });
     outcome = await runCommand(command, {
       env,
       signal: ctx.signal,
@@ -167,7 +169,6 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
         const line = output.secrets.redact(raw);
         log.write(`${line}\n`);
         tail.push(line);
-        if (tail.length > TAIL_LINES) tail.shift();
         if (showOutput) ctx.log('test', raw, stream);
       },
     });
@@ -177,10 +178,10 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   }
 
   if (!start && !end && records.length === 0 && outcome.exitCode !== 0 && !ctx.signal.aborted) {
-    throw new ServiceError(`the tests did not start: ${lastMeaningful(tail) ?? `${command.file} exited with ${outcome.exitCode}`}`, {
+    throw new ServiceError(`the tests did not start: ${lastMeaningful(tail.lines()) ?? `${command.file} exited with ${outcome.exitCode}`}`, {
       code: 'tests-did-not-run',
       hint: `read ${logPath} (the last lines are above); \`tldr manage check\` shows settings and import problems`,
-      details: tail.slice(-15),
+      details: tail.lines(15),
     });
   }
   const verdict = judgeTestRun({ records, ...(end ? { end } : {}), child: outcome, aborted: ctx.signal.aborted, ...(shard ? { shard } : {}), logPath });
@@ -206,7 +207,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       ...(start?.python ? { python: start.python } : {}),
       ...(junit ? { junit } : {}),
       log: logPath,
-      ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.slice(-15) } : {}),
+      ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.lines(15) } : {}),
     },
   };
 }

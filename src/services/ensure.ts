@@ -4,7 +4,6 @@ import type { Output } from '../output/output.js';
 import { rememberPorts } from './instance.js';
 import { openServices, type OpenOptions } from './open.js';
 import { outputProgress } from './progress.js';
-import type { NativeRunner } from './native/runner.js';
 import type { ServiceName, UpAction } from './provider.js';
 import { waitReady } from './readiness.js';
 import { selectServices } from './specs.js';
@@ -19,8 +18,6 @@ export interface EnsureOptions {
   isolate?: string;
   /** Readiness timeout per service. @default 90 s for Postgres, 30 s for Redis */
   readyTimeoutMs?: number;
-  /** The native provider's process runner (see OpenOptions.native). */
-  native?: NativeRunner;
 }
 
 export interface ServiceReport {
@@ -80,5 +77,5 @@ export async function ensureServices(project: Project, output: Output, options: 
 }
 
 function openOptions(options: EnsureOptions): OpenOptions {
-  return { ...(options.isolate ? { isolate: options.isolate } : {}), ...(options.native ? { native: options.native } : {}) };
+  return options.isolate ? { isolate: options.isolate } : {};
 }

@@ -1,12 +1,13 @@
 import { ServiceError } from '../errors.js';
-import { Probe, ProbeFatal, ProbeTimeout, type ReadinessProbe } from './probes.js';
+import { ProbeFatal, ProbeTimeout, type ReadinessProbe } from '../readiness/probe.js';
+import { Probe } from '../readiness/probes.js';
 import type { ServiceHandle, ServiceProvider, ServiceSpec } from './provider.js';
 
 /** How long a service may take to accept real connections. */
 export const readyTimeoutMs = { postgres: 90_000, redis: 30_000 } as const;
 
 /** The real-connection probe of a started service: `SELECT 1` as the configured user, or `PING`. */
-export function probeFor(spec: ServiceSpec, handle: Pick<ServiceHandle, 'host' | 'port' | 'url'>): ReadinessProbe {
+export function serviceProbe(spec: ServiceSpec, handle: Pick<ServiceHandle, 'host' | 'port' | 'url'>): ReadinessProbe {
   if (spec.name === 'postgres') {
     return handle.url ? Probe.sql(handle.url) : Probe.sql({ host: handle.host, port: handle.port, user: spec.user, password: spec.password, database: spec.db });
   }
@@ -31,7 +32,7 @@ export async function waitReady(
   const timeoutMs = options.timeoutMs ?? readyTimeoutMs[spec.name];
   try {
     const exited = handle.exited?.(done.signal).then((reason) => Promise.reject(new Exited(reason)));
-    const outcome = await Promise.race([probeFor(spec, handle).wait({ timeoutMs, signal: done.signal, intervalMs: 25, maxIntervalMs: 50 }), ...(exited ? [exited] : [])]);
+    const outcome = await Promise.race([serviceProbe(spec, handle).wait({ timeoutMs, signal: done.signal, intervalMs: 25, maxIntervalMs: 50 }), ...(exited ? [exited] : [])]);
     return { ms: outcome.ms };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;

@@ -4,8 +4,8 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/backend/exec.js';
-import { tailFile } from '../../src/backend/tail-file.js';
+import { runCommand } from '../../src/process/spawn.js';
+import { FileFollower } from '../../src/process/file-follower.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -122,30 +122,30 @@ describe('runCommand (real processes)', () => {
   });
 });
 
-describe('tailFile', () => {
+describe('FileFollower', () => {
   it('hands over complete lines as they are appended, and the unterminated rest on stop', async () => {
     using dir = tempDir();
     const file = join(dir.path, 'events.ndjson');
     writeFileSync(file, '');
     const seen: string[] = [];
-    const tail = tailFile(file, (line) => seen.push(line), 20);
+    const follower = new FileFollower(file, (line) => seen.push(line), { from: 'start', intervalMs: 20 });
     appendFileSync(file, '{"a":1}\n{"b"');
     for (let i = 0; i < 100 && seen.length < 1; i++) await sleep(10);
     expect(seen).toEqual(['{"a":1}']);
     appendFileSync(file, ':2}\n\n{"c":3}');
-    await tail.stop();
-    expect(seen).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+    expect(await follower.stop()).toBe(4);
+    expect(seen).toEqual(['{"a":1}', '{"b":2}', '', '{"c":3}']);
   });
 
   it('waits for a file that does not exist yet', async () => {
     using dir = tempDir();
     const file = join(dir.path, 'later.ndjson');
     const seen: string[] = [];
-    await using tail = tailFile(file, (line) => seen.push(line), 20);
+    await using follower = new FileFollower(file, (line) => seen.push(line), { from: 'start', intervalMs: 20 });
     await sleep(50);
     writeFileSync(file, 'x\n');
     for (let i = 0; i < 100 && seen.length < 1; i++) await sleep(10);
     expect(seen).toEqual(['x']);
-    void tail;
+    void follower;
   });
 });

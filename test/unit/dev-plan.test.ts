@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { parseOnly, processSpec, readySpec, selectProcesses } from '../../src/pipelines/dev-plan.js';
 import { pendingMigrations } from '../../src/pipelines/dev-migrations.js';
-import { formatDuration, formatProcessTable } from '../../src/pipelines/dev-status.js';
+import { formatDuration } from '../../src/output/duration.js';
+import { formatProcessTable } from '../../src/pipelines/dev-status.js';
 import type { ProcessStatus } from '../../src/supervisor/types.js';
 
 const config = parseConfig(

@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processPorts, runserverAddress } from '../../src/pipelines/dev-ports.js';
-import { answeringListeners, describeHolder, listenerOwner, parseListeners, procNetHex, type ProcFs } from '../../src/services/proc-sockets.js';
-import { ProcessProbe, type ListenerOwner } from '../../src/supervisor/probe.js';
+import { answeringListeners, describeHolder, listenerOwner, parseListeners, procNetHex, type ListenerOwner, type ProcFs } from '../../src/process/proc-sockets.js';
+import { ProbeTimeout } from '../../src/readiness/probe.js';
+import { Probe } from '../../src/readiness/probes.js';
 
 const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
 const row = (local: string, state: string, inode: string) => `   0: ${local} 00000000:0000 ${state} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0 100 0 0 10 0\n`;
@@ -84,7 +85,7 @@ describe('process ports', () => {
   });
 });
 
-describe('ProcessProbe ownership', () => {
+describe('readiness probe ownership (http, tcp)', () => {
   let server: Server | undefined;
   afterEach(() => server?.close());
 
@@ -94,15 +95,16 @@ describe('ProcessProbe ownership', () => {
     const { port } = server.address() as AddressInfo;
     const seen: Array<[string, number]> = [];
     let owner: ListenerOwner = { kind: 'other', holder: 'nginx (pid 9)' };
-    const probe = ProcessProbe.http(`http://127.0.0.1:${port}/`);
-    probe.attach({ name: 'web', lines: { subscribe: () => () => undefined }, owner: (ip, p) => (seen.push([ip, p]), owner) });
-    expect(await probe.waitUntilReady({ timeoutMs: 50 })).toBe(false);
+    const probe = Probe.http(`http://127.0.0.1:${port}/`, { name: 'web', owner: (ip, p) => (seen.push([ip, p]), owner) });
+    const notOurs = await probe.wait({ timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(notOurs).toBeInstanceOf(ProbeTimeout);
     expect(probe.observation).toBe(`127.0.0.1:${port} answered, but from nginx (pid 9), not from web`);
+    expect((notOurs as ProbeTimeout).message).toContain(probe.observation);
     expect(seen[0]).toEqual(['127.0.0.1', port]);
     owner = { kind: 'ours' };
-    expect(await probe.waitUntilReady({ timeoutMs: 50 })).toBe(true);
-    const tcp = ProcessProbe.tcp('127.0.0.1', port);
-    tcp.attach({ lines: { subscribe: () => () => undefined }, owner: () => ({ kind: 'unknown' }) });
-    expect(await tcp.waitUntilReady({ timeoutMs: 50 })).toBe(true);
+    await expect(probe.wait({ timeoutMs: 50 })).resolves.toMatchObject({ attempts: 1 });
+    const tcp = Probe.tcp('127.0.0.1', port, { owner: () => ({ kind: 'unknown' }) });
+    await expect(tcp.wait({ timeoutMs: 50 })).resolves.toMatchObject({ attempts: 1 });
+    expect(tcp.description).toBe(`tcp 127.0.0.1:${port}`);
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
-import { interruptBeforeSpawn } from '../../src/pipelines/early-interrupt.js';
+import { interruptBeforeSpawn } from '../../src/process/signals.js';
 
 describe('interruptBeforeSpawn', () => {
   it('a signal before the spawn aborts; after release() the child owns signals', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ndjsonReader } from '../../src/supervisor/control-protocol.js';
-import { parseProcStat, type ProcessTable, type ProcStat } from '../../src/supervisor/process-table.js';
+import { parseProcStat, type ProcessTable, type ProcStat } from '../../src/process/process-table.js';
 import { decideRestart, describeExit, MAX_BACKOFF_MS } from '../../src/supervisor/restart-policy.js';
 import { controlSocketPath } from '../../src/supervisor/socket-path.js';
-import { terminateGroup, terminateGroupsSync, type Kill } from '../../src/supervisor/terminate.js';
+import { terminateGroup, terminateGroupsSync, type Kill } from '../../src/process/terminate.js';
 
 describe('parseProcStat', () => {
   it('reads state, process group and start time (field 22), even with spaces and parentheses in the name', () => {

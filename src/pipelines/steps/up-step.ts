@@ -1,12 +1,13 @@
+import { serviceNames } from '../../services/provider.js';
 import type { StepDefinition } from '../types.js';
 
-/** `up` in a pipeline: the run's services, brought up once and shared by every later step. */
+/** `up`: the run's services, brought up once and shared by every later step (a pipeline's and `tldr dev`'s). */
 export const step: StepDefinition = {
   name: 'up',
-  title: 'services up (Postgres, Redis) and ready',
+  title: 'Start services',
   async run(ctx) {
     const values = await ctx.services();
-    const ports = [values['postgres.port'] && `postgres :${values['postgres.port']}`, values['redis.port'] && `redis :${values['redis.port']}`].filter(Boolean);
-    return { message: ports.join(', '), data: { services: ports } };
+    const ports = serviceNames.filter((name) => values[`${name}.port`]).map((name) => `${name} :${values[`${name}.port`]}`);
+    return { message: ports.length ? `${ports.join(', ')} ready` : 'ready', data: { services: ports } };
   },
 };

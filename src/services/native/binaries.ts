@@ -1,7 +1,7 @@
 import { EnvironmentError } from '../../errors.js';
 import { delimiter } from 'node:path';
 import { findBinary } from '../binaries.js';
-import type { NativeRunner } from './runner.js';
+import type { NativeRunner } from '../../process/servers.js';
 
 const needed = { initdb: 'initdb', pg_ctl: 'pg_ctl', createdb: 'createdb', redisServer: 'redis-server' } as const;
 

@@ -5,7 +5,7 @@ import type { PostgresSpec } from '../provider.js';
 import { createdbArgv, initdbArgv, parsePostmasterPid, pgCtlStartArgv, pgCtlStopArgv, postgresConf } from './argv.js';
 import type { NativePaths } from './paths.js';
 import { isRunning, readText } from './process.js';
-import type { NativeRunner, RunAs } from './runner.js';
+import type { NativeRunner, RunAs } from '../../process/servers.js';
 
 export interface RunningPostgres {
   pid: number;

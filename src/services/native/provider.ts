@@ -15,7 +15,7 @@ import { NativePostgres } from './postgres.js';
 import { watchExit } from './process.js';
 import { NativeRedis } from './redis.js';
 import { postgresRunAs, reachable } from './run-as.js';
-import type { NativeRunner, RunAs } from './runner.js';
+import { nativeServers, type NativeRunner, type RunAs } from '../../process/servers.js';
 import { nativeBinaries, withPgBindir } from './binaries.js';
 
 interface Started {
@@ -35,10 +35,10 @@ export class NativeProvider implements ServiceProvider {
   private setup?: Promise<{ postgres: NativePostgres; redis: NativeRedis; paths: NativePaths; runAs: RunAs | undefined }>;
 
   constructor(
-    private readonly runner: NativeRunner,
     private readonly instance: Instance,
     private readonly stateDir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly runner: NativeRunner = nativeServers,
   ) {
     this.where = `local processes (${stateDir}/${instance.name})`;
   }

@@ -3,7 +3,7 @@ import { makePrivateDir, writePrivateFile } from '../../config/private-files.js'
 import { redisServerArgv } from './argv.js';
 import type { NativePaths } from './paths.js';
 import { isRunning, readJson, waitGone } from './process.js';
-import type { NativeRunner } from './runner.js';
+import type { NativeRunner } from '../../process/servers.js';
 
 interface RedisRecord {
   pid: number;

@@ -1,5 +1,5 @@
 import { selectOne, type PgTarget } from './pg-wire.js';
-import { ProbeFatal, ReadinessProbe, type Clock } from './probe-base.js';
+import { ProbeFatal, ReadinessProbe, type Clock } from './probe.js';
 
 export type SqlTarget = PgTarget;
 

@@ -3,21 +3,51 @@ import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { openPrivateFile } from '../config/private-files.js';
 import { EnvironmentError } from '../errors.js';
-import { childExitCode } from '../process/exit-status.js';
+import { childExitCode } from './exit-status.js';
 
-// The shapes services/native/runner.ts declares; repeated here because backend/ may not import services/.
-export interface ServerRunOptions {
-  /** The whole environment; default: this process's. */
+/** Who a server process runs as: PostgreSQL refuses root, so as root it runs as an unprivileged user. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+  /** The user's name, for messages. */
+  user: string;
+}
+
+export interface RunnerOptions {
+  /** The whole environment (replaces the caller's); default: this process's. */
   env?: Record<string, string>;
   cwd?: string;
-  runAs?: { uid: number; gid: number; user: string };
+  runAs?: RunAs;
+  /** @default 60000 */
   timeoutMs?: number;
 }
 
-export interface ServerClientStdio {
+export interface RunnerResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface DetachedOptions extends RunnerOptions {
+  /** stdout and stderr are appended here: a detached server never holds tldr's own output open. */
+  logFile: string;
+}
+
+/** The streams a client shell (psql, redis-cli) talks to when it does not own the terminal. */
+export interface ClientStdio {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
+}
+
+/** How the native services provider starts programs. Arguments are argv arrays, never a shell string. */
+export interface NativeRunner {
+  /** Runs to completion with output captured. */
+  run(argv: string[], options?: RunnerOptions): Promise<RunnerResult>;
+  /** Starts a server in its own session, output to `logFile`, and returns its pid without waiting. */
+  spawnDetached(argv: string[], options: DetachedOptions): Promise<number>;
+  /** A client with the caller's terminal or streams (psql, redis-cli); resolves to its exit code. */
+  interactive(argv: string[], options: { env?: Record<string, string>; stdio: ClientStdio; tty: boolean; signal?: AbortSignal }): Promise<number>;
 }
 
 const CAPTURE_LIMIT = 256 * 1024;
@@ -26,9 +56,9 @@ const CAPTURE_LIMIT = 256 * 1024;
  * The processes of the native services provider (initdb, pg_ctl, createdb, redis-server, psql,
  * redis-cli): node:child_process with argv arrays, never a shell.
  */
-export const nativeServers = {
-  run(argv: string[], options: ServerRunOptions = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
+export const nativeServers: NativeRunner = {
+  run(argv, options = {}) {
+    return new Promise<RunnerResult>((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), { ...common(options), stdio: ['ignore', 'pipe', 'pipe'] });
       const out = { stdout: '', stderr: '' };
       child.stdout.on('data', (chunk: Buffer) => (out.stdout = (out.stdout + chunk).slice(-CAPTURE_LIMIT)));
@@ -45,11 +75,11 @@ export const nativeServers = {
     });
   },
 
-  spawnDetached(argv: string[], options: ServerRunOptions & { logFile: string }): Promise<number> {
+  spawnDetached(argv, options) {
     const fd = openPrivateFile(options.logFile, 'a');
     try {
       const child = spawn(argv[0]!, argv.slice(1), { ...common(options), stdio: ['ignore', fd, fd], detached: true });
-      return new Promise((resolve, reject) => {
+      return new Promise<number>((resolve, reject) => {
         child.once('error', (cause) => reject(spawnError(argv[0]!, cause)));
         child.once('spawn', () => {
           child.unref();
@@ -62,7 +92,7 @@ export const nativeServers = {
   },
 
   // At a terminal the client inherits it (readline, Ctrl-C); otherwise its streams are piped.
-  interactive(argv: string[], options: { env?: Record<string, string>; stdio: ServerClientStdio; tty: boolean; signal?: AbortSignal }): Promise<number> {
+  interactive(argv, options) {
     const { stdin, stdout, stderr } = options.stdio;
     const child = spawn(argv[0]!, argv.slice(1), {
       env: { ...process.env, ...options.env },
@@ -88,7 +118,7 @@ export const nativeServers = {
   },
 };
 
-function common(options: ServerRunOptions) {
+function common(options: RunnerOptions) {
   return {
     // A given env replaces the caller's: the caller's PG* variables must not steer initdb or pg_ctl.
     env: options.env ?? process.env,

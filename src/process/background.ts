@@ -1,35 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { openPrivateFile } from '../config/private-files.js';
 import { identify, type ProcessIdentity } from './process-table.js';
 
-/** The CLI entry a background supervisor runs: `node bin/tldr.js supervise`. */
-export const defaultSupervisorArgv = (): string[] => [process.execPath, fileURLToPath(new URL('../../bin/tldr.js', import.meta.url)), 'supervise'];
-
-export interface LaunchOptions {
-  /** @default defaultSupervisorArgv() */
-  argv?: string[];
+export interface BackgroundOptions {
+  argv: string[];
   env: Record<string, string>;
   cwd: string;
-  /** The background process's own stdout and stderr (`.tldr/logs/supervisor.log`). */
+  /** The background process's own stdout and stderr (e.g. `.tldr/logs/supervisor.log`). */
   logFile: string;
 }
 
 /**
- * A background supervisor process: its own session (setsid, so no terminal signal reaches it),
- * output to a log file, its plan written to its stdin. Started early so that Node's start-up
- * overlaps the services and migration steps; disposing before `handOff()` stops it again.
+ * A process that outlives this one (the detached dev-loop supervisor): its own session (setsid,
+ * so no terminal signal reaches it), output to a log file, one message written to its stdin.
+ * Start it early (its start-up then overlaps other work); disposing before `handOff()` stops it.
  */
-export class BackgroundSupervisor implements AsyncDisposable {
+export class BackgroundProcess implements AsyncDisposable {
   readonly identity: ProcessIdentity | undefined;
   /** Resolves with the exit code (or the signal name) if the process ends while we watch it. */
   readonly exited: Promise<number | string>;
   private readonly child: ChildProcess;
   private handedOff = false;
 
-  constructor(options: LaunchOptions) {
-    const [file, ...args] = options.argv ?? defaultSupervisorArgv();
+  constructor(options: BackgroundOptions) {
+    const [file, ...args] = options.argv;
     const log = openPrivateFile(options.logFile, 'a');
     try {
       this.child = spawn(file!, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', log, log] });
@@ -48,9 +43,9 @@ export class BackgroundSupervisor implements AsyncDisposable {
     return this.child.pid;
   }
 
-  /** Writes the plan (JSON) and closes stdin: the supervisor starts working. */
-  send(plan: unknown): void {
-    this.child.stdin?.end(`${JSON.stringify(plan)}\n`);
+  /** Writes `message` as JSON and closes stdin (the detached supervisor then starts on its plan). */
+  send(message: unknown): void {
+    this.child.stdin?.end(`${JSON.stringify(message)}\n`);
   }
 
   /** From now on the process lives on its own: this one may exit without waiting for it. */

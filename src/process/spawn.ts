@@ -2,8 +2,15 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
 import { splitLines } from '../output/line-splitter.js';
-import { signalExitCode } from '../process/exit-status.js';
-import type { CommandSpec } from './commands.js';
+import { signalExitCode } from './exit-status.js';
+import { signalProcess, STOP_SIGNALS, type SignalSource } from './signals.js';
+
+/** A command as argv plus where it runs; never a shell string. */
+export interface CommandSpec {
+  file: string;
+  args: string[];
+  cwd: string;
+}
 
 export interface RunCommandOptions {
   env: Record<string, string>;
@@ -44,11 +51,6 @@ export interface RunOutcome {
   durationMs: number;
 }
 
-/** Where process signals come from; tests pass their own emitter. */
-export type SignalSource = Pick<NodeJS.EventEmitter, 'on' | 'off'>;
-
-const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 /**
  * Runs one command to completion. Piped children get their own process group (so a stop reaches
  * their children too); inheriting children stay in the terminal's group so Ctrl-C reaches them
@@ -82,8 +84,8 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
   const stop = () => {
     if (child.pid === undefined || stopping) return;
     stopping = true;
-    signalChild(child.pid, piped, options.stopSignal ?? 'SIGTERM');
-    killTimer = setTimeout(() => signalChild(child.pid!, piped, 'SIGKILL'), options.graceMs ?? 10_000);
+    signalProcess(child.pid, options.stopSignal ?? 'SIGTERM', piped);
+    killTimer = setTimeout(() => signalProcess(child.pid!, 'SIGKILL', piped), options.graceMs ?? 10_000);
     killTimer.unref();
   };
   // A piped child has its own group and hears nothing from the terminal: any signal stops it.
@@ -93,10 +95,10 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
     if (piped) stop();
     else if (received !== 'SIGINT' && child.pid !== undefined && !stopping) {
       stopping = true;
-      signalChild(child.pid, false, 'SIGTERM');
+      signalProcess(child.pid, 'SIGTERM');
     }
   };
-  if (options.forwardSignals) for (const s of forwarded) signals.on(s, onProcessSignal);
+  if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.on(s, onProcessSignal);
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
   try {
@@ -107,7 +109,7 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
     return { exitCode: code ?? 1, durationMs };
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    if (options.forwardSignals) for (const s of forwarded) signals.off(s, onProcessSignal);
+    if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.off(s, onProcessSignal);
     if (killTimer) clearTimeout(killTimer);
   }
 }
@@ -138,12 +140,4 @@ function holdLifeline(child: ChildProcess): void {
   if (!end) return;
   end.on('error', () => undefined);
   end.resume();
-}
-
-function signalChild(pid: number, group: boolean, signal: NodeJS.Signals): void {
-  try {
-    process.kill(group ? -pid : pid, signal);
-  } catch {
-    // already gone
-  }
 }

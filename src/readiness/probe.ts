@@ -1,14 +1,15 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep } from '../process/sleep.js';
 
 /** Time as probes see it; tests pass a fake one. */
 export interface Clock {
   now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Waits `ms`; returns early when `signal` aborts (the probe then stops with its reason). */
+  sleep(ms: number, signal?: AbortSignal): Promise<unknown>;
 }
 
 export const systemClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  sleep: (ms, signal) => sleep(ms, signal),
 };
 
 export interface WaitOptions {
@@ -18,6 +19,11 @@ export interface WaitOptions {
   intervalMs?: number;
   /** @default 500 */
   maxIntervalMs?: number;
+  /** The pause chosen by the time waited so far instead (supervised processes poll tightly at first). */
+  pause?: (elapsedMs: number) => number;
+  /** One attempt may take at most this long. @default 5000 */
+  attemptMs?: number;
+  /** Aborting stops the wait, which rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -51,14 +57,19 @@ export class ProbeTimeout extends Error {
 
 /**
  * A readiness check: `attempt` tries once, `wait` owns the retry loop, the timeout and
- * cancellation for every kind of probe (testcontainers' wait strategies, smaller).
+ * cancellation for every kind of probe (testcontainers' wait strategies, smaller). Services
+ * (sql, redis) and supervised processes (http, tcp, log) use the same base; dispose a probe
+ * that listens to something (the log probe) when done with it.
  */
-export abstract class ReadinessProbe {
+export abstract class ReadinessProbe implements Disposable {
+  /** For messages and `tldr ps`: `http http://…`, `tcp 127.0.0.1:5173`, `log /ready\./`, `postgres on …`. */
   abstract readonly description: string;
+  /** Why an answer did not count, when one did not: e.g. another program holds the port. */
+  observation: string | undefined;
 
   constructor(protected readonly clock: Clock = systemClock) {}
 
-  /** One try; resolves when the service answers. It must give up within `budgetMs`. */
+  /** One try; resolves when the service answers, rejects with what it saw. It must give up within `budgetMs`. */
   abstract attempt(budgetMs: number): Promise<void>;
 
   async wait(options: WaitOptions = {}): Promise<ProbeOutcome> {
@@ -73,13 +84,15 @@ export abstract class ReadinessProbe {
       if (left <= 0) throw new ProbeTimeout(this.description, timeoutMs, attempts, lastError);
       attempts++;
       try {
-        await this.attempt(Math.min(left, 5_000));
+        await this.attempt(Math.min(left, options.attemptMs ?? 5_000));
         return { attempts, ms: Math.round(this.clock.now() - started) };
       } catch (error) {
         if (error instanceof ProbeFatal) throw error;
         lastError = error;
       }
-      await this.clock.sleep(Math.max(0, Math.min(interval, timeoutMs - (this.clock.now() - started))), options.signal);
+      const elapsed = this.clock.now() - started;
+      const pause = options.pause ? options.pause(elapsed) : interval;
+      await this.clock.sleep(Math.max(0, Math.min(pause, timeoutMs - elapsed)), options.signal);
       interval = Math.min(interval * 1.5, options.maxIntervalMs ?? 500);
     }
   }
@@ -93,6 +106,8 @@ export abstract class ReadinessProbe {
       return { ok: false, error: messageOf(error) };
     }
   }
+
+  [Symbol.dispose](): void {}
 }
 
 export function messageOf(error: unknown): string {

@@ -1,7 +1,20 @@
-import type { SignalSource } from '../backend/exec.js';
 import { InterruptedError } from '../errors.js';
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The signals that mean "stop": tldr stops its children on each and exits 130. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Where process signals come from; tests pass their own emitter. */
+export type SignalSource = Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+
+/** Sends `signal` to a process, or to its whole group; a process that is already gone is no error. */
+export function signalProcess(pid: number, signal: NodeJS.Signals | 0, group = false): boolean {
+  try {
+    process.kill(group ? -pid : pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface EarlyInterrupt extends Disposable {
   /** Aborts when `outer` does or a signal arrives before `release()`. */
@@ -18,12 +31,12 @@ export interface EarlyInterrupt extends Disposable {
 export function interruptBeforeSpawn(outer: AbortSignal | undefined, signals: SignalSource = process): EarlyInterrupt {
   const controller = new AbortController();
   const onSignal = (received: NodeJS.Signals) => controller.abort(new InterruptedError(received));
-  for (const s of SIGNALS) signals.on(s, onSignal);
+  for (const s of STOP_SIGNALS) signals.on(s, onSignal);
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
-    for (const s of SIGNALS) signals.off(s, onSignal);
+    for (const s of STOP_SIGNALS) signals.off(s, onSignal);
   };
   return { signal: outer ? AbortSignal.any([outer, controller.signal]) : controller.signal, release, [Symbol.dispose]: release };
 }

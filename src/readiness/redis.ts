@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { ProbeFatal, ReadinessProbe, type Clock } from './probe-base.js';
+import { ProbeFatal, ReadinessProbe, type Clock } from './probe.js';
 
 export interface RedisAuth {
   username?: string;
