@@ -36,7 +36,8 @@ const libraryAsSibling = {
 };
 await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
-await build({ ...commonjs, entryPoints: ['dist/pipelines/supervise-main.js'], outfile: 'dist/bundle/supervise-main.cjs' });
+// The supervisor reaches the library (for `--down` only) through the same lazy sibling.
+await build({ ...commonjs, entryPoints: ['dist/supervisor/main.js'], outfile: 'dist/bundle/supervise-main.cjs', plugins: [libraryAsSibling] });
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');
 copyFileSync('scripts/code-cache.cjs', 'dist/bundle/code-cache.cjs');
 copyFileSync('scripts/supervise.cjs', 'dist/bundle/supervise.cjs');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEvent } from '../../src/output/events.js';
 import { backendProject, systemPython, type BackendProject } from '../helpers/backend.js';
 import { uniqueName } from '../helpers/fixtures.js';
-import { isCI } from '../../src/pipelines/test-command.js';
+import { isCI } from '../../src/commands/test/test.js';
 
 // One project (example/backend + the fixture apps, docker services on free ports) for the file.
 let project: BackendProject;

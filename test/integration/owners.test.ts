@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../src/process/owner-lock.js';
-import { createTestLog, KEPT_TEST_LOGS } from '../../src/pipelines/test-log.js';
+import { createTestLog, KEPT_TEST_LOGS } from '../../src/commands/test/log.js';
 import { ownedTempDir, sweepOwnedTempDirs } from '../../src/process/owned-temp.js';
 import { currentOwner, ownerTag, startTimeOf } from '../../src/process/owner.js';
 import { repoRoot } from '../helpers/cli.js';

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Output } from '../../src/output/output.js';
 import { openProject } from '../../src/config/project.js';
-import { serviceLogs } from '../../src/pipelines/services-logs.js';
+import { serviceLogs } from '../../src/commands/services/logs.js';
 import { binPath, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';

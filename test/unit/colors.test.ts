@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { colorEnabled } from '../../src/output/colors.js';
 import { Output } from '../../src/output/output.js';
-import { runPlan } from '../../src/pipelines/run.js';
+import { runPlan } from '../../src/pipeline/run.js';
 import type { Project } from '../../src/config/project.js';
 
 const ESC = '\u001b[';

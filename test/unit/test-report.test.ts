@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunnerLine } from '../../src/backend/test-protocol.js';
 import { countsText, formatTestSummary, summarizeTests, type TestRecord } from '../../src/output/test-report.js';
-import { judgeTestRun } from '../../src/pipelines/test-outcome.js';
+import { judgeTestRun } from '../../src/commands/test/outcome.js';
 
 const records: TestRecord[] = [
   { id: 't.A.test_fast', outcome: 'passed', durationMs: 2 },
