@@ -5,8 +5,14 @@
 //   + yaml on every start was ~90 ms of a ~230 ms `tldr config validate`.
 // - dist/bundle/supervise-main.cjs: the detached dev-loop supervisor, started by dist/bundle/supervise.cjs.
 // dockerode and pg stay external: they load lazily, on the paths that need them.
+// It also writes dist/cli-model.json: the CLI's commands and flags, computed from the command
+// definitions, so the CLI builds --help and parses flags without loading them (or zod).
 import { build } from 'esbuild';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const lib = await import('../dist/index.js');
+const { cliModel } = await import('../dist/cli/model.js');
+writeFileSync('dist/cli-model.json', `${JSON.stringify(cliModel(lib.commandDefinitions, lib.commandGroups, lib.inputJsonSchema))}\n`);
 
 const common = {
   bundle: true,

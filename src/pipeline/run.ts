@@ -2,7 +2,7 @@ import type { ListrTask, ListrTaskWrapper } from 'listr2';
 import { ExitCode, TldrError } from '../errors.js';
 import { listrOptions } from '../output/listr-options.js';
 import type { Output } from '../output/output.js';
-import type { Plan, PlanNode, StepContext, StepDefinition, StepResult } from './types.js';
+import type { Plan, PlanNode, Step, StepContext, StepResult } from './types.js';
 
 /** Runs a `{ run: "…" }` leaf; supplied by the caller so this file stays free of process code. */
 export type RunLeaf = (words: string[], ctx: StepContext) => Promise<StepResult | void>;
@@ -10,7 +10,7 @@ export type RunLeaf = (words: string[], ctx: StepContext) => Promise<StepResult 
 export interface RunPlanOptions {
   plan: Plan;
   context: Omit<StepContext, 'log'>;
-  resolveStep: (name: string) => Promise<StepDefinition>;
+  resolveStep: (name: string) => Promise<Step>;
   runLeaf: RunLeaf;
 }
 
@@ -67,7 +67,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanOutcome> {
 
 async function runLeafNode(
   node: Extract<PlanNode, { kind: 'step' | 'run' }>,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2 task generics are renderer-specific
+  // listr2's task generics are renderer-specific; a leaf only sets output, title and skip.
   task: ListrTaskWrapper<any, any, any>,
   options: RunPlanOptions,
   outcome: PlanOutcome,

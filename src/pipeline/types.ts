@@ -26,13 +26,15 @@ export interface StepResult {
   data?: unknown;
 }
 
-/** A built-in step, registered by name for `tldr run` pipelines. */
-export interface StepDefinition {
+/** What a step does. */
+export interface Step {
+  run(ctx: StepContext): Promise<StepResult | void>;
+}
+
+/** A step with its name and title: for a plan built in code (`tldr dev`'s start-up). */
+export interface StepDefinition extends Step {
   name: string;
   title: string;
-  /** True when the step changes nothing (MCP readOnlyHint, `--dry-run` notes). */
-  readOnly?: boolean;
-  run(ctx: StepContext): Promise<StepResult | void>;
 }
 
 /** The pure, serialisable plan: printed by `--dry-run`, executed by `runPlan`. */
@@ -46,8 +48,10 @@ export interface Plan {
   root: PlanNode;
 }
 
-/** A built-in step: its title for plans, and its code, imported only when a pipeline runs it. */
+/** A built-in step of `tldr run` pipelines: its title for plans, and its code, imported only when a pipeline runs it. */
 export interface StepEntry {
   title: string;
-  load: () => Promise<StepDefinition>;
+  /** True when the step changes nothing (MCP readOnlyHint, `--dry-run` notes). */
+  readOnly?: boolean;
+  load: () => Promise<Step>;
 }

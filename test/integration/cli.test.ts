@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
 import { tempDir, uniqueName } from '../helpers/fixtures.js';
 import { requireDocker } from '../helpers/docker.js';
+import { cliModel } from '../../src/cli/model.js';
+import { inputJsonSchema } from '../../src/commands/json-schema.js';
+import { commandDefinitions, commandGroups } from '../../src/commands/registry.js';
 
 describe('tldr CLI (built binary)', () => {
   it('--help lists every command of DESIGN.md', async () => {
@@ -22,6 +25,11 @@ describe('tldr CLI (built binary)', () => {
       expect(exitCode, command).toBe(0);
       expect(stdout, command).toContain(`Usage: tldr ${command}`);
     }
+  });
+
+  it('the built CLI model (dist/cli-model.json, what --help and the flags are made of) is the definitions\' (`npm run build` after changing them)', () => {
+    const built = JSON.parse(readFileSync(join(repoRoot, 'dist/cli-model.json'), 'utf8'));
+    expect(built).toEqual(JSON.parse(JSON.stringify(cliModel(commandDefinitions, commandGroups, inputJsonSchema))));
   });
 
   it('--version prints the package version', async () => {

@@ -2,42 +2,22 @@ import type { CommandSpec } from '../../backend/commands.js';
 import { runCommand } from '../../process/spawn.js';
 import { TailBuffer } from '../../process/tail-buffer.js';
 import { resolvePython, type PythonChoice } from '../../backend/python.js';
+import { interruptBeforeSpawn } from '../../process/signals.js';
+import type { CallerOptions, CommandResult } from '../definition.js';
+import { commandContext } from '../context.js';
+import type { PassthroughData } from './schemas.js';
 import { InterruptedError } from '../../errors.js';
 import type { RunOptions } from '../../pipeline/context.js';
 import { managePyNeeds, preflight, type Needs } from '../preflight.js';
 import type { StepContext } from '../../pipeline/types.js';
 
-export interface PassthroughOptions extends RunOptions {
+export interface PassthroughOptions extends RunOptions, Pick<CallerOptions, 'forwardSignals'> {
   /**
    * 'inherit': the child has the terminal (stdin too) and Ctrl-C reaches it from there;
    * 'pipe': each output line becomes a `log` event.
    * @default 'pipe' with --json output, else 'inherit'
    */
   stdio?: 'inherit' | 'pipe';
-  /**
-   * Pass SIGINT/SIGTERM/SIGHUP this process receives on to the child, once (the CLI sets it:
-   * its session leaves Ctrl-C to the child).
-   * @default false
-   */
-  forwardSignals?: boolean;
-}
-
-export interface PassthroughData {
-  /** The argv that ran (never a shell string). */
-  command: string[];
-  cwd: string;
-  python: Pick<PythonChoice, 'kind' | 'reason'>;
-  exitCode: number;
-  signal?: string;
-  durationMs: number;
-  /** Piped runs that failed: the last output lines. */
-  tail?: string[];
-}
-
-export interface CommandResult<D> {
-  exitCode: number;
-  summary: string;
-  data: D;
 }
 
 export interface ProcessSpec {
@@ -94,4 +74,26 @@ export async function runBackendProcess(ctx: StepContext, spec: ProcessSpec): Pr
       ...(piped && outcome.exitCode !== 0 ? { tail: tail.lines().map((l) => output.secrets.redact(l)) } : {}),
     },
   };
+}
+
+type ContextChange = (ctx: StepContext) => StepContext;
+
+export interface PassthroughSettings {
+  /** e.g. withLockTimeout for migrate. */
+  change?: ContextChange;
+  /** What is checked before anything starts. @default managePyNeeds */
+  needs?: Needs;
+}
+
+/** A passthrough command (manage, python, worker, migrate, makemigrations) from its library options. */
+export async function runPassthrough(options: PassthroughOptions, label: string, build: ProcessSpec['build'], { change = (ctx) => ctx, needs = managePyNeeds }: PassthroughSettings = {}): Promise<CommandResult<PassthroughData>> {
+  if (!options.forwardSignals) return runBackendProcess(change(commandContext(options)), { label, build, stdio: defaultStdio(options), needs });
+  using early = interruptBeforeSpawn(options.signal);
+  const ctx = change(commandContext({ ...options, signal: early.signal }));
+  return runBackendProcess(ctx, { label, build, stdio: defaultStdio(options), forwardSignals: true, beforeSpawn: early.release, needs });
+}
+
+// Django may prompt (makemigrations' defaults for new fields): only when a person can answer.
+export function interactive(options: Pick<PassthroughOptions, 'stdio' | 'output'>, stdin: { isTTY?: boolean } = process.stdin): boolean {
+  return defaultStdio(options) === 'inherit' && Boolean(stdin.isTTY);
 }

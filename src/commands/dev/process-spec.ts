@@ -26,13 +26,6 @@ export function selectProcesses(processes: Record<string, ProcessConfig>, only?:
   return all.filter((name) => only.includes(name));
 }
 
-/** `--only web,worker` → ['web', 'worker']. */
-export function parseOnly(value: string | string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  return names.length ? [...new Set(names)] : undefined;
-}
-
 export function readySpec(name: string, ready: ReadyConfig | undefined): ReadySpec | undefined {
   if (!ready) return undefined;
   if (ready.http) {

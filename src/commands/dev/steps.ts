@@ -7,8 +7,11 @@ import { ServiceError, TldrError } from '../../errors.js';
 import { checkMigrations, rememberMigrations, type MigrationCheck } from '../../backend/migration-state.js';
 import { runPlan } from '../../pipeline/run.js';
 import type { Plan, StepContext, StepDefinition } from '../../pipeline/types.js';
+import { up } from '../services/steps.js';
+import { knownSteps } from '../steps.js';
 
-export { step as upStep } from '../services/up-step.js';
+/** The dev loop's first step: the services, up and ready (the built-in `up` step). */
+export const upStep: StepDefinition = { name: 'up', title: knownSteps().up!, run: (ctx) => up.run(ctx) };
 
 /** Skips migrate (without starting Django) when the cheap check says nothing is pending; `report` receives the check. */
 export function devMigrateStep(report: (check: MigrationCheck & { applied?: boolean }) => void): StepDefinition {

@@ -6,7 +6,9 @@ import { probePython, resolvePython, type PythonChoice } from '../../backend/pyt
 import { findBinary } from '../../services/binaries.js';
 import { TldrError } from '../../errors.js';
 import type { Output } from '../../output/output.js';
-import { systemDiscoveryEnv, type SocketAttempt } from '../../services/discovery.js';
+import type { CommandResult, LookupOptions } from '../definition.js';
+import type { DoctorCheck, DoctorReport } from './definition.js';
+import { systemDiscoveryEnv } from '../../services/discovery.js';
 import { probeDocker } from '../../services/docker/endpoint.js';
 import { readRecord } from '../../supervisor/record.js';
 import { isAlive } from '../../process/process-table.js';
@@ -14,30 +16,15 @@ import { selectProcesses } from '../dev/process-spec.js';
 import { describeTaken, processPorts, takenProcessPorts } from '../dev/ports.js';
 import { validateProject } from '../preflight.js';
 
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-  hint?: string;
-}
+export type { DoctorCheck, DoctorReport } from './definition.js';
 
-export interface DoctorReport {
-  checks: DoctorCheck[];
-  node: string;
-  docker: { answered?: string; tried: SocketAttempt[] };
-  python?: PythonChoice;
-  binaries: Record<string, string | null>;
-}
-
-export interface DoctorOptions {
-  cwd: string;
-  configPath?: string;
+export interface DoctorOptions extends LookupOptions {
   output: Output;
   env?: NodeJS.ProcessEnv;
 }
 
 /** Every fact a newcomer needs when something does not start: node, Docker, Python, binaries, config. */
-export async function doctor(options: DoctorOptions): Promise<{ exitCode: number; summary: string; data: DoctorReport }> {
+export async function doctor(options: DoctorOptions): Promise<CommandResult<DoctorReport>> {
   const env = options.env ?? process.env;
   const checks: DoctorCheck[] = [];
   // package.json's engines: execa, which runs every child, needs events.addAbortListener (20.5).

@@ -1,33 +1,21 @@
 import { fstatSync } from 'node:fs';
+import type { z } from 'zod';
 import { projectEnvReport } from '../../config/env.js';
 import { projectSecrets } from '../../config/secrets.js';
 import { ConfigError } from '../../errors.js';
 import type { RunOptions } from '../../pipeline/context.js';
-import { inspectServices, type InspectedService } from '../services/status.js';
+import { inspectServices } from '../services/inspect.js';
+import type { InspectedService } from '../services/schemas.js';
+import type { CommandResult } from '../definition.js';
+import type { EnvData, envInput } from './definition.js';
 
-export interface EnvCommandOptions extends RunOptions {
-  /** `export KEY='value'` lines, unredacted, for `eval "$(tldr env --export)"`. */
-  export?: boolean;
-  /** Only the variables tldr adds or changes (default), or the whole environment. */
-  all?: boolean;
-}
-
-export interface EnvData {
-  /** Redacted: secret-named keys and every known secret value show as `***`. */
-  env: Record<string, string>;
-  /** Each service's state as found; the env points at where a stopped one will answer. */
-  services: InspectedService[];
-  /** What is not running (or could not be checked), one line each. */
-  notRunning: string[];
-  /** Statements of env_files that python-dotenv (and so tldr) skips. */
-  warnings: string[];
-}
+export type EnvCommandOptions = RunOptions & z.input<typeof envInput>;
 
 /**
  * The environment backend processes get, computed from the config, the env files and
  * `.tldr/state.json` — services are looked at, never created or started. Redacted unless --export.
  */
-export async function envCommand(options: EnvCommandOptions): Promise<{ exitCode: number; summary: string; data: EnvData }> {
+export async function envCommand(options: EnvCommandOptions): Promise<CommandResult<EnvData>> {
   const { output, project } = options;
   if (options.export) refuseFileOutput();
   output.secrets.addAll(projectSecrets(project));
@@ -45,7 +33,7 @@ export async function envCommand(options: EnvCommandOptions): Promise<{ exitCode
     for (const key of keys) output.terminal.stdout.write(`export ${key}=${shellQuote(env[key]!)}\n`);
     return { exitCode: 0, summary: `${keys.length} variables exported`, data };
   }
-  if (!output.json) for (const key of keys) output.stdout.write(`${key}=${shown[key]}\n`);
+  if (keys.length) output.print(keys.map((key) => `${key}=${shown[key]}`).join('\n'));
   return { exitCode: 0, summary: `${keys.length} variables${notRunning.length ? ` (${notRunning.length} service(s) not running)` : ''}`, data };
 }
 

@@ -1,84 +1,37 @@
 import { rm } from 'node:fs/promises';
+import type { z } from 'zod';
 import { join } from 'node:path';
 import { gitAddedFiles } from '../../backend/git.js';
-import type { CheckDocument, CheckFinding, ReversibilityReport } from '../../checks/document.js';
-import { applyIgnores, type IgnoredFinding } from '../../checks/ignore.js';
-import { summariseObservations, type ObservationSummary } from '../../checks/observations.js';
+import type { CheckDocument, CheckFinding } from '../../checks/document.js';
+import { applyIgnores } from '../../checks/ignore.js';
+import { summariseObservations } from '../../checks/observations.js';
 import { rebaseDocument } from '../../checks/paths.js';
 import { formatReport } from '../../checks/report.js';
 import { migrationFiles } from '../../checks/since.js';
-import { verdict, type FindingCounts } from '../../checks/verdict.js';
+import { verdict } from '../../checks/verdict.js';
 import { writePrivateFile } from '../../config/private-files.js';
 import type { Output } from '../../output/output.js';
 import type { RunOptions } from '../../pipeline/context.js';
+import type { CallerOptions, CommandResult } from '../definition.js';
+import type { MigrateCheckData, migrateCheckInput } from './definition.js';
 import { commandContext } from '../context.js';
 import { runMigrateCheckHelper } from './helper.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import type { StepContext } from '../../pipeline/types.js';
 
-export interface MigrateCheckSettings {
-  /**
-   * Lint the migration files added since this git ref instead of the unapplied migrations;
-   * `null` forces the unapplied ones.
-   * @default migrations.since
-   */
-  since?: string | null;
-  /**
-   * Apply, revert and re-apply the checked migrations on a scratch copy of the database.
-   * @default migrations.reversibility
-   */
-  reversibility?: boolean;
-  /**
-   * During the reversibility run, watch each statement of the checked migrations: the locks it
-   * takes and whether it rewrites a table (decides `table-rewrite` and `alter-column-type`).
-   * @default true
-   */
-  observe?: boolean;
-  /**
-   * Warnings fail the check too.
-   * @default migrations.strict
-   */
-  strict?: boolean;
-  /**
-   * Stop the helper when this process gets SIGINT/SIGTERM/SIGHUP (for callers that leave Ctrl-C
-   * to the child instead of aborting `signal`).
-   * @default false
-   */
-  forwardSignals?: boolean;
-}
+export type MigrateCheckSettings = z.input<typeof migrateCheckInput> &
+  Pick<CallerOptions, 'forwardSignals'> & {
+    /**
+     * During the reversibility run, watch each statement of the checked migrations: the locks it
+     * takes and whether it rewrites a table (decides `table-rewrite` and `alter-column-type`).
+     * @default true
+     */
+    observe?: boolean;
+  };
 
-export interface MigrateCheckOptions extends RunOptions, MigrateCheckSettings {}
+export type MigrateCheckOptions = RunOptions & MigrateCheckSettings;
 
-export interface MigrateCheckData {
-  findings: FindingCounts;
-  /** `app.migration` of the linted migrations (the first 100; `checkedCount` has them all). */
-  checked: string[];
-  checkedCount: number;
-  ignored: IgnoredFinding[];
-  reversibility: ReversibilityReport;
-  /** How many checked migrations the reversibility run watched (atomic ones it applied). */
-  watched: number;
-  /** What their statements locked and rewrote (at most 20 statements in all, rewrites first; `more` counts the rest of a migration's). */
-  observations: ObservationSummary[];
-  /** Observed statements not in `observations` (`observationsFile` and `--verbose` have them all). */
-  observationsOmitted: number;
-  /** Every observation of this run, as JSON (.tldr/logs/migrate-check-observations.json); null when nothing was watched. */
-  observationsFile: string | null;
-  /** Scratch databases left by dead runs that this check dropped. */
-  sweptScratch: string[];
-  unapplied: number;
-  conflicts: string[];
-  /** Apps with model changes that have no migration. */
-  missing: string[];
-  since: string | null;
-  django: string;
-  durationMs: number;
-}
-
-export interface MigrateCheckResult {
-  exitCode: number;
-  summary: string;
-  data: MigrateCheckData;
+export interface MigrateCheckResult extends CommandResult<MigrateCheckData> {
   /** Every finding left after `migrations.ignore`, paths relative to the project root. */
   findings: CheckFinding[];
 }
@@ -156,7 +109,7 @@ function report(output: Output, findings: CheckFinding[], document: CheckDocumen
   for (const { database, pid } of document.sweptScratch) output.note(`dropped left-over scratch database ${database} (its run, pid ${pid}, is gone)`);
   const options = { observations: document.observations, allObservations: output.verbose, shown: output.verbose ? Infinity : 5 };
   const text = formatReport(findings, output.color, options);
-  if (text) output.stdout.write(`${output.secrets.redact(text)}\n`);
+  if (text) output.print(output.secrets.redact(text));
   if (!document.reversibility.ran && document.checked.length) output.note(`reversibility not checked: ${document.reversibility.reason}`);
   for (const name of unusedIgnores) output.note(`migrations.ignore: the entry for ${name} silenced nothing in this run`);
 }

@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import type { PipelineStepConfig } from '../../config/schema.js';
+import type { CommandResult } from '../definition.js';
+import type { RunData, runInput } from './definition.js';
 import { ConfigError, TldrError } from '../../errors.js';
 import type { RunOptions } from '../../pipeline/context.js';
 import { commandContext } from '../context.js';
@@ -31,19 +34,9 @@ export function planFor(pipelines: Record<string, PipelineStepConfig[]>, name: s
   return planPipeline(name, steps, knownSteps());
 }
 
-export interface RunPipelineOptions extends RunOptions {
-  name: string;
-  /** Print the plan and run nothing. */
-  dryRun?: boolean;
-}
+export type RunPipelineOptions = RunOptions & z.input<typeof runInput>;
 
-export interface PipelineResult {
-  exitCode: number;
-  summary: string;
-  data: { pipeline: string; plan: Plan; steps?: PlanOutcome['steps']; results?: Record<string, unknown>; problems?: Problem[] };
-}
-
-export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
+export async function runPipeline(options: RunPipelineOptions): Promise<CommandResult<RunData>> {
   const plan = planFor(options.project.config.pipelines, options.name);
   if (options.dryRun) {
     // The plan is printed whatever the checks say; what a real run would stop at is listed with it.

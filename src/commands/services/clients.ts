@@ -2,20 +2,19 @@ import { Writable } from 'node:stream';
 import { startServices } from '../../services/ensure.js';
 import { openServices } from '../../services/open.js';
 import type { ExecStdio, ServiceName } from '../../services/provider.js';
+import type { z } from 'zod';
 import type { RunOptions } from '../../pipeline/context.js';
+import type { CommandResult } from '../definition.js';
+import type { clientInput } from './definitions.js';
+import type { ClientData } from './schemas.js';
 
-export interface ClientOptions extends RunOptions {
-  /** Arguments after the client's own connection flags, e.g. ['-c', 'select 1']. */
-  args?: string[];
-  /** @default process.stdin and the output's terminal streams (the client owns the terminal) */
-  stdio?: ExecStdio;
-}
+export type ClientOptions = RunOptions &
+  z.input<typeof clientInput> & {
+    /** @default process.stdin and the output's terminal streams (the client owns the terminal) */
+    stdio?: ExecStdio;
+  };
 
-export interface ClientResult {
-  exitCode: number;
-  summary: string;
-  data: { exitCode: number; stdout?: string; stderr?: string };
-}
+type ClientResult = CommandResult<ClientData>;
 
 /** `tldr psql [ARGS…]`: psql as the configured user, on the configured database (in the container with docker, the host's psql with native). */
 export function psql(options: ClientOptions): Promise<ClientResult> {

@@ -2,34 +2,30 @@ import { usageError } from '../../errors.js';
 import { openServices } from '../../services/open.js';
 import type { DownReport } from '../../services/provider.js';
 import { selectServices } from '../../services/specs.js';
+import type { z } from 'zod';
 import type { RunOptions } from '../../pipeline/context.js';
+import type { CallerOptions, CommandResult } from '../definition.js';
+import type { downInput } from './definitions.js';
+import type { DownData } from './schemas.js';
 
-export interface ServicesDownOptions extends RunOptions {
-  services?: string[];
-  /** Also delete the data volumes: needs `yes`, or `confirm` answering the instance name. */
-  volumes?: boolean;
-  yes?: boolean;
-  /** Asks a person to type the instance name (the CLI passes one only at a TTY). */
-  confirm?: (instance: string) => Promise<string | undefined>;
-}
-
-export interface ServicesDownResult {
-  exitCode: number;
-  summary: string;
-  data: { instance: string; services: DownReport[] };
-}
+export type ServicesDownOptions = CallerOptions &
+  RunOptions &
+  z.input<typeof downInput> & {
+    /** @default all */
+    services?: string[];
+  };
 
 /** `tldr down`: stop the services (Postgres gets 10 s to shut down cleanly); data stays unless --volumes. */
-export async function down(options: ServicesDownOptions): Promise<ServicesDownResult> {
+export async function down(options: ServicesDownOptions): Promise<CommandResult<DownData>> {
   const { project, output } = options;
   const names = selectServices(options.services);
   // Dropping data is never the default: without --yes and without a person to ask, nothing happens.
-  if (options.volumes && !options.yes && !options.confirm) {
+  if (options.volumes && !options.yes && !options.ask) {
     throw usageError('tldr down --volumes deletes the services\' data; nothing was stopped or removed', 'add --yes to confirm (or run it at a terminal and type the project name)');
   }
   const opened = await openServices(project, { persist: false });
   if (options.volumes && !options.yes) {
-    const typed = (await options.confirm!(opened.instance.name))?.trim();
+    const typed = (await options.ask!(`This deletes the data volumes of "${opened.instance.name}" (Postgres and Redis data).\nType ${opened.instance.name} to confirm: `))?.trim();
     if (typed !== opened.instance.name) {
       throw usageError(`confirmation did not match "${opened.instance.name}"; nothing was stopped or removed`, 'type the name exactly, or pass --yes');
     }

@@ -1,6 +1,8 @@
 import { openServices } from '../../services/open.js';
 import { selectServices } from '../../services/specs.js';
 import type { RunOptions } from '../../pipeline/context.js';
+import type { CommandResult } from '../definition.js';
+import type { LogsData } from '../dev/schemas.js';
 
 export interface ServiceLogsOptions extends RunOptions {
   /** postgres or redis. */
@@ -12,7 +14,7 @@ export interface ServiceLogsOptions extends RunOptions {
 }
 
 /** `tldr logs postgres|redis`: the service's own log, as `log` events with the service as source. */
-export async function serviceLogs(options: ServiceLogsOptions): Promise<{ exitCode: number; summary: string; data: { name: string; lines: number } }> {
+export async function serviceLogs(options: ServiceLogsOptions): Promise<CommandResult<LogsData>> {
   const [name] = selectServices([options.name]);
   const opened = await openServices(options.project, { persist: false });
   let lines = 0;

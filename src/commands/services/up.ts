@@ -1,21 +1,18 @@
-import { startServices, type ServiceReport } from '../../services/ensure.js';
+import type { z } from 'zod';
 import type { RunOptions } from '../../pipeline/context.js';
+import { startServices } from '../../services/ensure.js';
+import type { CommandResult } from '../definition.js';
+import type { upInput } from './definitions.js';
+import type { UpData } from './schemas.js';
 
-export interface ServicesUpOptions extends RunOptions {
-  /** postgres, redis; default: all. */
-  services?: string[];
-  /** An isolated instance `<name>-<id>` with free ports, never remembered (CI runs). */
-  isolate?: string;
-}
-
-export interface ServicesUpResult {
-  exitCode: number;
-  summary: string;
-  data: { instance: string; provider: string; services: ServiceReport[] };
-}
+export type ServicesUpOptions = RunOptions &
+  z.input<typeof upInput> & {
+    /** An isolated instance `<name>-<id>` with free ports, never remembered (CI runs). */
+    isolate?: string;
+  };
 
 /** `tldr up [SERVICE…]`: start what is not running, recreate what changed, wait until each answers. */
-export async function up(options: ServicesUpOptions): Promise<ServicesUpResult> {
+export async function up(options: ServicesUpOptions): Promise<CommandResult<UpData>> {
   const started = await startServices(options.project, options.output, {
     ...(options.services?.length ? { only: options.services } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { manageCommand, type CommandSpec } from '../../backend/commands.js';
@@ -16,51 +17,27 @@ import { RotatingLog } from '../../output/rotating-log.js';
 import { FileFollower } from '../../process/file-follower.js';
 import { ownedTempDir } from '../../process/owned-temp.js';
 import { withLock } from '../../process/owner-lock.js';
-import { formatTestSummary, type TestRecord, type TestReport } from '../../output/test-report.js';
+import { formatTestSummary, type TestRecord } from '../../output/test-report.js';
 import type { RunOptions } from '../../pipeline/context.js';
 import { commandContext } from '../context.js';
-import type { CommandResult } from '../backend/passthrough.js';
+import type { CommandResult } from '../definition.js';
+import type { TestData, testInput } from './definition.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import { createTestLog } from './log.js';
 import { judgeTestRun } from './outcome.js';
 import type { StepContext } from '../../pipeline/types.js';
 
-export interface TestOptions extends RunOptions {
-  /** Test labels (`documents`, `documents.tests.DocumentTests`); each is one argv element. */
-  labels?: string[];
-  /** Keep the test database between runs. @default true, false when CI=true */
-  keepdb?: boolean;
-  /** Test processes: a number or 'auto'. @default 1 */
-  parallel?: number | 'auto' | string;
-  /** 'I/N': run only shard I of N (a deterministic split of the sorted test ids). */
-  shard?: string;
-  /** Also write a JUnit XML report to this file (relative to the current directory). */
-  junit?: string;
-  /** Stop at the first failure or error. */
-  failfast?: boolean;
-}
-
-export interface TestData extends TestReport {
-  keepdb: boolean;
-  parallel: number | 'auto';
-  shard?: string;
-  labels: string[];
-  /** Set when the runner stopped early (failfast, interrupt). */
-  stopped: boolean;
-  django?: string;
-  python?: string;
-  junit?: string;
-  /** Everything the test process printed: this run's own file (`.tldr/logs/test.log` is the latest run's). */
-  log: string;
-  /** The test process' output tail when it ended without reporting (crash, kill). */
-  tail?: string[];
-}
+/** What `tldr test` takes besides the project: its flags. */
+export type TestSettings = z.input<typeof testInput>;
+export type TestOptions = RunOptions & TestSettings;
+export type { TestData } from './definition.js';
 
 /** `manage.py test` through tldr's runner: one `test` event per test, a summary, JUnit on request. */
 export async function test(options: TestOptions): Promise<CommandResult<TestData>> {
   const result = await runTests(commandContext(options), options, { showOutput: options.output.json || options.output.verbose });
   const { output } = options;
-  if (!output.json && !output.quiet) output.stdout.write(formatTestSummary(result.data, output.color));
+  const closing = formatTestSummary(result.data, output.color);
+  if (!output.quiet && closing) output.print(closing);
   return result;
 }
 
@@ -73,7 +50,7 @@ const TAIL_LINES = 30;
  * Two runs at once: with --keepdb both want the one kept test database, so the second waits for
  * the first (saying for whom); without it each run's test databases get the run id as a suffix.
  */
-export async function runTests(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>, { showOutput }: { showOutput: boolean }): Promise<CommandResult<TestData>> {
+export async function runTests(ctx: StepContext, options: TestSettings, { showOutput }: { showOutput: boolean }): Promise<CommandResult<TestData>> {
   const { project, output } = ctx;
   preflight(project, managePyNeeds);
   const plan = planTestRun(ctx, options);
@@ -100,7 +77,7 @@ interface TestPlan {
 }
 
 // Everything a run needs, checked before anything starts (flags, the shipped runner, the python).
-function planTestRun(ctx: StepContext, options: Omit<TestOptions, keyof RunOptions>): TestPlan {
+function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
   const { project, output } = ctx;
   const keepdb = options.keepdb ?? !isCI(project.env);
   const parallel = parseParallel(options.parallel) ?? 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { processPorts, runserverAddress } from '../../../src/commands/dev/ports.js';
-import { parseOnly, processSpec, readySpec, selectProcesses } from '../../../src/commands/dev/process-spec.js';
+import { processSpec, readySpec, selectProcesses } from '../../../src/commands/dev/process-spec.js';
 import { formatDuration } from '../../../src/output/duration.js';
 import { formatProcessTable } from '../../../src/commands/dev/status.js';
 import type { ProcessStatus } from '../../../src/supervisor/types.js';
@@ -20,14 +20,12 @@ processes:
 const project = { config, root: '/repo', backendDir: '/repo/backend', env: {} };
 const python = { argv: ['/repo/backend/.venv/bin/python'], kind: 'venv' as const, reason: 'test' };
 
-describe('selectProcesses / parseOnly', () => {
+describe('selectProcesses', () => {
   it('runs the enabled processes in config order by default', () => {
     expect(selectProcesses(config.processes)).toEqual(['web', 'worker']);
   });
   it('--only picks processes (disabled ones too) in config order', () => {
-    expect(selectProcesses(config.processes, parseOnly('frontend, web'))).toEqual(['web', 'frontend']);
-    expect(parseOnly('a,,b,a')).toEqual(['a', 'b']);
-    expect(parseOnly(undefined)).toBeUndefined();
+    expect(selectProcesses(config.processes, ['frontend', 'web', 'web'])).toEqual(['web', 'frontend']);
   });
   it('names the known processes when --only has a typo (exit 2)', () => {
     expect(() => selectProcesses(config.processes, ['wbe'])).toThrow(expect.objectContaining({ exitCode: 2, hint: expect.stringContaining('web, worker, frontend') }));
