@@ -7,7 +7,6 @@ import { supervisorLogPath } from './process-log.js';
 import type { SuperviseInput } from './plan.js';
 import { DevLoop } from './dev-loop.js';
 import type { ProcessStatus } from './types.js';
-import { statesLine } from './states.js';
 
 export interface SuperviseOptions {
   output: Output;
@@ -40,9 +39,9 @@ function parseInput(text: string): SuperviseInput {
 /**
  * The background supervisor of `tldr dev --detach` (the hidden `tldr supervise`): reads its plan
  * from stdin, takes over the record, serves the control socket, and runs until `tldr stop`, a
- * signal, or a crash.
+ * signal, or a crash. Resolves to the processes' final states.
  */
-export async function supervise(options: SuperviseOptions): Promise<{ exitCode: number; summary: string; data: { processes: ProcessStatus[] } }> {
+export async function supervise(options: SuperviseOptions): Promise<ProcessStatus[]> {
   const { output } = options;
   const signal = options.signal ?? new AbortController().signal;
   const input = parseInput(await readAll(options.input ?? process.stdin));
@@ -72,8 +71,7 @@ export async function supervise(options: SuperviseOptions): Promise<{ exitCode: 
       throw error;
     }
     await loop.run(signal);
-    const final = loop.supervisor.status();
-    return { exitCode: 0, summary: `dev loop stopped: ${statesLine(final)}`, data: { processes: final } };
+    return loop.supervisor.status();
   } catch (error) {
     failure = error;
     throw error;

@@ -7,6 +7,7 @@ import { exitCodeOf, InterruptedError, TldrError } from '../errors.js';
 import { Output } from '../output/output.js';
 import { STOP_SIGNALS } from '../process/signals.js';
 import { supervise } from './detached.js';
+import { statesLine } from './states.js';
 
 const output = new Output({ mode: 'human', color: false });
 const controller = new AbortController();
@@ -28,9 +29,9 @@ async function stopServices(configFile: string): Promise<void> {
 // No top-level await: the file is also bundled as CommonJS (dist/bundle/supervise-main.cjs).
 void (async () => {
   try {
-    const result = await supervise({ output, signal: controller.signal, stopServices });
-    output.result({ ok: result.exitCode === 0, exitCode: result.exitCode, summary: result.summary });
-    process.exitCode = result.exitCode;
+    const final = await supervise({ output, signal: controller.signal, stopServices });
+    output.result({ ok: true, exitCode: 0, summary: `dev loop stopped: ${statesLine(final)}` });
+    process.exitCode = 0;
   } catch (error) {
     const code = exitCodeOf(error);
     const details = error instanceof TldrError ? [...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])] : [String((error as Error)?.stack ?? error)];

@@ -97,6 +97,7 @@ export type DevData = z.output<typeof devData>;
 export type PsData = z.output<typeof psData>;
 export type StopData = z.output<typeof stopData>;
 export type LogsData = z.output<typeof logsData>;
+export type SuperviseData = z.output<typeof superviseData>;
 
 export type Checks = [
   Assert<Same<z.output<typeof processStatus>, ProcessStatus>>,
