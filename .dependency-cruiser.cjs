@@ -71,7 +71,10 @@ module.exports = {
       from: { path: '^src/commands/[a-z-]*/?(definitions?|registry)\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: ['^src/commands/[a-z-]*/?(definitions?|schemas|same-type)\\.ts$', '^src/(checks/document|backend/django-args|services/provider|config/schema|errors)\\.ts$'],
+        pathNot: [
+          '^src/commands/[a-z-]*/?(definitions?|schemas|same-type)\\.ts$',
+          '^src/(checks/document|backend/django-args|services/provider|config/schema|errors)\\.ts$',
+        ],
         dependencyTypesNot: ['dynamic-import', 'type-only'],
       },
     },

@@ -46,7 +46,13 @@ export class TldrError extends Error {
   }
 
   toJSON(): TldrErrorJSON {
-    return { code: this.code, message: this.message, exitCode: this.exitCode, ...(this.hint ? { hint: this.hint } : {}), ...(this.details.length ? { details: this.details } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      exitCode: this.exitCode,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.details.length ? { details: this.details } : {}),
+    };
   }
 
   /** The error again from its JSON, in the class its exit code belongs to (the cause stays behind). */

@@ -11,7 +11,18 @@ export { STOP_SIGNALS } from './process/signals.js';
 // Command definitions: one per command, for the CLI, the MCP server and the library
 export { commandDefinitions, commandGroups, commandDefinition } from './commands/registry.js';
 export { defineCommand, parseInput } from './commands/definition.js';
-export type { CommandDefinition, AnyDefinition, CommandResult, CliSpelling, InputProblem, ProjectNeed, CallerOptions, LookupOptions, ContextOf, Handler } from './commands/definition.js';
+export type {
+  CommandDefinition,
+  AnyDefinition,
+  CommandResult,
+  CliSpelling,
+  InputProblem,
+  ProjectNeed,
+  CallerOptions,
+  LookupOptions,
+  ContextOf,
+  Handler,
+} from './commands/definition.js';
 export { inputJsonSchema, resultJsonSchema } from './commands/json-schema.js';
 
 // Commands: the handlers the CLI calls, with their options and result data
@@ -75,7 +86,17 @@ export type { Project } from './config/project.js';
 export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
 export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
-export type { Config, ConfigInput, ProcessConfig, ReadyConfig, PostgresConfig, RedisConfig, IgnoreEntry, FindingCode, PipelineStepConfig } from './config/schema.js';
+export type {
+  Config,
+  ConfigInput,
+  ProcessConfig,
+  ReadyConfig,
+  PostgresConfig,
+  RedisConfig,
+  IgnoreEntry,
+  FindingCode,
+  PipelineStepConfig,
+} from './config/schema.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { configYaml } from './config/print.js';
 export { expand, serviceExpansions } from './config/expand.js';
@@ -117,7 +138,23 @@ export type { OpenOptions, OpenedServices } from './services/open.js';
 export { startServices, ensureServices } from './services/ensure.js';
 export type { EnsureOptions, ServiceReport, StartedServices } from './services/ensure.js';
 export { serviceNames } from './services/provider.js';
-export type { ServiceName, ServiceSpec, PostgresSpec, RedisSpec, ServiceProvider, ServiceHandle, ServiceStatus, DownReport, UpAction, UpOptions, UpProgress, PullSnapshot, LogOptions, ExecOptions, ExecStdio } from './services/provider.js';
+export type {
+  ServiceName,
+  ServiceSpec,
+  PostgresSpec,
+  RedisSpec,
+  ServiceProvider,
+  ServiceHandle,
+  ServiceStatus,
+  DownReport,
+  UpAction,
+  UpOptions,
+  UpProgress,
+  PullSnapshot,
+  LogOptions,
+  ExecOptions,
+  ExecStdio,
+} from './services/provider.js';
 export { DockerProvider } from './services/docker/provider.js';
 export { containerDefinition } from './services/docker/container-spec.js';
 export type { ContainerDefinition, ContainerInput } from './services/docker/container-spec.js';

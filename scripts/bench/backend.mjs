@@ -9,17 +9,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { backend, benchConfig, bin, parseExports, python } from '../bench-lib.mjs';
 
-
 export default async function (bench) {
   const name = `tldrbench-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-backend-'));
-  writeFileSync(
-    join(dir, 'tldr.config.yaml'),
-    [
-      ...benchConfig(name),
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'tldr.config.yaml'), [...benchConfig(name), ''].join('\n'));
   const tldr = (...args) => execa(process.execPath, [bin, ...args], { cwd: dir, env: { NO_COLOR: '1' }, stdin: 'ignore' });
   try {
     // Services up and migrated before anything is timed.
@@ -44,9 +37,23 @@ export default async function (bench) {
   } finally {
     const docker = new Docker();
     const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => []);
-    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      containers.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
     const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => ({ Volumes: [] }));
-    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      (Volumes ?? []).map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { backend, benchConfig, bin, parseExports, python, root } from '../bench-lib.mjs';
 
-
 const freePort = () =>
   new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -108,9 +107,23 @@ export default async function (bench) {
     await tldr('stop').catch(() => undefined);
     const docker = new Docker();
     const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => []);
-    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      containers.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
     const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => ({ Volumes: [] }));
-    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      (Volumes ?? []).map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   }
 }

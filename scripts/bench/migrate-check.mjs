@@ -37,7 +37,12 @@ async function compareWatching(bench, figure, run) {
     const { watchMs, helperMs } = JSON.parse(stderr.trim().split('\n').at(-1));
     shares.push((100 * watchMs) / helperMs);
   };
-  await bench.compare(`\`tldr migrate --check\` watching locks and rewrites vs not (${figure})`, { tldr: watched, bare: () => run('no-watch'), runs: 11, goal: '≤ 1.10×' });
+  await bench.compare(`\`tldr migrate --check\` watching locks and rewrites vs not (${figure})`, {
+    tldr: watched,
+    bare: () => run('no-watch'),
+    runs: 11,
+    goal: '≤ 1.10×',
+  });
   bench.report(`the same: time the helper spent watching, share of its run (${figure})`, median(shares).toFixed(1), '%', '≤ 10 %');
 }
 
@@ -91,16 +96,19 @@ export default async function (bench) {
       runs: 7,
       goal: '≤ 1.25×',
     });
-    await bench.compare('`tldr migrate --check --no-reversibility` vs naive sequence (makemigrations --check --dry-run; migrate --check; showmigrations --plan)', {
-      tldr: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
-      bare: async () => {
-        await manage('makemigrations', '--check', '--dry-run');
-        await manage('migrate', '--check');
-        await manage('showmigrations', '--plan');
+    await bench.compare(
+      '`tldr migrate --check --no-reversibility` vs naive sequence (makemigrations --check --dry-run; migrate --check; showmigrations --plan)',
+      {
+        tldr: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
+        bare: async () => {
+          await manage('makemigrations', '--check', '--dry-run');
+          await manage('migrate', '--check');
+          await manage('showmigrations', '--plan');
+        },
+        runs: 5,
+        goal: 'for comparison',
       },
-      runs: 5,
-      goal: 'for comparison',
-    });
+    );
     // The reversibility run's cost: five unapplied migrations, applied, reverted and re-applied on a scratch copy.
     const back = await tldr('--json', 'migrate', 'lint_safe', '0004_article_subtitle_index_concurrently');
     if (back.exitCode !== 0) throw new Error(`tldr migrate lint_safe 0004 failed: ${back.stderr || back.stdout.slice(-2000)}`);
@@ -129,7 +137,21 @@ export default async function (bench) {
 async function removeResources(project) {
   const docker = new Docker();
   const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${project}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${project}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -18,13 +18,24 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function removeProject(project) {
   const filters = { label: [`dev.tldr.project=${project}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => {});
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .catch(() => {});
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove({ force: true })
+      .catch(() => {});
 }
 
 function projectDir(name) {
   const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-'));
-  writeFileSync(join(dir, 'tldr.config.yaml'), `version: 1\nname: ${name}\nservices:\n  postgres: { image: ${PG}, port: 0 }\n  redis: { image: ${REDIS}, port: 0 }\n`);
+  writeFileSync(
+    join(dir, 'tldr.config.yaml'),
+    `version: 1\nname: ${name}\nservices:\n  postgres: { image: ${PG}, port: 0 }\n  redis: { image: ${REDIS}, port: 0 }\n`,
+  );
   return dir;
 }
 
@@ -67,7 +78,11 @@ async function runAlone(project, service) {
   const isPg = service === 'postgres';
   const args = ['run', '-d', '--name', `${project}-${service}`, '--label', `dev.tldr.project=${project}`, '-p', `127.0.0.1::${isPg ? 5432 : 6379}`];
   if (isPg) args.push('-e', 'POSTGRES_DB=tldr', '-e', 'POSTGRES_USER=tldr', '-e', 'POSTGRES_PASSWORD=tldr');
-  args.push('--mount', `type=volume,src=${project}-${service}-data,dst=${isPg ? '/var/lib/postgresql/data' : '/data'},volume-label=dev.tldr.project=${project}`, isPg ? PG : REDIS);
+  args.push(
+    '--mount',
+    `type=volume,src=${project}-${service}-data,dst=${isPg ? '/var/lib/postgresql/data' : '/data'},volume-label=dev.tldr.project=${project}`,
+    isPg ? PG : REDIS,
+  );
   const { stdout: id } = await execa('docker', args);
   const info = await docker.getContainer(id.trim()).inspect();
   const port = Number(Object.values(info.NetworkSettings.Ports)[0][0].HostPort);

@@ -29,12 +29,7 @@ export function pythonCommand(project: Pick<Project, 'backendDir'>, python: Pyth
  * A split `run` string as a command: `manage …`, `celery …`, `python …`, or a program on PATH.
  * `dir` (relative to the config root) overrides the working directory; the default is backend.dir.
  */
-export function runWordsCommand(
-  project: Pick<Project, 'backendDir' | 'config' | 'root'>,
-  python: PythonChoice,
-  words: string[],
-  dir?: string,
-): CommandSpec {
+export function runWordsCommand(project: Pick<Project, 'backendDir' | 'config' | 'root'>, python: PythonChoice, words: string[], dir?: string): CommandSpec {
   const [head, ...rest] = words;
   const cwd = dir ? resolve(project.root, dir) : project.backendDir;
   const at = (spec: CommandSpec): CommandSpec => ({ ...spec, cwd });

@@ -19,14 +19,17 @@ export interface MigrateArgs {
 
 /** The one rule between migrate's two positionals: a migration names an app's migration. */
 export function migrateTargetProblem(app: string | undefined, migration: string | undefined): { message: string; hint: string } | undefined {
-  return migration !== undefined && app === undefined ? { message: 'a migration needs its app', hint: 'tldr migrate APP MIGRATION, e.g. tldr migrate documents 0001' } : undefined;
+  return migration !== undefined && app === undefined
+    ? { message: 'a migration needs its app', hint: 'tldr migrate APP MIGRATION, e.g. tldr migrate documents 0001' }
+    : undefined;
 }
 
 export function migrateArgs({ app, migration, noinput }: MigrateArgs = {}): string[] {
   const target = migrateTargetProblem(app, migration);
   if (target) throw usageError(target.message, target.hint);
   if (app !== undefined) requireIdentifier('app label', app, 'documents');
-  if (migration !== undefined && !/^\w+$/.test(migration)) throw usageError(`migration ${JSON.stringify(migration)} is not a migration name`, 'use a name like 0002_add_field, a prefix like 0002, or zero');
+  if (migration !== undefined && !/^\w+$/.test(migration))
+    throw usageError(`migration ${JSON.stringify(migration)} is not a migration name`, 'use a name like 0002_add_field, a prefix like 0002, or zero');
   return ['migrate', ...(noinput ? ['--noinput'] : []), ...(app ? [app] : []), ...(migration ? [migration] : [])];
 }
 
@@ -66,7 +69,8 @@ export function testArgs({ labels = [], keepdb, parallel, failfast }: TestArgs =
 export function parseParallel(value: string | number | undefined): number | 'auto' | undefined {
   if (value === undefined || value === 'auto') return value;
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1) throw usageError(`--parallel ${JSON.stringify(String(value))}: expected a whole number ≥ 1 or "auto"`, 'e.g. --parallel 4 or --parallel auto');
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`--parallel ${JSON.stringify(String(value))}: expected a whole number ≥ 1 or "auto"`, 'e.g. --parallel 4 or --parallel auto');
   return n;
 }
 

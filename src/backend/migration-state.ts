@@ -69,14 +69,21 @@ export function pendingMigrations(files: Array<Pick<MigrationFile, 'app' | 'name
  * in INSTALLED_APPS), the installed packages (a Django upgrade brings contrib migrations), the
  * database (rows rolled back, another server). Stats and one hash; no Python.
  */
-export function migrationFingerprint(input: { files: MigrationFile[]; rows: AppliedRow[]; env: Record<string, string>; backendDir: string; python: PythonChoice }): string {
+export function migrationFingerprint(input: {
+  files: MigrationFile[];
+  rows: AppliedRow[];
+  env: Record<string, string>;
+  backendDir: string;
+  python: PythonChoice;
+}): string {
   const hash = createHash('sha256');
   const add = (label: string, value: string) => hash.update(`${label}=${value}\n`);
   for (const f of input.files) add(`file ${f.app}.${f.name}`, f.stamp);
   for (const r of [...input.rows].sort((a, b) => `${a.app}.${a.name}`.localeCompare(`${b.app}.${b.name}`))) add('row', `${r.app}.${r.name}`);
   add('database', input.env.DATABASE_URL ?? '');
   add('python', input.python.argv.join(' '));
-  for (const path of [...settingsFiles(input.backendDir, input.env.DJANGO_SETTINGS_MODULE), ...packageDirs(input.backendDir, input.python)]) add(path, stampOf(path));
+  for (const path of [...settingsFiles(input.backendDir, input.env.DJANGO_SETTINGS_MODULE), ...packageDirs(input.backendDir, input.python)])
+    add(path, stampOf(path));
   return hash.digest('hex').slice(0, 24);
 }
 
@@ -94,7 +101,9 @@ function settingsFiles(backendDir: string, module: string | undefined): string[]
   const base = join(backendDir, ...module.split('.'));
   if (existsSync(`${base}.py`)) return [`${base}.py`];
   if (!existsSync(base)) return [];
-  return readdirSync(base).filter((f) => f.endsWith('.py')).map((f) => join(base, f));
+  return readdirSync(base)
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => join(base, f));
 }
 
 // A package install or upgrade renames an entry in site-packages, which changes the folder's mtime.
@@ -144,7 +153,12 @@ export async function appliedRows(databaseUrl: string): Promise<AppliedRow[] | u
  * django_migrations rows, read over SQL, plus the fingerprint remembered after the last migrate.
  * Any doubt (no DATABASE_URL, a query error, a changed fingerprint) means "run migrate".
  */
-export async function checkMigrations(stateDir: string, backendDir: string, env: Record<string, string>, python: PythonChoice): Promise<MigrationCheck & { fingerprint?: string }> {
+export async function checkMigrations(
+  stateDir: string,
+  backendDir: string,
+  env: Record<string, string>,
+  python: PythonChoice,
+): Promise<MigrationCheck & { fingerprint?: string }> {
   const url = env.DATABASE_URL;
   if (!url) return { skip: false, reason: 'DATABASE_URL is not set, cannot check', pending: [] };
   const files = localMigrations(backendDir);
@@ -158,7 +172,8 @@ export async function checkMigrations(stateDir: string, backendDir: string, env:
   const pending = pendingMigrations(files, rows);
   if (pending.length) return { skip: false, reason: `${pending.length} pending`, pending };
   const fingerprint = migrationFingerprint({ files, rows, env, backendDir, python });
-  if (readState(stateDir)[STATE_KEY] !== fingerprint) return { skip: false, reason: 'settings, packages or database changed since the last check', pending, fingerprint };
+  if (readState(stateDir)[STATE_KEY] !== fingerprint)
+    return { skip: false, reason: 'settings, packages or database changed since the last check', pending, fingerprint };
   return { skip: true, reason: `nothing pending (${rows.length} applied)`, pending, fingerprint };
 }
 

@@ -31,16 +31,26 @@ export function selectTarget(model: CliCommand, command: Command, positionals: u
     const stray = model.variants.flatMap((v) => v.options.filter((o) => given(command, o.key)).map((o) => ({ v, o })));
     if (stray.length) {
       const flags = stray.map(({ o }) => spelled(o, command)).join(', ');
-      throw new CombinationError(`${flags} can only be used with --${stray[0]!.v.flag}`, `run \`tldr ${model.words.join(' ')} --${stray[0]!.v.flag} ${stray.map(({ o }) => spelled(o, command)).join(' ')}\``);
+      throw new CombinationError(
+        `${flags} can only be used with --${stray[0]!.v.flag}`,
+        `run \`tldr ${model.words.join(' ')} --${stray[0]!.v.flag} ${stray.map(({ o }) => spelled(o, command)).join(' ')}\``,
+      );
     }
     return own;
   }
   const positional = model.args.filter((_, i) => positionals[i] !== undefined && !(Array.isArray(positionals[i]) && positionals[i].length === 0));
   if (positional.length) {
-    throw new CombinationError(`${model.words.join(' ')} --${variant.flag} takes no ${model.args.map((a) => a.name.toUpperCase()).join(' or ')}`, `run \`tldr ${model.words.join(' ')} --${variant.flag}\` without them`);
+    throw new CombinationError(
+      `${model.words.join(' ')} --${variant.flag} takes no ${model.args.map((a) => a.name.toUpperCase()).join(' or ')}`,
+      `run \`tldr ${model.words.join(' ')} --${variant.flag}\` without them`,
+    );
   }
   const mixed = model.options.filter((o) => given(command, o.key));
-  if (mixed.length) throw new CombinationError(`${mixed.map((o) => spelled(o, command)).join(', ')} cannot be used with --${variant.flag}`, `run \`tldr ${model.words.join(' ')} --${variant.flag}\` without them`);
+  if (mixed.length)
+    throw new CombinationError(
+      `${mixed.map((o) => spelled(o, command)).join(', ')} cannot be used with --${variant.flag}`,
+      `run \`tldr ${model.words.join(' ')} --${variant.flag}\` without them`,
+    );
   return { ...variant, words: model.words, options: variant.options, args: [] };
 }
 

@@ -94,7 +94,12 @@ export function cliModel(definitions: readonly AnyDefinition[], groups: Readonly
 }
 
 function target(definition: AnyDefinition): CliTarget {
-  return { definition: definition.name, interrupt: definition.interrupt, project: definition.project, ...(definition.longRunning ? { longRunning: true } : {}) };
+  return {
+    definition: definition.name,
+    interrupt: definition.interrupt,
+    project: definition.project,
+    ...(definition.longRunning ? { longRunning: true } : {}),
+  };
 }
 
 // Every command also takes the global flags (before or after its name): a field may not take their name.
@@ -141,7 +146,11 @@ function option(key: string, prop: Prop, cli: CliSpelling): CliOption {
   const flag = `--${kebab(key)}`;
   const short = cli.short ? `-${cli.short}, ` : '';
   const description = prop.description ?? '';
-  const common = { ...value(key, prop.type === 'array' ? (prop.items ?? {}) : prop, prop), ...(cli.path ? { path: true } : {}), ...(cli.hidden ? { hidden: true } : {}) };
+  const common = {
+    ...value(key, prop.type === 'array' ? (prop.items ?? {}) : prop, prop),
+    ...(cli.path ? { path: true } : {}),
+    ...(cli.hidden ? { hidden: true } : {}),
+  };
   if (prop.type === 'boolean') {
     const off = { flags: `--no-${kebab(key)}`, description: cli.negatedHelp ?? `turn off: ${description}` };
     if (cli.negate === 'also') return { ...common, flags: `${short}${flag}`, description, kind: 'both', negated: off };
@@ -150,7 +159,13 @@ function option(key: string, prop: Prop, cli: CliSpelling): CliOption {
   }
   const placeholder = cli.placeholder ?? kebab(key);
   const list = prop.type === 'array';
-  const shown = [description, choices(prop, list), prop.default !== undefined && !(Array.isArray(prop.default) && prop.default.length === 0) ? `(default: ${String(prop.default)})` : ''].filter(Boolean).join(' ');
+  const shown = [
+    description,
+    choices(prop, list),
+    prop.default !== undefined && !(Array.isArray(prop.default) && prop.default.length === 0) ? `(default: ${String(prop.default)})` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return { ...common, flags: `${short}${flag} <${placeholder}${list ? ',…' : ''}>`, description: shown, kind: list ? 'list' : 'value' };
 }
 
@@ -170,11 +185,18 @@ function numeric(prop: Prop): boolean {
 
 /** What a property takes, in words. Pure. */
 export function expected(prop: Prop): string {
-  if (prop.anyOf) return prop.anyOf.filter((p) => p.type !== 'null').map(expected).join(' or ');
+  if (prop.anyOf)
+    return prop.anyOf
+      .filter((p) => p.type !== 'null')
+      .map(expected)
+      .join(' or ');
   if (prop.const !== undefined) return JSON.stringify(prop.const);
   if (prop.enum) return `one of ${prop.enum.join(', ')}`;
   if (prop.type === 'integer' || prop.type === 'number') {
-    const bounds = [prop.minimum !== undefined && prop.minimum > Number.MIN_SAFE_INTEGER ? `≥ ${prop.minimum}` : '', prop.maximum !== undefined && prop.maximum < Number.MAX_SAFE_INTEGER ? `≤ ${prop.maximum}` : ''].filter(Boolean);
+    const bounds = [
+      prop.minimum !== undefined && prop.minimum > Number.MIN_SAFE_INTEGER ? `≥ ${prop.minimum}` : '',
+      prop.maximum !== undefined && prop.maximum < Number.MAX_SAFE_INTEGER ? `≤ ${prop.maximum}` : '',
+    ].filter(Boolean);
     return `${prop.type === 'integer' ? 'a whole number' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
   }
   if (prop.type === 'boolean') return 'true or false';

@@ -5,7 +5,8 @@ import type { CliCommand, CliModel, CliOption } from './model.js';
 export type Invoke = (model: CliCommand, positionals: unknown[], command: Command) => Promise<void>;
 
 const EXIT_CODES =
-  '\nExit codes: 0 ok · 1 the answer is no (findings, failed tests) · 2 usage or config error ·\n' + '3 environment error · 4 a service or process failed · 5 internal error · 130 interrupted';
+  '\nExit codes: 0 ok · 1 the answer is no (findings, failed tests) · 2 usage or config error ·\n' +
+  '3 environment error · 4 a service or process failed · 5 internal error · 130 interrupted';
 
 /** The whole `tldr` program: global flags, then one commander command per model command, in order. */
 export function buildProgram(model: CliModel, version: string, invoke: Invoke): Command {
@@ -57,7 +58,14 @@ function addCommand(parent: Command, model: CliCommand, invoke: Invoke): void {
 function addOption(command: Command, option: CliOption): void {
   const added = new Option(option.flags, option.description);
   if (option.hidden) added.hideHelp();
-  if (option.kind === 'list') added.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)]);
+  if (option.kind === 'list')
+    added.argParser((value: string, previous: string[] | undefined) => [
+      ...(previous ?? []),
+      ...value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ]);
   command.addOption(added);
   if (option.negated) command.addOption(new Option(option.negated.flags, option.negated.description));
 }

@@ -66,7 +66,12 @@ export async function invoke(model: CliCommand, positionals: unknown[], command:
     const outcome = await handler({ ...context, ...parsed.value } as never);
     await signalsDelivered();
     exitCode = interrupted ? lib.ExitCode.interrupted : outcome.exitCode;
-    output.result({ ok: exitCode === 0, exitCode, summary: interrupted ? `interrupted by ${interrupted}` : outcome.summary, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
+    output.result({
+      ok: exitCode === 0,
+      exitCode,
+      summary: interrupted ? `interrupted by ${interrupted}` : outcome.summary,
+      ...(outcome.data !== undefined ? { data: outcome.data } : {}),
+    });
   } catch (error) {
     await signalsDelivered();
     exitCode = interrupted ? lib.ExitCode.interrupted : lib.exitCodeOf(error);
@@ -78,7 +83,13 @@ export async function invoke(model: CliCommand, positionals: unknown[], command:
 
 // `required`: loaded here (searching upwards from --cwd; a bad config is exit 2), its secrets hidden
 // by value before anything prints; `optional`: the command looks itself; `none`: nothing.
-function projectOptions(lib: typeof Lib, output: Lib.Output, need: CliCommand['project'], cwd: string, configPath: string | undefined): Record<string, unknown> {
+function projectOptions(
+  lib: typeof Lib,
+  output: Lib.Output,
+  need: CliCommand['project'],
+  cwd: string,
+  configPath: string | undefined,
+): Record<string, unknown> {
   if (need === 'none') return {};
   if (need === 'optional') return { cwd, ...(configPath !== undefined ? { configPath } : {}) };
   const project = lib.openProject({ cwd, configPath });

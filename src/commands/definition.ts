@@ -121,7 +121,9 @@ export interface InputProblem {
 export type AnyDefinition = CommandDefinition<z.ZodObject, z.ZodType, ProjectNeed>;
 
 /** A definition with its types checked: `load()` must resolve to a handler of exactly this input and result. */
-export function defineCommand<I extends z.ZodObject, D extends z.ZodType, P extends ProjectNeed>(definition: CommandDefinition<I, D, P>): CommandDefinition<I, D, P> {
+export function defineCommand<I extends z.ZodObject, D extends z.ZodType, P extends ProjectNeed>(
+  definition: CommandDefinition<I, D, P>,
+): CommandDefinition<I, D, P> {
   return definition;
 }
 
@@ -129,9 +131,16 @@ export function defineCommand<I extends z.ZodObject, D extends z.ZodType, P exte
  * The input a caller gave (flags, tool arguments), checked against the definition: the parsed
  * value with defaults, or every problem found (schema and `refine` alike).
  */
-export function parseInput<I extends z.ZodObject>(definition: Pick<CommandDefinition<I>, 'input' | 'refine'>, raw: unknown): { ok: true; value: z.output<I> } | { ok: false; problems: InputProblem[] } {
+export function parseInput<I extends z.ZodObject>(
+  definition: Pick<CommandDefinition<I>, 'input' | 'refine'>,
+  raw: unknown,
+): { ok: true; value: z.output<I> } | { ok: false; problems: InputProblem[] } {
   const parsed = definition.input.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message, code: i.code })) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message, code: i.code })),
+    };
   const problems = definition.refine?.(parsed.data) ?? [];
   return problems.length ? { ok: false, problems } : { ok: true, value: parsed.data };
 }

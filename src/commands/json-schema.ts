@@ -8,5 +8,8 @@ export function inputJsonSchema(definition: Pick<AnyDefinition, 'input'>): Recor
 
 /** The JSON Schema of a command's `result.data` (schema/results/<command>.schema.json; MCP `outputSchema`). */
 export function resultJsonSchema(definition: Pick<AnyDefinition, 'name' | 'result'>): Record<string, unknown> {
-  return { ...z.toJSONSchema(definition.result, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }), title: `tldr ${definition.name}: result.data` };
+  return {
+    ...z.toJSONSchema(definition.result, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }),
+    title: `tldr ${definition.name}: result.data`,
+  };
 }

@@ -53,14 +53,24 @@ export const systemPreflightProbe = (env: NodeJS.ProcessEnv): PreflightProbe => 
  * each with its config key and the fix. Commands call `preflight` with this first; `tldr doctor`
  * reports each problem.
  */
-export function validateProject(project: Pick<Project, 'config' | 'root' | 'backendDir' | 'env'>, needs: Needs, probe: PreflightProbe = systemPreflightProbe(project.env)): Problem[] {
+export function validateProject(
+  project: Pick<Project, 'config' | 'root' | 'backendDir' | 'env'>,
+  needs: Needs,
+  probe: PreflightProbe = systemPreflightProbe(project.env),
+): Problem[] {
   const problems: Problem[] = [];
   const { config, root, backendDir } = project;
   if (needs.backendDir || needs.managePy) {
     const folder = folderProblem('backend.dir', 'backend-dir', config.backend.dir, root, probe);
     if (folder) problems.push(folder);
     else if (needs.managePy && probe.kind(join(backendDir, 'manage.py')) !== 'file') {
-      problems.push({ key: 'backend.dir', code: 'manage-py-missing', message: `${backendDir} has no manage.py`, hint: 'set backend.dir to the folder that holds manage.py (relative to tldr.config.yaml)', exitCode: 2 });
+      problems.push({
+        key: 'backend.dir',
+        code: 'manage-py-missing',
+        message: `${backendDir} has no manage.py`,
+        hint: 'set backend.dir to the folder that holds manage.py (relative to tldr.config.yaml)',
+        exitCode: 2,
+      });
     }
   }
   for (const name of needs.processes ?? []) problems.push(...processProblems(project, name, probe));
@@ -127,7 +137,13 @@ function processProblems(project: Pick<Project, 'config' | 'root' | 'env'>, name
   const folder = config.dir === undefined ? undefined : folderProblem(`processes.${name}.dir`, 'process-dir', config.dir, project.root, probe);
   if (folder) problems.push(folder);
   else if (config.dir !== undefined && words[0] === 'manage' && probe.kind(resolve(project.root, config.dir, 'manage.py')) !== 'file') {
-    problems.push({ key: `processes.${name}.dir`, code: 'manage-py-missing', message: `${resolve(project.root, config.dir)} has no manage.py`, hint: `a "manage …" run string runs manage.py in the process's dir: remove processes.${name}.dir or point it at the folder of manage.py`, exitCode: 2 });
+    problems.push({
+      key: `processes.${name}.dir`,
+      code: 'manage-py-missing',
+      message: `${resolve(project.root, config.dir)} has no manage.py`,
+      hint: `a "manage …" run string runs manage.py in the process's dir: remove processes.${name}.dir or point it at the folder of manage.py`,
+      exitCode: 2,
+    });
   }
   attempt(() => readySpec(name, config.ready));
   attempt(() => processEnv(name, config, project.env));
@@ -154,7 +170,10 @@ function folderProblem(key: string, code: string, written: string, root: string,
     key,
     code: `${code}-missing`,
     message: kind === 'missing' ? `${path} does not exist` : `${path} is not a folder`,
-    hint: key === 'backend.dir' ? 'set backend.dir to the folder of manage.py (relative to tldr.config.yaml)' : `create it, or fix ${key} (relative to tldr.config.yaml)`,
+    hint:
+      key === 'backend.dir'
+        ? 'set backend.dir to the folder of manage.py (relative to tldr.config.yaml)'
+        : `create it, or fix ${key} (relative to tldr.config.yaml)`,
     exitCode: 2,
   };
 }
@@ -162,5 +181,11 @@ function folderProblem(key: string, code: string, written: string, root: string,
 // The config helpers word their errors `key: message`; a Problem keeps the two apart.
 function fromError(error: TldrError): Problem {
   const match = /^([\w.-]+): ([\s\S]*)$/.exec(error.message);
-  return { key: match?.[1] ?? 'config', code: error.code, message: match?.[2] ?? error.message, ...(error.hint ? { hint: error.hint } : {}), exitCode: error.exitCode === 3 ? 3 : 2 };
+  return {
+    key: match?.[1] ?? 'config',
+    code: error.code,
+    message: match?.[2] ?? error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+    exitCode: error.exitCode === 3 ? 3 : 2,
+  };
 }

@@ -19,6 +19,16 @@ export interface Captured {
  */
 export async function capture(file: string, args: string[], options: CaptureOptions = {}): Promise<Captured> {
   const { execa } = await import('execa');
-  const result = await execa(file, args, { ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), reject: false, timeout: options.timeoutMs ?? 20_000 });
-  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr), ...(result.failed ? { message: result.message } : {}) };
+  const result = await execa(file, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    reject: false,
+    timeout: options.timeoutMs ?? 20_000,
+  });
+  return {
+    exitCode: result.exitCode ?? 1,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    ...(result.failed ? { message: result.message } : {}),
+  };
 }

@@ -46,11 +46,14 @@ export const spawnGroup: Spawn = (spec) => {
       resolve({
         code: null,
         signal: null,
-        error: new EnvironmentError(missing ? `${spec.name}: ${spec.file}: command not found` : `${spec.name}: could not start ${spec.file}: ${cause.message}`, {
-          code: missing ? 'command-not-found' : 'spawn-failed',
-          hint: missing ? `install ${spec.file} or fix processes.${spec.name}.run (backend.python for manage/celery/python)` : `check processes.${spec.name}`,
-          cause,
-        }),
+        error: new EnvironmentError(
+          missing ? `${spec.name}: ${spec.file}: command not found` : `${spec.name}: could not start ${spec.file}: ${cause.message}`,
+          {
+            code: missing ? 'command-not-found' : 'spawn-failed',
+            hint: missing ? `install ${spec.file} or fix processes.${spec.name}.run (backend.python for manage/celery/python)` : `check processes.${spec.name}`,
+            cause,
+          },
+        ),
       });
     });
   });

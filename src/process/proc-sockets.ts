@@ -36,7 +36,12 @@ export function procNetHex(ip: string): string | undefined {
   const bytes = isIPv4(ip) ? ip.split('.').map(Number) : ipv6Bytes(ip);
   if (!bytes) return undefined;
   let hex = '';
-  for (let i = 0; i < bytes.length; i += 4) hex += bytes.slice(i, i + 4).reverse().map((b) => b.toString(16).padStart(2, '0')).join('');
+  for (let i = 0; i < bytes.length; i += 4)
+    hex += bytes
+      .slice(i, i + 4)
+      .reverse()
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
   return hex.toUpperCase();
 }
 

@@ -128,6 +128,11 @@ function common(options: RunnerOptions) {
 }
 
 function spawnError(file: string, cause: NodeJS.ErrnoException): EnvironmentError {
-  if (cause.code === 'ENOENT') return new EnvironmentError(`${file}: not found`, { code: 'command-not-found', hint: 'install postgresql and redis-server (apt-get install postgresql redis-server)', cause });
+  if (cause.code === 'ENOENT')
+    return new EnvironmentError(`${file}: not found`, {
+      code: 'command-not-found',
+      hint: 'install postgresql and redis-server (apt-get install postgresql redis-server)',
+      cause,
+    });
   return new EnvironmentError(`${file}: ${cause.message}`, { code: 'spawn-failed', cause });
 }

@@ -118,13 +118,21 @@ function exited(child: ChildProcess, spec: CommandSpec): Promise<{ code: number 
   return new Promise((resolve, reject) => {
     child.once('error', (cause: NodeJS.ErrnoException) => {
       if (cause.code === 'ENOENT' && !existsSync(spec.cwd)) {
-        reject(new EnvironmentError(`${spec.cwd}: no such folder`, { code: 'cwd-missing', hint: 'fix backend.dir (or the process `dir`) in tldr.config.yaml', cause }));
+        reject(
+          new EnvironmentError(`${spec.cwd}: no such folder`, {
+            code: 'cwd-missing',
+            hint: 'fix backend.dir (or the process `dir`) in tldr.config.yaml',
+            cause,
+          }),
+        );
       } else if (cause.code === 'ENOENT') {
         const python = spec.file.includes('python') || spec.file === 'uv';
         reject(
           new EnvironmentError(`${spec.file}: command not found (cwd ${spec.cwd})`, {
             code: 'command-not-found',
-            hint: python ? 'create the backend venv or set backend.python in tldr.config.yaml (`tldr doctor` shows the choice)' : `install ${spec.file} or fix the run string`,
+            hint: python
+              ? 'create the backend venv or set backend.python in tldr.config.yaml (`tldr doctor` shows the choice)'
+              : `install ${spec.file} or fix the run string`,
             cause,
           }),
         );

@@ -116,7 +116,13 @@ class Session {
     const attrs = new Map(serverFirst.split(',').map((kv) => [kv[0]!, kv.slice(2)] as const));
     const nonce = attrs.get('r') ?? '';
     if (!this.scram || !nonce.startsWith(this.scram.nonce)) throw new Error('SCRAM: the server nonce does not extend ours');
-    const salted = (await pbkdf2Async(this.target.password.normalize('NFKC'), Buffer.from(attrs.get('s') ?? '', 'base64'), Number(attrs.get('i')), 32, 'sha256')) as Buffer;
+    const salted = (await pbkdf2Async(
+      this.target.password.normalize('NFKC'),
+      Buffer.from(attrs.get('s') ?? '', 'base64'),
+      Number(attrs.get('i')),
+      32,
+      'sha256',
+    )) as Buffer;
     const withoutProof = `c=biws,r=${nonce}`;
     const auth = `${this.scram.firstBare},${serverFirst},${withoutProof}`;
     const clientKey = hmac(salted, 'Client Key');
@@ -150,7 +156,7 @@ function message(type: string, body: Buffer): Buffer {
 
 function errorFrom(body: Buffer): PgServerError {
   const fields = new Map<string, string>();
-  for (let at = 0; at < body.length && body[at] !== 0; ) {
+  for (let at = 0; at < body.length && body[at] !== 0;) {
     const end = body.indexOf(0, at + 1);
     fields.set(String.fromCharCode(body[at]!), body.subarray(at + 1, end).toString('utf8'));
     at = end + 1;

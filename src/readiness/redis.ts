@@ -45,7 +45,8 @@ export class RedisProbe extends ReadinessProbe {
         const lines = reply.split('\r\n');
         lines.pop();
         for (const [i, line] of lines.entries()) {
-          if (/^-(NOAUTH|WRONGPASS|ERR invalid password)/.test(line)) return finish(new ProbeFatal(`redis answered ${line}`, 'check the password in services.redis.url'));
+          if (/^-(NOAUTH|WRONGPASS|ERR invalid password)/.test(line))
+            return finish(new ProbeFatal(`redis answered ${line}`, 'check the password in services.redis.url'));
           if (line !== expected[i]) return finish(new Error(`redis answered ${line}`));
         }
         if (lines.length === expected.length) finish();

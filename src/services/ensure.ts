@@ -54,12 +54,25 @@ export async function startServices(project: Project, output: Output, options: E
   const reports = await Promise.all(
     handles.map(async (handle, i): Promise<ServiceReport & { endpoint: Endpoint }> => {
       const spec = specs[i]!;
-      const { ms } = await waitReady(opened.provider, spec, handle, { ...(options.signal ? { signal: options.signal } : {}), ...(options.readyTimeoutMs ? { timeoutMs: options.readyTimeoutMs } : {}) });
+      const { ms } = await waitReady(opened.provider, spec, handle, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.readyTimeoutMs ? { timeoutMs: options.readyTimeoutMs } : {}),
+      });
       const endpoint: Endpoint = { spec, host: handle.host, port: handle.port, ...(handle.url ? { url: handle.url } : {}) };
       const url = output.secrets.redact(endpointUrl(endpoint));
-      const message = handle.action === 'none' ? 'already running' : `${handle.action}${handle.reason ? `: ${handle.reason}` : ''}, ready in ${(ms / 1000).toFixed(1)} s`;
+      const message =
+        handle.action === 'none' ? 'already running' : `${handle.action}${handle.reason ? `: ${handle.reason}` : ''}, ready in ${(ms / 1000).toFixed(1)} s`;
       output.emit({ type: 'service', name: spec.name, state: 'ready', url, message });
-      return { name: spec.name, url, host: handle.host, port: handle.port, action: handle.action, ...(handle.reason ? { reason: handle.reason } : {}), readyMs: ms, endpoint };
+      return {
+        name: spec.name,
+        url,
+        host: handle.host,
+        port: handle.port,
+        action: handle.action,
+        ...(handle.reason ? { reason: handle.reason } : {}),
+        readyMs: ms,
+        endpoint,
+      };
     }),
   );
   return {

@@ -84,4 +84,3 @@ async function openNative(project: Project, options: OpenOptions): Promise<Opene
     specs: (names) => serviceSpecs(project.config.services, instance, names),
   };
 }
-

@@ -33,7 +33,10 @@ function parseInput(text: string): SuperviseInput {
   } catch {
     // fall through
   }
-  throw new EnvironmentError('tldr supervise: no plan on stdin (it is started by `tldr dev --detach`, not by hand)', { code: 'supervise-no-plan', hint: 'run `tldr dev --detach`' });
+  throw new EnvironmentError('tldr supervise: no plan on stdin (it is started by `tldr dev --detach`, not by hand)', {
+    code: 'supervise-no-plan',
+    hint: 'run `tldr dev --detach`',
+  });
 }
 
 /**
@@ -47,7 +50,8 @@ export async function supervise(options: SuperviseOptions): Promise<ProcessStatu
   const input = parseInput(await readAll(options.input ?? process.stdin));
   const self = identify(process.pid)!;
   const record = adoptRecord(input.stateDir, input.parent, self);
-  if (!record) throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
+  if (!record)
+    throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
   for (const spec of input.processes) output.secrets.addEnv(spec.env);
   const limits = input.logs ?? DEFAULT_LOG_LIMITS;
   const stopWatchingLog = watchInheritedLog(2, supervisorLogPath(input.stateDir), limits);
@@ -59,11 +63,19 @@ export async function supervise(options: SuperviseOptions): Promise<ProcessStatu
     redact: (line) => output.secrets.redact(line),
     supervisorLog: supervisorLogPath(input.stateDir),
     logLimits: limits,
-    onState: (status, message) => output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
+    onState: (status, message) =>
+      output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
   });
   let failure: unknown;
   try {
-    await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: input.configFile, detached: true, processes: names }));
+    await loop.serve(() => ({
+      pid: process.pid,
+      startedAt: record.current.startedAt,
+      configHash: record.current.configHash,
+      configFile: input.configFile,
+      detached: true,
+      processes: names,
+    }));
     try {
       loop.startupSettled({ ok: true, processes: await loop.supervisor.startAll(signal) });
     } catch (error) {

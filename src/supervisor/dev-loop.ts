@@ -139,7 +139,8 @@ function endReason(error: unknown, signal: AbortSignal, stopRequested: boolean):
 }
 
 function endSummary(reason: LoopEndReason, error: unknown, signal: AbortSignal): string {
-  if (reason === 'interrupted') return (signal.reason instanceof Error ? signal.reason.message : undefined) ?? (error instanceof Error ? error.message : 'interrupted');
+  if (reason === 'interrupted')
+    return (signal.reason instanceof Error ? signal.reason.message : undefined) ?? (error instanceof Error ? error.message : 'interrupted');
   if (reason === 'stopped') return 'stopped by `tldr stop`';
   if (reason === 'exited') return 'every process exited with code 0';
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;

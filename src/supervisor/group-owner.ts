@@ -5,7 +5,11 @@ import { defaultProcessTable, type ProcessTable } from '../process/process-table
 export type ListenerLookup = (ip: string, port: number, leader: number, members: () => number[]) => ListenerOwner;
 
 /** A probe's owner check for one process: readiness counts only from the group tldr started (DESIGN.md § Processes). */
-export function groupOwnerCheck(lookup: ListenerLookup, leader: () => number | undefined, table: ProcessTable = defaultProcessTable): (ip: string, port: number) => ListenerOwner {
+export function groupOwnerCheck(
+  lookup: ListenerLookup,
+  leader: () => number | undefined,
+  table: ProcessTable = defaultProcessTable,
+): (ip: string, port: number) => ListenerOwner {
   return (ip, port) => {
     const pid = leader();
     return pid === undefined ? { kind: 'unknown' } : lookup(ip, port, pid, () => table.groupMembers(pid));

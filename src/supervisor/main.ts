@@ -34,7 +34,8 @@ void (async () => {
     process.exitCode = 0;
   } catch (error) {
     const code = exitCodeOf(error);
-    const details = error instanceof TldrError ? [...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])] : [String((error as Error)?.stack ?? error)];
+    const details =
+      error instanceof TldrError ? [...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])] : [String((error as Error)?.stack ?? error)];
     output.note([`supervisor: ${(error as Error)?.message ?? error}`, ...details].join('\n  '));
     process.exitCode = code;
   }

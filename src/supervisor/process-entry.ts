@@ -51,7 +51,14 @@ const silent: LineFeed = { subscribe: () => () => undefined };
 
 export function createEntry(spec: SupervisedProcess, stateDir: string, redact?: (line: string) => string, limits?: LogLimits): Entry {
   using probe = processProbe(spec.ready, { name: spec.name, lines: silent });
-  return { spec, readiness: probe.description, log: new ProcessLog(processLogPath(stateDir, spec.name), redact, limits), state: 'pending', restarts: 0, consecutive: 0 };
+  return {
+    spec,
+    readiness: probe.description,
+    log: new ProcessLog(processLogPath(stateDir, spec.name), redact, limits),
+    state: 'pending',
+    restarts: 0,
+    consecutive: 0,
+  };
 }
 
 /** What `tldr ps` shows for a process. */

@@ -35,12 +35,18 @@ export class ProcessRun {
     private readonly deps: ProcessRunDeps = {},
   ) {
     if (!existsSync(spec.cwd)) {
-      throw new ConfigError(`processes.${spec.name}: folder ${spec.cwd} does not exist`, { code: 'process-dir-missing', hint: `fix processes.${spec.name}.dir (relative to the config file)` });
+      throw new ConfigError(`processes.${spec.name}: folder ${spec.cwd} does not exist`, {
+        code: 'process-dir-missing',
+        hint: `fix processes.${spec.name}.dir (relative to the config file)`,
+      });
     }
     const child = (deps.spawn ?? spawnGroup)(spec);
     this.identity = child.pid === undefined ? undefined : (identify(child.pid, deps.table ?? defaultProcessTable) ?? { pid: child.pid, startTime: '?' });
     const drained: Array<Promise<void>> = [];
-    for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+    for (const [stream, source] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const) {
       if (source) drained.push(splitLines(source, (line) => onLine(line, stream)));
     }
     this.leaderExited = child.result;

@@ -12,7 +12,6 @@ import { decideRestart, describeExit, STABLE_RUN_MS } from './restart-policy.js'
 import type { GroupRecord } from './record.js';
 import type { ProcessState, ProcessStatus, SupervisedProcess } from './types.js';
 
-
 /** Where the supervisor reports; the record file is kept in step through it. */
 export interface SupervisorHooks {
   line?(name: string, line: string, stream: Stream): void;
@@ -127,7 +126,9 @@ export class Supervisor implements AsyncDisposable {
       if (wasRunning) this.setState(entry, 'stopping');
       const outcome = await run.stop();
       if (wasRunning) {
-        entry.log.mark(`stopped in ${(outcome.durationMs / 1000).toFixed(1)} s${outcome.killed ? ` (SIGKILL after stop_grace ${entry.spec.stopGraceMs / 1000} s)` : ''}`);
+        entry.log.mark(
+          `stopped in ${(outcome.durationMs / 1000).toFixed(1)} s${outcome.killed ? ` (SIGKILL after stop_grace ${entry.spec.stopGraceMs / 1000} s)` : ''}`,
+        );
         this.setState(entry, 'stopped');
       }
     }
@@ -192,14 +193,24 @@ export class Supervisor implements AsyncDisposable {
     }
     if (this.stopping !== undefined || outcome.kind === 'aborted') {
       if (entry.state !== 'stopped') this.setState(entry, 'stopped');
-      throw this.failure ?? new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' });
+      throw (
+        this.failure ??
+        new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' })
+      );
     }
     this.setState(entry, 'crashed');
     this.culprit ??= entry;
     if (outcome.kind === 'exit' && outcome.exit.error) throw outcome.exit.error;
-    const what = outcome.kind === 'exit' ? `exited with ${describeExit(outcome.exit)} before it was ready` : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.readiness})`;
+    const what =
+      outcome.kind === 'exit'
+        ? `exited with ${describeExit(outcome.exit)} before it was ready`
+        : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.readiness})`;
     const seen = entry.observation ? `: ${entry.observation}` : '';
-    throw entryFailure(entry, `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
+    throw entryFailure(
+      entry,
+      `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`,
+      outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready',
+    );
   }
 
   // A process that ended after it was ready: restart with backoff, or fail the whole loop.

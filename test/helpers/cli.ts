@@ -25,7 +25,12 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
   });
   const stdout = String(child.stdout);
-  const events = args.includes('--json') ? stdout.split('\n').filter(Boolean).map((line) => tldrEvent.parse(JSON.parse(line))) : [];
+  const events = args.includes('--json')
+    ? stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => tldrEvent.parse(JSON.parse(line)))
+    : [];
   const result = events.findLast((e): e is Extract<TldrEvent, { type: 'result' }> => e.type === 'result');
   if (result) checkResultData(args, result.data);
   return { exitCode: child.exitCode ?? -1, stdout, stderr: String(child.stderr), events, result };

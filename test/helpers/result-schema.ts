@@ -31,7 +31,13 @@ export function checkResultData(args: string[], data: unknown): void {
   if (!name || data === undefined) return;
   const schema = commandDefinition(name)!.result;
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new Error(`tldr ${args.join(' ')}: result.data does not match the ${name} result schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n${JSON.stringify(data)}`);
-  if (!isDeepStrictEqual(parsed.data, data)) throw new Error(`tldr ${args.join(' ')}: result.data has fields the ${name} result schema does not describe:\n${JSON.stringify(data)}\nschema keeps: ${JSON.stringify(parsed.data)}`);
+  if (!parsed.success)
+    throw new Error(
+      `tldr ${args.join(' ')}: result.data does not match the ${name} result schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n${JSON.stringify(data)}`,
+    );
+  if (!isDeepStrictEqual(parsed.data, data))
+    throw new Error(
+      `tldr ${args.join(' ')}: result.data has fields the ${name} result schema does not describe:\n${JSON.stringify(data)}\nschema keeps: ${JSON.stringify(parsed.data)}`,
+    );
   checkedDefinitions.add(name);
 }

@@ -129,6 +129,8 @@ describe('per-run test logs', () => {
     expect(readFileSync(join(logs.path, 'test.log'), 'utf8')).toBe('this run');
     expect(statSync(join(logs.path, 'test.log')).ino).toBe(statSync(path).ino);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readdirSync(logs.path).sort()).toEqual([...old.slice(-(KEPT_TEST_LOGS - 1)), live, `test-${ownerTag()}-bbbbbb.log`, 'test.log', 'worker.log'].sort());
+    expect(readdirSync(logs.path).sort()).toEqual(
+      [...old.slice(-(KEPT_TEST_LOGS - 1)), live, `test-${ownerTag()}-bbbbbb.log`, 'test.log', 'worker.log'].sort(),
+    );
   });
 });

@@ -41,7 +41,10 @@ describe('runCommand (real processes)', () => {
     using dir = tempDir();
     const marker = join(dir.path, 'injected');
     const lines: string[] = [];
-    await runCommand({ file: process.execPath, args: ['-e', 'console.log(process.argv[1])', `x; touch ${marker}`], cwd: dir.path }, { env, onLine: (l) => lines.push(l) });
+    await runCommand(
+      { file: process.execPath, args: ['-e', 'console.log(process.argv[1])', `x; touch ${marker}`], cwd: dir.path },
+      { env, onLine: (l) => lines.push(l) },
+    );
     expect(lines).toEqual([`x; touch ${marker}`]);
     expect(() => readFileSync(marker)).toThrow();
   });
@@ -68,7 +71,11 @@ describe('runCommand (real processes)', () => {
     writeFileSync(log, '');
     const source = new EventEmitter();
     const lines: string[] = [];
-    const run = runCommand({ file: process.execPath, args: trapScript(log), cwd: dir.path }, { env, onLine: (l) => lines.push(l), forwardSignals: true, stopSignal: 'SIGINT' }, source);
+    const run = runCommand(
+      { file: process.execPath, args: trapScript(log), cwd: dir.path },
+      { env, onLine: (l) => lines.push(l), forwardSignals: true, stopSignal: 'SIGINT' },
+      source,
+    );
     await untilLine(lines, 'ready');
     source.emit('SIGINT', 'SIGINT');
     source.emit('SIGINT', 'SIGINT');
@@ -114,7 +121,10 @@ describe('runCommand (real processes)', () => {
     const lines: string[] = [];
     const controller = new AbortController();
     // exits only on the third signal: the grace timer's SIGKILL ends it first
-    const run = runCommand({ file: process.execPath, args: trapScript(log, 3), cwd: dir.path }, { env, onLine: (l) => lines.push(l), signal: controller.signal, graceMs: 300 });
+    const run = runCommand(
+      { file: process.execPath, args: trapScript(log, 3), cwd: dir.path },
+      { env, onLine: (l) => lines.push(l), signal: controller.signal, graceMs: 300 },
+    );
     await untilLine(lines, 'ready');
     controller.abort();
     const out = await run;

@@ -10,7 +10,9 @@ let project: BackendProject;
 
 beforeAll(async () => {
   project = await backendProject({
-    extraYaml: ['processes:', '  web: { run: "python -m http.server 0", enabled: false }', 'pipelines:', '  check: [manage, { run: "python -V" }]', ''].join('\n'),
+    extraYaml: ['processes:', '  web: { run: "python -m http.server 0", enabled: false }', 'pipelines:', '  check: [manage, { run: "python -V" }]', ''].join(
+      '\n',
+    ),
   });
 });
 afterAll(async () => {

@@ -56,7 +56,10 @@ describe('colour is decided per stream', () => {
     output.secrets.add('hunter2-secret');
     expect(output.listrRenderer).toBe('simple');
     const outcome = await runPlan({
-      plan: { pipeline: 'p', root: { kind: 'sequence', id: '0', title: 'p', children: [{ kind: 'step', id: '1', name: 'boom', title: 'boom with hunter2-secret' }] } },
+      plan: {
+        pipeline: 'p',
+        root: { kind: 'sequence', id: '0', title: 'p', children: [{ kind: 'step', id: '1', name: 'boom', title: 'boom with hunter2-secret' }] },
+      },
       context: { project: {} as Project, output, signal: new AbortController().signal, services: async () => ({}), env: async () => ({}) },
       resolveStep: async (name) => ({ name, title: name, run: async () => ({ status: 'failed', message: 'failed: hunter2-secret' }) }),
       runLeaf: async () => undefined,

@@ -28,7 +28,11 @@ describe('the layer rules', () => {
     for (const entry of ['src', 'tsconfig.json', '.dependency-cruiser.cjs']) cpSync(join(repoRoot, entry), join(dir.path, entry), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(dir.path, 'node_modules'));
     const cruise = async () => {
-      const run = await execa(process.execPath, [join(repoRoot, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: dir.path, reject: false });
+      const run = await execa(
+        process.execPath,
+        [join(repoRoot, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+        { cwd: dir.path, reject: false },
+      );
       return new Set((JSON.parse(run.stdout) as { summary: { violations: Array<{ rule: { name: string } }> } }).summary.violations.map((v) => v.rule.name));
     };
     expect([...(await cruise())]).toEqual([]);

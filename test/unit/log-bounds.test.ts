@@ -39,7 +39,11 @@ describe('LineSplitter', () => {
     const lines = split(['ab€€€\n'], 4);
     expect(lines).toEqual(['ab', `${CONTINUATION}€`, `${CONTINUATION}€`, `${CONTINUATION}€`]);
     expect(lines.join('')).not.toContain('\uFFFD');
-    expect(split(['é'.repeat(70 * KiB), '\n']).map((l) => l.replace(CONTINUATION, '')).join('')).toBe('é'.repeat(70 * KiB));
+    expect(
+      split(['é'.repeat(70 * KiB), '\n'])
+        .map((l) => l.replace(CONTINUATION, ''))
+        .join(''),
+    ).toBe('é'.repeat(70 * KiB));
   });
   it('knows where a character is still incomplete', () => {
     const b = Buffer.from('a€');

@@ -17,7 +17,8 @@ describe('committed JSON Schemas', () => {
   it('schema/results/<command>.schema.json: one per command, each matching its result schema (`npm run build && npm run schema`)', () => {
     const files = commandDefinitions.map((d) => `${d.name.replace(/ /g, '-')}.schema.json`);
     expect(readdirSync(new URL('../../schema/results/', import.meta.url)).sort()).toEqual([...files].sort());
-    for (const definition of commandDefinitions) expect(committed(`results/${definition.name.replace(/ /g, '-')}.schema.json`), definition.name).toEqual(resultJsonSchema(definition));
+    for (const definition of commandDefinitions)
+      expect(committed(`results/${definition.name.replace(/ /g, '-')}.schema.json`), definition.name).toEqual(resultJsonSchema(definition));
   });
   it('the repo config points editors at the schema', () => {
     const first = readFileSync(new URL('../../tldr.config.yaml', import.meta.url), 'utf8').split('\n')[0];

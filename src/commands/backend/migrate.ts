@@ -20,10 +20,15 @@ export function withLockTimeout(ctx: StepContext): StepContext {
 export async function migrate(options: MigrateOptions): Promise<CommandResult<PassthroughData>> {
   const args = migrateArgs({ app: options.app, migration: options.migration, noinput: !interactive(options) });
   const lockTimeout = options.project.config.migrations.lock_timeout;
-  const result = explainLockTimeout(await runPassthrough(options, 'migrate', (py) => manageCommand(options.project, py, args), { change: withLockTimeout }), lockTimeout);
+  const result = explainLockTimeout(
+    await runPassthrough(options, 'migrate', (py) => manageCommand(options.project, py, args), { change: withLockTimeout }),
+    lockTimeout,
+  );
   // The child had the terminal: its error is on screen, not in tldr's hands.
   if (result.exitCode !== 0 && lockTimeout && !result.data.tail) {
-    options.output.note(`migrations.lock_timeout is ${lockTimeout}: if the error above says "canceling statement due to lock timeout", ${lockTimeoutMessage(lockTimeout)}`);
+    options.output.note(
+      `migrations.lock_timeout is ${lockTimeout}: if the error above says "canceling statement due to lock timeout", ${lockTimeoutMessage(lockTimeout)}`,
+    );
   }
   return result;
 }

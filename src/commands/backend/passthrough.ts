@@ -86,7 +86,12 @@ export interface PassthroughSettings {
 }
 
 /** A passthrough command (manage, python, worker, migrate, makemigrations) from its library options. */
-export async function runPassthrough(options: PassthroughOptions, label: string, build: ProcessSpec['build'], { change = (ctx) => ctx, needs = managePyNeeds }: PassthroughSettings = {}): Promise<CommandResult<PassthroughData>> {
+export async function runPassthrough(
+  options: PassthroughOptions,
+  label: string,
+  build: ProcessSpec['build'],
+  { change = (ctx) => ctx, needs = managePyNeeds }: PassthroughSettings = {},
+): Promise<CommandResult<PassthroughData>> {
   if (!options.forwardSignals) return runBackendProcess(change(commandContext(options)), { label, build, stdio: defaultStdio(options), needs });
   using early = interruptBeforeSpawn(options.signal);
   const ctx = change(commandContext({ ...options, signal: early.signal }));

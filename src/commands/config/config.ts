@@ -21,7 +21,9 @@ export async function printConfig({ project, output }: RunOptions): Promise<Comm
 }
 
 /** `tldr config schema [--events]`: the JSON Schema of tldr.config.yaml, or of one `--json` event line. */
-export async function printSchema(options: { output: Output } & z.input<typeof configSchemaInput>): Promise<CommandResult<{ schema: Record<string, unknown> }>> {
+export async function printSchema(
+  options: { output: Output } & z.input<typeof configSchemaInput>,
+): Promise<CommandResult<{ schema: Record<string, unknown> }>> {
   const schema = options.events ? eventsJsonSchema() : configJsonSchema();
   options.output.print(`${JSON.stringify(schema, null, 2)}\n`);
   return { exitCode: 0, summary: options.events ? 'event schema' : 'config schema', data: { schema } };

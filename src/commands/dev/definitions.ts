@@ -38,7 +38,13 @@ export const ps = defineCommand({
 
 export const logsInput = z.object({
   name: z.string().min(1).describe('a dev process (web, worker, …) or a service (postgres, redis)'),
-  tail: z.number().int().min(0).default(100).describe('only the last N lines').meta({ examples: [50] }),
+  tail: z
+    .number()
+    .int()
+    .min(0)
+    .default(100)
+    .describe('only the last N lines')
+    .meta({ examples: [50] }),
   follow: z.boolean().default(false).describe('keep printing new lines until Ctrl-C'),
 });
 

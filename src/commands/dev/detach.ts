@@ -78,7 +78,16 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
     data: {
       processes,
       reaped: options.reaped,
-      supervisor: { pid: background.pid!, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: project.file, detached: true, processes: names, socket: record.current.socket, log: logFile },
+      supervisor: {
+        pid: background.pid!,
+        startedAt: record.current.startedAt,
+        configHash: record.current.configHash,
+        configFile: project.file,
+        detached: true,
+        processes: names,
+        socket: record.current.socket,
+        log: logFile,
+      },
       ...(migrations ? { migrations } : {}),
     },
   };
@@ -88,14 +97,22 @@ async function waitForStartup(socket: string, background: BackgroundProcess, log
   let exited: number | string | undefined;
   void background.exited.then((code) => (exited = code));
   const deadline = Date.now() + 30_000;
-  for (let connected = false; ; ) {
+  for (let connected = false; ;) {
     signal.throwIfAborted();
     if (!connected && Date.now() > deadline) {
-      throw new ServiceError('the background supervisor did not open its control socket within 30 s', { code: 'supervisor-silent', details: readTail(logFile, 20).map((l) => `  ${l}`), hint: `full log: ${logFile}` });
+      throw new ServiceError('the background supervisor did not open its control socket within 30 s', {
+        code: 'supervisor-silent',
+        details: readTail(logFile, 20).map((l) => `  ${l}`),
+        hint: `full log: ${logFile}`,
+      });
     }
     if (exited !== undefined) {
       const tail = readTail(logFile, 20);
-      throw new ServiceError(`the background supervisor exited (${exited}) before its processes were ready`, { code: 'supervisor-exited', details: tail.map((l) => `  ${l}`), hint: `full log: ${logFile}` });
+      throw new ServiceError(`the background supervisor exited (${exited}) before its processes were ready`, {
+        code: 'supervisor-exited',
+        details: tail.map((l) => `  ${l}`),
+        hint: `full log: ${logFile}`,
+      });
     }
     let outcome: StartupOutcome | undefined;
     try {
@@ -120,7 +137,9 @@ async function waitForStartup(socket: string, background: BackgroundProcess, log
 }
 
 function readTail(path: string, lines: number): string[] {
-  return readLastLines(path, lines * 2).filter(Boolean).slice(-lines);
+  return readLastLines(path, lines * 2)
+    .filter(Boolean)
+    .slice(-lines);
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

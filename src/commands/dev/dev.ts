@@ -63,13 +63,22 @@ export async function dev(options: DevOptions): Promise<DevResult> {
   }
 }
 
-async function reportRunning(record: SupervisorRecordData, configHash: string, options: DevOptions, signal: AbortSignal, reaped: ReapedGroup[]): Promise<DevResult> {
+async function reportRunning(
+  record: SupervisorRecordData,
+  configHash: string,
+  options: DevOptions,
+  signal: AbortSignal,
+  reaped: ReapedGroup[],
+): Promise<DevResult> {
   const since = new Date(record.startedAt).toLocaleTimeString();
   if (record.configHash !== configHash) {
-    throw new EnvironmentError(`a dev loop with another config is already running (pid ${record.owner.pid}, since ${since}, processes ${record.processes.join(', ')})`, {
-      code: 'dev-already-running',
-      hint: 'stop it first with `tldr stop` (or run the same command and config to just see it)',
-    });
+    throw new EnvironmentError(
+      `a dev loop with another config is already running (pid ${record.owner.pid}, since ${since}, processes ${record.processes.join(', ')})`,
+      {
+        code: 'dev-already-running',
+        hint: 'stop it first with `tldr stop` (or run the same command and config to just see it)',
+      },
+    );
   }
   const loop = await awaitRunningLoop(record, options.project.stateDir, options.output, signal);
   return {
@@ -98,22 +107,34 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     const services = await context.services();
     const python = resolvePython(project);
     const specs = names.map((name) => processSpec(project, python, name, env, services));
-    loop = new DevLoop({ stateDir: project.stateDir, specs, record, redact: (line) => output.secrets.redact(line), logLimits: logLimits(project.config.logs), onLine: (name, line, stream) => sink(name, line, stream) });
-    await loop.serve(() => ({ pid: process.pid, startedAt: record.current.startedAt, configHash: record.current.configHash, configFile: project.file, detached: false, processes: names }));
+    loop = new DevLoop({
+      stateDir: project.stateDir,
+      specs,
+      record,
+      redact: (line) => output.secrets.redact(line),
+      logLimits: logLimits(project.config.logs),
+      onLine: (name, line, stream) => sink(name, line, stream),
+    });
+    await loop.serve(() => ({
+      pid: process.pid,
+      startedAt: record.current.startedAt,
+      configHash: record.current.configHash,
+      configFile: project.file,
+      detached: false,
+      processes: names,
+    }));
     return loop;
   };
-  const startSteps = names.map(
-    (name): StepDefinition => ({
-      name: `start:${name}`,
-      title: `Start ${name}`,
-      async run(ctx) {
-        const current = await openLoop();
-        sink = (source, line, stream) => ctx.log(source, line, stream);
-        const status = await current.supervisor.start(name, ctx.signal);
-        return { message: `ready after ${((status.readyAfterMs ?? 0) / 1000).toFixed(1)} s (${status.readiness})` };
-      },
-    }),
-  );
+  const startSteps = names.map((name): StepDefinition => ({
+    name: `start:${name}`,
+    title: `Start ${name}`,
+    async run(ctx) {
+      const current = await openLoop();
+      sink = (source, line, stream) => ctx.log(source, line, stream);
+      const status = await current.supervisor.start(name, ctx.signal);
+      return { message: `ready after ${((status.readyAfterMs ?? 0) / 1000).toFixed(1)} s (${status.readiness})` };
+    },
+  }));
   let failure: unknown;
   try {
     await runDevSteps(context, [upStep, devMigrateStep((check) => (migrations = check)), ...startSteps]);
@@ -125,7 +146,11 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     await started.run(signal);
     const stoppedBy = signal.aborted ? 'signal' : started.stoppedByRequest ? 'tldr stop' : 'processes exited';
     const final = started.supervisor.status();
-    return { exitCode: 0, summary: `dev loop stopped (${stoppedBy}): ${statesLine(final)}`, data: { processes: final, reaped: options.reaped, stoppedBy, ...(migrations ? { migrations } : {}) } };
+    return {
+      exitCode: 0,
+      summary: `dev loop stopped (${stoppedBy}): ${statesLine(final)}`,
+      data: { processes: final, reaped: options.reaped, stoppedBy, ...(migrations ? { migrations } : {}) },
+    };
   } catch (error) {
     failure = error;
     throw error;

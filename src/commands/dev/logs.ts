@@ -18,14 +18,19 @@ export async function processLogs(options: LogsOptions): Promise<CommandResult<L
   const { project, output, name } = options;
   await reapAndReport(project, output);
   const tail = options.tail ?? 100;
-  if (name === 'postgres' || name === 'redis') return serviceLogs({ project, output, name, tail, ...(options.follow ? { follow: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  if (name === 'postgres' || name === 'redis')
+    return serviceLogs({ project, output, name, tail, ...(options.follow ? { follow: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const known = Object.keys(project.config.processes);
   if (!known.includes(name)) {
-    throw new ConfigError(`no process or service named "${name}"`, { code: 'unknown-process', hint: `processes: ${known.join(', ') || '(none)'}; services: postgres, redis` });
+    throw new ConfigError(`no process or service named "${name}"`, {
+      code: 'unknown-process',
+      hint: `processes: ${known.join(', ') || '(none)'}; services: postgres, redis`,
+    });
   }
   const file = processLogPath(project.stateDir, name);
   const emit = (line: string) => (output.json ? output.log(name, line) : output.print(line));
-  if (!existsSync(file) && !options.follow) return { exitCode: 0, summary: `${name} has no log yet (it has not run under tldr dev)`, data: { name, file, lines: 0 } };
+  if (!existsSync(file) && !options.follow)
+    return { exitCode: 0, summary: `${name} has no log yet (it has not run under tldr dev)`, data: { name, file, lines: 0 } };
   const lines = readLastLines(file, tail);
   lines.forEach(emit);
   let count = lines.length;

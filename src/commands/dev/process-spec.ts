@@ -15,13 +15,19 @@ export function selectProcesses(processes: Record<string, ProcessConfig>, only?:
   if (!only || only.length === 0) {
     const enabled = all.filter((name) => processes[name]!.enabled);
     if (enabled.length === 0) {
-      throw new ConfigError('processes: nothing to run (no process is enabled)', { code: 'no-processes', hint: 'add a process under `processes:` in tldr.config.yaml, or pass --only NAME' });
+      throw new ConfigError('processes: nothing to run (no process is enabled)', {
+        code: 'no-processes',
+        hint: 'add a process under `processes:` in tldr.config.yaml, or pass --only NAME',
+      });
     }
     return enabled;
   }
   const unknown = only.filter((name) => !all.includes(name));
   if (unknown.length) {
-    throw new ConfigError(`--only: no process named ${unknown.join(', ')}`, { code: 'unknown-process', hint: all.length ? `processes in tldr.config.yaml: ${all.join(', ')}` : 'add processes under `processes:` in tldr.config.yaml' });
+    throw new ConfigError(`--only: no process named ${unknown.join(', ')}`, {
+      code: 'unknown-process',
+      hint: all.length ? `processes in tldr.config.yaml: ${all.join(', ')}` : 'add processes under `processes:` in tldr.config.yaml',
+    });
   }
   return all.filter((name) => only.includes(name));
 }
@@ -36,7 +42,10 @@ export function readySpec(name: string, ready: ReadyConfig | undefined): ReadySp
       url = undefined;
     }
     if (!url || !['http:', 'https:'].includes(url.protocol)) {
-      throw new ConfigError(`processes.${name}.ready.http: expected an http:// or https:// URL, got ${JSON.stringify(ready.http)}`, { code: 'config-invalid', hint: 'e.g. "http://127.0.0.1:8000/health/"' });
+      throw new ConfigError(`processes.${name}.ready.http: expected an http:// or https:// URL, got ${JSON.stringify(ready.http)}`, {
+        code: 'config-invalid',
+        hint: 'e.g. "http://127.0.0.1:8000/health/"',
+      });
     }
     return { kind: 'http', url: ready.http };
   }
@@ -44,14 +53,21 @@ export function readySpec(name: string, ready: ReadyConfig | undefined): ReadySp
     try {
       new RegExp(ready.log);
     } catch (error) {
-      throw new ConfigError(`processes.${name}.ready.log: not a regular expression: ${(error as Error).message}`, { code: 'config-invalid', hint: 'escape special characters, e.g. "ready\\\\."' });
+      throw new ConfigError(`processes.${name}.ready.log: not a regular expression: ${(error as Error).message}`, {
+        code: 'config-invalid',
+        hint: 'escape special characters, e.g. "ready\\\\."',
+      });
     }
     return { kind: 'log', pattern: ready.log };
   }
   if (ready.tcp !== undefined) {
     if (typeof ready.tcp === 'number') return { kind: 'tcp', host: '127.0.0.1', port: ready.tcp };
     const match = /^(.*):(\d+)$/.exec(ready.tcp);
-    if (!match) throw new ConfigError(`processes.${name}.ready.tcp: expected a port or host:port, got ${JSON.stringify(ready.tcp)}`, { code: 'config-invalid', hint: 'e.g. 5173 or "127.0.0.1:5173"' });
+    if (!match)
+      throw new ConfigError(`processes.${name}.ready.tcp: expected a port or host:port, got ${JSON.stringify(ready.tcp)}`, {
+        code: 'config-invalid',
+        hint: 'e.g. 5173 or "127.0.0.1:5173"',
+      });
     return { kind: 'tcp', host: match[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(match[2]) };
   }
   return undefined;
@@ -63,9 +79,13 @@ export function runWords(name: string, run: string): string[] {
   try {
     words = splitRunString(run);
   } catch (error) {
-    throw new ConfigError(`processes.${name}.run: ${(error as Error).message}`, { code: 'config-invalid', hint: 'close the quote, or escape a literal quote with a backslash (\\")' });
+    throw new ConfigError(`processes.${name}.run: ${(error as Error).message}`, {
+      code: 'config-invalid',
+      hint: 'close the quote, or escape a literal quote with a backslash (\\")',
+    });
   }
-  if (words.length === 0) throw new ConfigError(`processes.${name}.run: empty`, { code: 'config-invalid', hint: 'give the command to run, e.g. "manage runserver 127.0.0.1:8000"' });
+  if (words.length === 0)
+    throw new ConfigError(`processes.${name}.run: empty`, { code: 'config-invalid', hint: 'give the command to run, e.g. "manage runserver 127.0.0.1:8000"' });
   return words;
 }
 
@@ -76,7 +96,8 @@ export function processEnv(name: string, config: ProcessConfig, callerEnv: NodeJ
     try {
       own[key] = expand(value, callerEnv, services);
     } catch (error) {
-      if (error instanceof ExpansionError) throw new ConfigError(`processes.${name}.env.${key}: ${error.message}`, { code: 'config-expansion', hint: error.hint });
+      if (error instanceof ExpansionError)
+        throw new ConfigError(`processes.${name}.env.${key}: ${error.message}`, { code: 'config-expansion', hint: error.hint });
       throw error;
     }
   }
@@ -88,7 +109,13 @@ export function processEnv(name: string, config: ProcessConfig, callerEnv: NodeJ
  * (never a shell), the managed env plus the process's own `env` (service expansions resolved),
  * and every duration in ms. Python output is unbuffered so lines (and readiness) arrive live.
  */
-export function processSpec(project: Pick<Project, 'config' | 'root' | 'backendDir' | 'env'>, python: PythonChoice, name: string, env: Record<string, string>, services: ServiceValues): SupervisedProcess {
+export function processSpec(
+  project: Pick<Project, 'config' | 'root' | 'backendDir' | 'env'>,
+  python: PythonChoice,
+  name: string,
+  env: Record<string, string>,
+  services: ServiceValues,
+): SupervisedProcess {
   const config = project.config.processes[name]!;
   const command = runWordsCommand(project, python, runWords(name, config.run), config.dir);
   const own = processEnv(name, config, project.env, services);

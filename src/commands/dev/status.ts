@@ -15,7 +15,15 @@ export interface RunningLoop {
 
 /** Asks a running supervisor for its state; falls back to what its record says. */
 export async function describeRunning(record: SupervisorRecordData, stateDir: string): Promise<RunningLoop> {
-  const base = { pid: record.owner.pid, startedAt: record.startedAt, configHash: record.configHash, configFile: record.configFile, detached: record.detached, processes: record.processes, socket: record.socket };
+  const base = {
+    pid: record.owner.pid,
+    startedAt: record.startedAt,
+    configHash: record.configHash,
+    configFile: record.configFile,
+    detached: record.detached,
+    processes: record.processes,
+    socket: record.socket,
+  };
   try {
     const answer = (await controlCall(record.socket, { op: 'ps' }, 3000)).find((m) => m.type === 'ps');
     if (answer?.type === 'ps') return { supervisor: { ...answer.supervisor, socket: record.socket }, processes: answer.processes, answered: true };
@@ -42,7 +50,6 @@ export async function describeRunning(record: SupervisorRecordData, stateDir: st
   return { supervisor: base, processes, answered: false };
 }
 
-
 /** `tldr ps` as a table for people. */
 export function formatProcessTable(processes: ProcessStatus[]): string {
   const rows = [
@@ -59,7 +66,6 @@ export function formatProcessTable(processes: ProcessStatus[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
-
 
 /** `ended 3m ago (16:04:12): web crashed: signal SIGKILL`. */
 export function describeEnding(ending: LoopEnding, now = Date.now()): string {

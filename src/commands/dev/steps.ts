@@ -54,7 +54,10 @@ export function devMigrateStep(report: (check: MigrationCheck & { applied?: bool
 
 /** The start-up phase as listr2 steps: up, migrate, then one step per process (or the background hand-off). */
 export async function runDevSteps(context: StepContext, steps: StepDefinition[]): Promise<void> {
-  const plan: Plan = { pipeline: 'dev', root: { kind: 'sequence', id: '0', title: 'dev', children: steps.map((s, i) => ({ kind: 'step', id: String(i + 1), name: s.name, title: s.title })) } };
+  const plan: Plan = {
+    pipeline: 'dev',
+    root: { kind: 'sequence', id: '0', title: 'dev', children: steps.map((s, i) => ({ kind: 'step', id: String(i + 1), name: s.name, title: s.title })) },
+  };
   const byName = new Map(steps.map((s) => [s.name, s]));
   const outcome = await runPlan({
     plan,

@@ -15,7 +15,12 @@ import type { StopData } from './schemas.js';
 export async function stop(options: RunOptions): Promise<CommandResult<StopData>> {
   const { project, output } = options;
   const { running, reaped } = await reapAndReport(project, output);
-  if (!running) return { exitCode: 0, summary: reaped.length ? `no dev loop was running; cleaned up ${reaped.map((g) => g.name).join(', ')}` : 'no dev loop is running', data: { stopped: false, processes: [], reaped } };
+  if (!running)
+    return {
+      exitCode: 0,
+      summary: reaped.length ? `no dev loop was running; cleaned up ${reaped.map((g) => g.name).join(', ')}` : 'no dev loop is running',
+      data: { stopped: false, processes: [], reaped },
+    };
   const graceMs = Object.values(running.groups).reduce((sum, g) => sum + g.stopGraceMs, 0);
   let processes: ProcessStatus[] = [];
   try {

@@ -6,7 +6,10 @@ const check = z.object({ name: z.string(), ok: z.boolean(), detail: z.string(), 
 export const doctorReport = z.object({
   checks: z.array(check),
   node: z.string(),
-  docker: z.object({ answered: z.string().optional(), tried: z.array(z.object({ source: z.string(), host: z.string(), ok: z.boolean(), error: z.string().optional() })) }),
+  docker: z.object({
+    answered: z.string().optional(),
+    tried: z.array(z.object({ source: z.string(), host: z.string(), ok: z.boolean(), error: z.string().optional() })),
+  }),
   python: z.object({ argv: z.array(z.string()), kind: z.enum(['uv', 'venv', 'python3', 'configured']), reason: z.string() }).optional(),
   binaries: z.record(z.string(), z.string().nullable()),
 });

@@ -39,7 +39,11 @@ export async function doctor(options: DoctorOptions): Promise<CommandResult<Doct
     name: 'docker',
     ok: Boolean(answered),
     detail: answered ? `${answered.host} (${answered.source})` : `no daemon answered; tried ${tried.map((t) => t.host).join(', ')}`,
-    ...(answered ? {} : { hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, services.provider: native (postgresql + redis-server installed), or external with your own servers' }),
+    ...(answered
+      ? {}
+      : {
+          hint: 'start Docker (e.g. `sudo systemctl start docker` or `bash scripts/provision.sh`), set DOCKER_HOST, services.provider: native (postgresql + redis-server installed), or external with your own servers',
+        }),
   });
 
   const binaries: Record<string, string | null> = {};
@@ -49,7 +53,9 @@ export async function doctor(options: DoctorOptions): Promise<CommandResult<Doct
   checks.push({
     name: 'native services',
     ok: nativeOk,
-    detail: nativeOk ? `initdb ${binaries.initdb}, redis-server ${binaries['redis-server']} (provider: native works here)` : `missing: ${nativeNeeds.filter((b) => !binaries[b]).join(', ')}`,
+    detail: nativeOk
+      ? `initdb ${binaries.initdb}, redis-server ${binaries['redis-server']} (provider: native works here)`
+      : `missing: ${nativeNeeds.filter((b) => !binaries[b]).join(', ')}`,
     ...(nativeOk ? {} : { hint: 'only needed without Docker (provider: native): apt-get install postgresql redis-server' }),
   });
 
@@ -103,7 +109,11 @@ async function projectChecks(project: Project): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = problems.map((p) => ({ name: p.key, ok: false, detail: p.message, ...(p.hint ? { hint: p.hint } : {}) }));
   if (!problems.some((p) => p.key === 'backend.dir')) checks.unshift({ name: 'backend.dir', ok: true, detail: `${project.backendDir} (manage.py found)` });
   if (!problems.some((p) => p.key.startsWith('processes.'))) {
-    checks.push({ name: 'processes', ok: true, detail: names.length ? `${names.join(', ')}: run strings, folders and ready checks are valid` : 'none enabled (tldr dev has nothing to run)' });
+    checks.push({
+      name: 'processes',
+      ok: true,
+      detail: names.length ? `${names.join(', ')}: run strings, folders and ready checks are valid` : 'none enabled (tldr dev has nothing to run)',
+    });
     checks.push(await portsCheck(project, names));
   }
   return checks;
@@ -112,9 +122,20 @@ async function projectChecks(project: Project): Promise<DoctorCheck[]> {
 // The ports `tldr dev` checks before it starts; a running dev loop holds them itself.
 async function portsCheck(project: Project, names: string[]): Promise<DoctorCheck> {
   const running = readRecord(project.stateDir);
-  if (running && isAlive(running.owner)) return { name: 'ports', ok: true, detail: `a dev loop is running (pid ${running.owner.pid}); its processes hold their ports` };
+  if (running && isAlive(running.owner))
+    return { name: 'ports', ok: true, detail: `a dev loop is running (pid ${running.owner.pid}); its processes hold their ports` };
   const ports = names.flatMap((name) => processPorts(name, project.config.processes[name]!));
   const taken = await takenProcessPorts(project, names);
-  if (taken.length === 0) return { name: 'ports', ok: true, detail: ports.length ? `free: ${ports.map((p) => `${p.port} (${p.process})`).join(', ')}` : 'no process listens on a port tldr knows of' };
-  return { name: 'ports', ok: false, detail: taken.map(describeTaken).join('; '), hint: 'stop what holds it, or move the process to a free port (its run string and ready check)' };
+  if (taken.length === 0)
+    return {
+      name: 'ports',
+      ok: true,
+      detail: ports.length ? `free: ${ports.map((p) => `${p.port} (${p.process})`).join(', ')}` : 'no process listens on a port tldr knows of',
+    };
+  return {
+    name: 'ports',
+    ok: false,
+    detail: taken.map(describeTaken).join('; '),
+    hint: 'stop what holds it, or move the process to a free port (its run string and ready check)',
+  };
 }

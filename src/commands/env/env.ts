@@ -42,7 +42,10 @@ function describeNotRunning(services: InspectedService[], problem: string | unde
   return services
     .filter((s) => s.state !== 'running' && s.state !== 'external')
     .map((s) => {
-      const where = s.port === undefined ? `it has no port yet, so its URL and port are missing (\${${s.name}.url} stays unexpanded)` : `the values point at port ${s.port}, where it will answer`;
+      const where =
+        s.port === undefined
+          ? `it has no port yet, so its URL and port are missing (\${${s.name}.url} stays unexpanded)`
+          : `the values point at port ${s.port}, where it will answer`;
       return `${s.name} is ${s.state === 'missing' ? 'not created' : s.state}: ${where}; \`tldr up\` starts it`;
     });
 }

@@ -6,13 +6,24 @@ import { defineCommand } from '../definition.js';
 import type { Assert, Same } from '../same-type.js';
 
 export const migrateCheckInput = z.object({
-  since: z.string().nullable().optional().describe('lint the migration files added since this git ref instead of the unapplied ones (default migrations.since)'),
-  reversibility: z.boolean().optional().describe('apply, revert and re-apply the checked migrations on a scratch copy of the database (default migrations.reversibility)'),
+  since: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('lint the migration files added since this git ref instead of the unapplied ones (default migrations.since)'),
+  reversibility: z
+    .boolean()
+    .optional()
+    .describe('apply, revert and re-apply the checked migrations on a scratch copy of the database (default migrations.reversibility)'),
   strict: z.boolean().optional().describe('warnings fail too (default migrations.strict)'),
 });
 
 const ignoredFinding = z.object({ code: checkFinding.shape.code, migration: z.string().describe('app.migration'), reason: z.string() });
-const observationSummary = z.object({ migration: z.string().describe('app.migration'), statements: z.array(observedStatement), more: z.number().int().describe("statements of this migration left out") });
+const observationSummary = z.object({
+  migration: z.string().describe('app.migration'),
+  statements: z.array(observedStatement),
+  more: z.number().int().describe('statements of this migration left out'),
+});
 
 export const migrateCheckData = z.object({
   findings: z.object({ error: z.number().int(), warning: z.number().int() }).describe('how many findings of each severity remain after migrations.ignore'),

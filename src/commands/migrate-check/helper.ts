@@ -54,13 +54,18 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
         ctx.log(SOURCE, line.replace(/^\[tldr-migrate-check\] /, ''), stream);
       },
     });
-    if (ctx.signal.aborted || outcome.exitCode === ExitCode.interrupted) throw ctx.signal.reason instanceof TldrError ? ctx.signal.reason : new InterruptedError();
+    if (ctx.signal.aborted || outcome.exitCode === ExitCode.interrupted)
+      throw ctx.signal.reason instanceof TldrError ? ctx.signal.reason : new InterruptedError();
     const text = await readFile(resultFile, 'utf8').catch(() => undefined);
     if (text === undefined) {
-      const died = outcome.signal ? `the migration helper was killed by ${outcome.signal}` : `the migration check could not start Django (exit ${outcome.exitCode})`;
+      const died = outcome.signal
+        ? `the migration helper was killed by ${outcome.signal}`
+        : `the migration check could not start Django (exit ${outcome.exitCode})`;
       throw new EnvironmentError(`${died} before writing its result`, {
         code: 'migrate-check-failed',
-        hint: outcome.signal ? 'run it again: the next check drops the scratch database it left behind' : "fix the error above; `tldr manage check` shows Django's own view of it",
+        hint: outcome.signal
+          ? 'run it again: the next check drops the scratch database it left behind'
+          : "fix the error above; `tldr manage check` shows Django's own view of it",
         details: tail.lines(8),
       });
     }
@@ -81,6 +86,10 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new TldrError(`the migration helper wrote a result that is not JSON: ${(error as Error).message}`, { code: 'helper-protocol', exitCode: ExitCode.internal, cause: error });
+    throw new TldrError(`the migration helper wrote a result that is not JSON: ${(error as Error).message}`, {
+      code: 'helper-protocol',
+      exitCode: ExitCode.internal,
+      cause: error,
+    });
   }
 }

@@ -58,7 +58,12 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
 
   const { kept, ignored, unused } = applyIgnores(document.findings, config.ignore);
   const result = verdict(kept, { strict, checked: document.checked.length, ignored: ignored.length });
-  report(output, kept, document, unused.map((e) => e.migration));
+  report(
+    output,
+    kept,
+    document,
+    unused.map((e) => e.migration),
+  );
   const checked = document.checked.map((c) => `${c.app}.${c.migration}`);
   return {
     exitCode: result.exitCode,

@@ -28,7 +28,9 @@ const problem = z.object({
 export const runData = z.object({
   pipeline: z.string(),
   plan: z.object({ pipeline: z.string(), root: planNode }),
-  steps: z.array(z.object({ id: z.string(), title: z.string(), status: z.enum(['ok', 'failed', 'skipped']), durationMs: z.number(), message: z.string().optional() })).optional(),
+  steps: z
+    .array(z.object({ id: z.string(), title: z.string(), status: z.enum(['ok', 'failed', 'skipped']), durationMs: z.number(), message: z.string().optional() }))
+    .optional(),
   results: z.record(z.string(), z.unknown()).optional().describe("each step's data, by step id"),
   problems: z.array(problem).optional().describe('--dry-run: what a real run would stop at'),
 });

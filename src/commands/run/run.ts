@@ -43,7 +43,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<CommandR
     const problems = validateProject(options.project, planNeeds(plan));
     options.output.note(formatPlan(plan));
     for (const p of problems) options.output.note(`a run would stop here: ${p.key}: ${p.message}`);
-    return { exitCode: 0, summary: `pipeline ${plan.pipeline}: plan only (--dry-run)${problems.length ? `; ${problems.length} problem(s) a run would stop at` : ''}`, data: { pipeline: plan.pipeline, plan, ...(problems.length ? { problems } : {}) } };
+    return {
+      exitCode: 0,
+      summary: `pipeline ${plan.pipeline}: plan only (--dry-run)${problems.length ? `; ${problems.length} problem(s) a run would stop at` : ''}`,
+      data: { pipeline: plan.pipeline, plan, ...(problems.length ? { problems } : {}) },
+    };
   }
   preflight(options.project, planNeeds(plan));
   const outcome = await runPlan({ plan, context: commandContext(options), resolveStep, runLeaf: runWordsStep });

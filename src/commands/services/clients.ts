@@ -47,12 +47,20 @@ async function client(options: ClientOptions, name: ServiceName, argv: string[],
         done();
       },
     });
-  const stdio: ExecStdio = options.stdio ?? (output.json ? { stdin: process.stdin, stdout: sink('stdout'), stderr: sink('stderr') } : { stdin: process.stdin, ...output.terminal });
-  const exitCode = await opened.provider.exec(name, argv, { env, stdio, ...(output.json ? { tty: false } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const stdio: ExecStdio =
+    options.stdio ?? (output.json ? { stdin: process.stdin, stdout: sink('stdout'), stderr: sink('stderr') } : { stdin: process.stdin, ...output.terminal });
+  const exitCode = await opened.provider.exec(name, argv, {
+    env,
+    stdio,
+    ...(output.json ? { tty: false } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const data = output.json ? { exitCode, stdout: clip(captured.stdout), stderr: clip(captured.stderr) } : { exitCode };
   return { exitCode, summary: `${argv[0]} exited with ${exitCode}`, data };
 }
 
 function clip(text: string): string {
-  return text.length <= CAPTURE_LIMIT ? text : `${text.slice(0, CAPTURE_LIMIT)}\n… (${text.length - CAPTURE_LIMIT} more characters; run without --json for the full output)`;
+  return text.length <= CAPTURE_LIMIT
+    ? text
+    : `${text.slice(0, CAPTURE_LIMIT)}\n… (${text.length - CAPTURE_LIMIT} more characters; run without --json for the full output)`;
 }

@@ -54,7 +54,16 @@ export const clientInput = z.object({
 });
 
 // A client shell can do anything its user can, dropping data included.
-const shell = { input: clientInput, args: ['args'], cli: { args: { passThrough: true, passHelp: true } }, result: clientData, readOnly: false, destructive: true, interrupt: 'child', project: 'required' } as const;
+const shell = {
+  input: clientInput,
+  args: ['args'],
+  cli: { args: { passThrough: true, passHelp: true } },
+  result: clientData,
+  readOnly: false,
+  destructive: true,
+  interrupt: 'child',
+  project: 'required',
+} as const;
 
 export const psql = defineCommand({
   ...shell,

@@ -21,11 +21,16 @@ export async function down(options: ServicesDownOptions): Promise<CommandResult<
   const names = selectServices(options.services);
   // Dropping data is never the default: without --yes and without a person to ask, nothing happens.
   if (options.volumes && !options.yes && !options.ask) {
-    throw usageError('tldr down --volumes deletes the services\' data; nothing was stopped or removed', 'add --yes to confirm (or run it at a terminal and type the project name)');
+    throw usageError(
+      "tldr down --volumes deletes the services' data; nothing was stopped or removed",
+      'add --yes to confirm (or run it at a terminal and type the project name)',
+    );
   }
   const opened = await openServices(project, { persist: false });
   if (options.volumes && !options.yes) {
-    const typed = (await options.ask!(`This deletes the data volumes of "${opened.instance.name}" (Postgres and Redis data).\nType ${opened.instance.name} to confirm: `))?.trim();
+    const typed = (
+      await options.ask!(`This deletes the data volumes of "${opened.instance.name}" (Postgres and Redis data).\nType ${opened.instance.name} to confirm: `)
+    )?.trim();
     if (typed !== opened.instance.name) {
       throw usageError(`confirmation did not match "${opened.instance.name}"; nothing was stopped or removed`, 'type the name exactly, or pass --yes');
     }

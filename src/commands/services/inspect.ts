@@ -28,20 +28,32 @@ export async function inspectServices(project: Project, names: readonly ServiceN
     if (!(error instanceof TldrError)) throw error;
     const instance = await resolveInstance(project, { persist: false });
     const specs = serviceSpecs(project.config.services, instance, names);
-    return { ...inspected(project, specs, specs.map(() => ({ state: 'unknown' as const }))), problem: error.message.split('\n')[0]! };
+    return {
+      ...inspected(
+        project,
+        specs,
+        specs.map(() => ({ state: 'unknown' as const })),
+      ),
+      problem: error.message.split('\n')[0]!,
+    };
   }
   const specs = opened.specs(names);
   return inspected(project, specs, await opened.provider.status(specs));
 }
 
-function inspected(project: Project, specs: ServiceSpec[], statuses: Array<Pick<ServiceStatus, 'host' | 'port'> & { state: InspectedService['state'] }>): Omit<InspectedServices, 'problem'> {
+function inspected(
+  project: Project,
+  specs: ServiceSpec[],
+  statuses: Array<Pick<ServiceStatus, 'host' | 'port'> & { state: InspectedService['state'] }>,
+): Omit<InspectedServices, 'problem'> {
   const endpoints: Endpoint[] = [];
   const values: ServiceValues = {};
   const services = specs.map((spec, i): InspectedService => {
     const status = statuses[i]!;
     const port = status.port ?? spec.port;
     const url = project.config.services[spec.name].url;
-    if (port !== undefined) endpoints.push({ spec, host: status.host ?? spec.host ?? '127.0.0.1', port, ...(status.state === 'external' && url ? { url } : {}) });
+    if (port !== undefined)
+      endpoints.push({ spec, host: status.host ?? spec.host ?? '127.0.0.1', port, ...(status.state === 'external' && url ? { url } : {}) });
     else if (spec.name === 'postgres') Object.assign(values, { 'postgres.db': spec.db, 'postgres.user': spec.user, 'postgres.password': spec.password });
     return { name: spec.name, state: status.state, ...(port !== undefined ? { port } : {}) };
   });

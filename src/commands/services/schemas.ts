@@ -67,4 +67,8 @@ export type ServiceStatusReport = z.output<typeof serviceStatusReport>;
 export type ClientData = z.output<typeof clientData>;
 export type InspectedService = z.output<typeof inspectedService>;
 
-export type Checks = [Assert<Same<z.output<typeof serviceReport>, ServiceReport>>, Assert<Same<z.output<typeof downReport>, DownReport>>, Assert<Same<z.output<typeof serviceStatus>, ServiceStatus>>];
+export type Checks = [
+  Assert<Same<z.output<typeof serviceReport>, ServiceReport>>,
+  Assert<Same<z.output<typeof downReport>, DownReport>>,
+  Assert<Same<z.output<typeof serviceStatus>, ServiceStatus>>,
+];

@@ -27,7 +27,9 @@ export const testInput = z.object({
 const testReport = z.object({
   counts: z.object({ total: z.number().int(), passed: z.number().int(), failed: z.number().int(), errors: z.number().int(), skipped: z.number().int() }),
   durationMs: z.number(),
-  failures: z.array(z.object({ id: z.string(), outcome: z.enum(['failed', 'error']), message: z.string().optional() })).describe('failed and errored tests (the first 20), each message cut to its first lines'),
+  failures: z
+    .array(z.object({ id: z.string(), outcome: z.enum(['failed', 'error']), message: z.string().optional() }))
+    .describe('failed and errored tests (the first 20), each message cut to its first lines'),
   slowest: z.array(z.object({ id: z.string(), durationMs: z.number() })).describe('the slowest tests, slowest first'),
 });
 
@@ -53,7 +55,12 @@ export const test = defineCommand({
   help: "Always --noinput. Exit 1 when a test failed or errored; Django's own output is in .tldr/logs/test.log (shown with --verbose).",
   input: testInput,
   args: ['labels'],
-  cli: { keepdb: { negate: 'also', negatedHelp: 'create the test database afresh' }, parallel: { placeholder: 'n' }, shard: { placeholder: 'i/n' }, junit: { placeholder: 'file', path: true } },
+  cli: {
+    keepdb: { negate: 'also', negatedHelp: 'create the test database afresh' },
+    parallel: { placeholder: 'n' },
+    shard: { placeholder: 'i/n' },
+    junit: { placeholder: 'file', path: true },
+  },
   result: testData,
   readOnly: false,
   destructive: false,

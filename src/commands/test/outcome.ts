@@ -37,7 +37,8 @@ export function judgeTestRun(facts: TestRunFacts): TestVerdict {
   const counted = `${report.counts.total} test(s): ${countsText(report.counts)} in ${formatMs(facts.child.durationMs)}${shard}`;
   let summary = counted;
   if (interrupted) summary = `interrupted after ${counted}`;
-  else if (died) summary = `the test process ended without finishing (${facts.child.signal ?? `exit ${facts.child.exitCode}`}) after ${counted}; see ${facts.logPath}`;
+  else if (died)
+    summary = `the test process ended without finishing (${facts.child.signal ?? `exit ${facts.child.exitCode}`}) after ${counted}; see ${facts.logPath}`;
   else if (exitCode !== 0 && bad === 0) summary = `${counted}, but the test process exited with ${facts.child.exitCode}; see ${facts.logPath}`;
   return { exitCode, summary, report, interrupted, died };
 }

@@ -85,7 +85,10 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
   const labels = options.labels ?? [];
   const helpers = pythonHelperDir();
   if (!existsSync(join(helpers, 'tldr_testrunner.py'))) {
-    throw new EnvironmentError(`tldr's test runner is missing: ${join(helpers, 'tldr_testrunner.py')}`, { code: 'helper-missing', hint: 'reinstall tldr (or run `npm run build`, which copies src/python to dist/python)' });
+    throw new EnvironmentError(`tldr's test runner is missing: ${join(helpers, 'tldr_testrunner.py')}`, {
+      code: 'helper-missing',
+      hint: 'reinstall tldr (or run `npm run build`, which copies src/python to dist/python)',
+    });
   }
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
@@ -119,7 +122,9 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   const onEvent = (event: RunnerEvent) => {
     if (event.type === 'start') {
       start = event;
-      output.note(`running ${event.total} test(s)${event.django ? ` on Django ${event.django}` : ''}${shard ? `, shard ${shard.index}/${shard.total}` : ''}${event.parallel && event.parallel > 1 ? ` in ${event.parallel} processes` : ''}${keepdb ? ', keeping the test database' : ''}`);
+      output.note(
+        `running ${event.total} test(s)${event.django ? ` on Django ${event.django}` : ''}${shard ? `, shard ${shard.index}/${shard.total}` : ''}${event.parallel && event.parallel > 1 ? ` in ${event.parallel} processes` : ''}${keepdb ? ', keeping the test database' : ''}`,
+      );
     } else if (event.type === 'test') {
       const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
       records.push(record);
@@ -129,12 +134,16 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   const tail = new TailBuffer(TAIL_LINES);
   let outcome;
   try {
-    await using _events = new FileFollower(eventsFile, (line) => {
-      if (!line.trim()) return;
-      const parsed = parseRunnerLine(line);
-      if ('event' in parsed) onEvent(parsed.event);
-      else output.debug(`test runner: ${parsed.error}`);
-    }, { from: 'start' });
+    await using _events = new FileFollower(
+      eventsFile,
+      (line) => {
+        if (!line.trim()) return;
+        const parsed = parseRunnerLine(line);
+        if ('event' in parsed) onEvent(parsed.event);
+        else output.debug(`test runner: ${parsed.error}`);
+      },
+      { from: 'start' },
+    );
     outcome = await runCommand(command, {
       env,
       signal: ctx.signal,
@@ -169,7 +178,10 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
     junit = resolve(plan.junit);
     mkdirSync(dirname(junit), { recursive: true });
     // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
-    writeFileSync(junit, renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }));
+    writeFileSync(
+      junit,
+      renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }),
+    );
   }
   return {
     exitCode,
@@ -196,5 +208,8 @@ export function isCI(env: NodeJS.ProcessEnv): boolean {
 }
 
 function lastMeaningful(lines: string[]): string | undefined {
-  return [...lines].reverse().find((l) => l.trim() && !/^\s*(\^+|~+)\s*$/.test(l))?.trim();
+  return [...lines]
+    .reverse()
+    .find((l) => l.trim() && !/^\s*(\^+|~+)\s*$/.test(l))
+    ?.trim();
 }

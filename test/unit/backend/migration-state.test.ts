@@ -7,7 +7,12 @@ describe('pendingMigrations', () => {
       { app: 'documents', name: '0001_initial' },
       { app: 'documents', name: '0002_more' },
     ];
-    expect(pendingMigrations(files, [{ app: 'documents', name: '0001_initial' }, { app: 'auth', name: '0001_initial' }])).toEqual(['documents.0002_more']);
+    expect(
+      pendingMigrations(files, [
+        { app: 'documents', name: '0001_initial' },
+        { app: 'auth', name: '0001_initial' },
+      ]),
+    ).toEqual(['documents.0002_more']);
     expect(pendingMigrations(files, [...files])).toEqual([]);
   });
 });

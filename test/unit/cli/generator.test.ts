@@ -18,13 +18,24 @@ const sample = defineCommand({
     banner: z.boolean().default(true).describe('print a banner'),
     keep: z.boolean().optional().describe('keep it'),
     strictMode: z.boolean().optional().describe('strict'),
-    tail: z.number().int().min(0).default(100).describe('lines').meta({ examples: [50] }),
+    tail: z
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .describe('lines')
+      .meta({ examples: [50] }),
     level: z.enum(['low', 'high']).optional().describe('how much'),
     only: z.array(z.string()).optional().describe('names'),
     out: z.string().optional().describe('a file'),
   }),
   args: ['target'],
-  cli: { keep: { negate: 'also', negatedHelp: 'throw it away' }, strictMode: { negate: 'only', negatedHelp: 'be lenient' }, tail: { short: 't', placeholder: 'n' }, out: { path: true } },
+  cli: {
+    keep: { negate: 'also', negatedHelp: 'throw it away' },
+    strictMode: { negate: 'only', negatedHelp: 'be lenient' },
+    tail: { short: 't', placeholder: 'n' },
+    out: { path: true },
+  },
   result: z.object({}),
   readOnly: true,
   destructive: false,
@@ -58,7 +69,16 @@ const helpOf = (name: string) => {
 describe('the CLI generated from the definitions', () => {
   it('spells flags in kebab-case from camelCase keys; a default-true boolean is --no-x; negate adds or replaces --no-x', () => {
     const flags = model.commands.find((c) => c.definition === 'sample')!.options.map((o) => [o.flags, o.negated?.flags].filter(Boolean).join(' '));
-    expect(flags).toEqual(['--dry-run', '--no-banner', '--keep --no-keep', '--no-strict-mode', '-t, --tail <n>', '--level <level>', '--only <only,…>', '--out <out>']);
+    expect(flags).toEqual([
+      '--dry-run',
+      '--no-banner',
+      '--keep --no-keep',
+      '--no-strict-mode',
+      '-t, --tail <n>',
+      '--level <level>',
+      '--only <only,…>',
+      '--out <out>',
+    ]);
     const help = helpOf('sample');
     expect(help).toContain('--no-keep');
     expect(help).toContain('throw it away');
@@ -68,18 +88,54 @@ describe('the CLI generated from the definitions', () => {
 
   it('turns the given flags into input: switches, negations, numbers by the schema, lists, paths against --cwd; defaults come from the schema', async () => {
     expect((await parse(['sample', 'x'])).parsed).toEqual({ ok: true, value: { target: 'x', dryRun: false, banner: true, tail: 100 } });
-    const all = await parse(['sample', 'x', '--dry-run', '--no-banner', '--no-keep', '--no-strict-mode', '-t', '5', '--level', 'high', '--only', 'web,worker', '--only', 'db', '--out', 'r.xml'], '/work/p');
-    expect(all.raw).toEqual({ target: 'x', dryRun: true, banner: false, keep: false, strictMode: false, tail: 5, level: 'high', only: ['web', 'worker', 'db'], out: '/work/p/r.xml' });
+    const all = await parse(
+      [
+        'sample',
+        'x',
+        '--dry-run',
+        '--no-banner',
+        '--no-keep',
+        '--no-strict-mode',
+        '-t',
+        '5',
+        '--level',
+        'high',
+        '--only',
+        'web,worker',
+        '--only',
+        'db',
+        '--out',
+        'r.xml',
+      ],
+      '/work/p',
+    );
+    expect(all.raw).toEqual({
+      target: 'x',
+      dryRun: true,
+      banner: false,
+      keep: false,
+      strictMode: false,
+      tail: 5,
+      level: 'high',
+      only: ['web', 'worker', 'db'],
+      out: '/work/p/r.xml',
+    });
     expect((await parse(['sample', 'x', '--keep'])).raw).toMatchObject({ keep: true });
     expect((await parse(['sample', 'x'])).raw).not.toHaveProperty('keep');
   });
 
   it('a bad value is a usage error naming the flag, what it takes, what it got, and an example', async () => {
-    expect((await parse(['sample', 'x', '--tail', 'abc'])).problem).toEqual({ message: '--tail: expected a whole number ≥ 0, got "abc"', hint: 'e.g. --tail 50' });
+    expect((await parse(['sample', 'x', '--tail', 'abc'])).problem).toEqual({
+      message: '--tail: expected a whole number ≥ 0, got "abc"',
+      hint: 'e.g. --tail 50',
+    });
     expect((await parse(['sample', 'x', '--level', 'mid'])).problem?.message).toBe('--level: expected one of low, high, got "mid"');
     expect((await parse(['logs', 'web', '--tail', '-1'])).problem?.message).toBe('--tail: expected a whole number ≥ 0, got -1');
     expect((await parse(['test', '--shard', '3/2'])).problem).toEqual({ message: '--shard: expected I/N with 1 ≤ I ≤ N, got "3/2"', hint: 'e.g. --shard 1/4' });
-    expect((await parse(['test', '--parallel', 'many'])).problem).toEqual({ message: '--parallel: expected a whole number ≥ 1 or "auto", got "many"', hint: 'e.g. --parallel 4 or --parallel auto' });
+    expect((await parse(['test', '--parallel', 'many'])).problem).toEqual({
+      message: '--parallel: expected a whole number ≥ 1 or "auto", got "many"',
+      hint: 'e.g. --parallel 4 or --parallel auto',
+    });
     expect((await parse(['test', '--parallel', 'auto'])).parsed).toMatchObject({ ok: true, value: { parallel: 'auto' } });
     expect((await parse(['up', 'mysql'])).problem?.message).toBe('SERVICES: expected one of postgres, redis, got "mysql"');
     expect((await parse(['migrate', '--', '', '0001'])).parsed.ok).toBe(true);
@@ -92,7 +148,10 @@ describe('the CLI generated from the definitions', () => {
 
   it('cross-field rules of a definition (refine) are usage errors too', async () => {
     const refined = { ...commandDefinition('migrate')!, refine: commandDefinition('migrate')!.refine! };
-    expect(parseInput(refined, { migration: '0001' })).toEqual({ ok: false, problems: [{ path: ['migration'], message: 'a migration needs its app', hint: 'tldr migrate APP MIGRATION, e.g. tldr migrate documents 0001' }] });
+    expect(parseInput(refined, { migration: '0001' })).toEqual({
+      ok: false,
+      problems: [{ path: ['migration'], message: 'a migration needs its app', hint: 'tldr migrate APP MIGRATION, e.g. tldr migrate documents 0001' }],
+    });
   });
 
   it('pass-through commands hand every remaining word to the child, options included', async () => {
@@ -106,7 +165,9 @@ describe('the CLI generated from the definitions', () => {
     expect(check.selected.definition).toBe('migrate-check');
     expect(check.parsed).toEqual({ ok: true, value: { since: 'main', reversibility: false, strict: true } });
     expect((await parse(['migrate', 'documents', '0001'])).parsed).toEqual({ ok: true, value: { app: 'documents', migration: '0001' } });
-    await expect(parse(['migrate', '--since', 'main', '--strict'])).rejects.toThrow(new CombinationError('--since, --strict can only be used with --check', 'run `tldr migrate --check --since --strict`'));
+    await expect(parse(['migrate', '--since', 'main', '--strict'])).rejects.toThrow(
+      new CombinationError('--since, --strict can only be used with --check', 'run `tldr migrate --check --since --strict`'),
+    );
     await expect(parse(['migrate', '--check', 'documents'])).rejects.toThrow('migrate --check takes no APP or MIGRATION');
   });
 

@@ -28,7 +28,9 @@ describe('selectProcesses', () => {
     expect(selectProcesses(config.processes, ['frontend', 'web', 'web'])).toEqual(['web', 'frontend']);
   });
   it('names the known processes when --only has a typo (exit 2)', () => {
-    expect(() => selectProcesses(config.processes, ['wbe'])).toThrow(expect.objectContaining({ exitCode: 2, hint: expect.stringContaining('web, worker, frontend') }));
+    expect(() => selectProcesses(config.processes, ['wbe'])).toThrow(
+      expect.objectContaining({ exitCode: 2, hint: expect.stringContaining('web, worker, frontend') }),
+    );
   });
 });
 
@@ -62,7 +64,20 @@ describe('processSpec', () => {
 
 describe('ps table', () => {
   it('shows state, pid, uptime, restarts and readiness', () => {
-    const row: ProcessStatus = { name: 'web', state: 'ready', pid: 123, startedAt: null, uptimeMs: 65_000, restarts: 1, ready: true, readiness: 'http http://127.0.0.1:8000/', readyAfterMs: 800, exitCode: null, signal: null, log: '/x/web.log' };
+    const row: ProcessStatus = {
+      name: 'web',
+      state: 'ready',
+      pid: 123,
+      startedAt: null,
+      uptimeMs: 65_000,
+      restarts: 1,
+      ready: true,
+      readiness: 'http http://127.0.0.1:8000/',
+      readyAfterMs: 800,
+      exitCode: null,
+      signal: null,
+      log: '/x/web.log',
+    };
     const text = formatProcessTable([row, { ...row, name: 'worker', state: 'restarting', pid: null, uptimeMs: null }]);
     expect(text.split('\n')[0]).toMatch(/^NAME\s+STATE\s+PID\s+UPTIME\s+RESTARTS\s+READINESS$/);
     expect(text).toContain('web     ready       123  1m05s   1         http http://127.0.0.1:8000/ (ready after 0.8 s)');
@@ -85,8 +100,12 @@ describe('process ports', () => {
     expect(processPorts('web', { run: 'manage runserver 127.0.0.1:8000', ready: { http: 'http://127.0.0.1:8000/health/', timeout: 60 } })).toEqual([
       { process: 'web', host: '127.0.0.1', port: 8000, keys: ['processes.web.run', 'processes.web.ready.http'] },
     ]);
-    expect(processPorts('ui', { run: 'npm run dev', ready: { tcp: 5173, timeout: 60 } })).toEqual([{ process: 'ui', host: '127.0.0.1', port: 5173, keys: ['processes.ui.ready.tcp'] }]);
+    expect(processPorts('ui', { run: 'npm run dev', ready: { tcp: 5173, timeout: 60 } })).toEqual([
+      { process: 'ui', host: '127.0.0.1', port: 5173, keys: ['processes.ui.ready.tcp'] },
+    ]);
     expect(processPorts('api', { run: 'npm start', ready: { http: 'https://example.com/', timeout: 60 } })).toEqual([]);
-    expect(processPorts('s', { run: 'x', ready: { http: 'https://localhost/', timeout: 60 } })).toEqual([{ process: 's', host: 'localhost', port: 443, keys: ['processes.s.ready.http'] }]);
+    expect(processPorts('s', { run: 'x', ready: { http: 'https://localhost/', timeout: 60 } })).toEqual([
+      { process: 's', host: 'localhost', port: 443, keys: ['processes.s.ready.http'] },
+    ]);
   });
 });

@@ -23,7 +23,9 @@ const good = probe([`${root}/backend/`, `${root}/backend/manage.py`, `${root}/fr
 
 describe('validateProject', () => {
   it('finds nothing wrong with a complete project', () => {
-    const p = project('processes:\n  web: { run: manage runserver, ready: { http: "http://127.0.0.1:8000/" } }\n  frontend: { dir: frontend, run: npm run dev }');
+    const p = project(
+      'processes:\n  web: { run: manage runserver, ready: { http: "http://127.0.0.1:8000/" } }\n  frontend: { dir: frontend, run: npm run dev }',
+    );
     expect(validateProject(p, { managePy: true, python: true, processes: ['web', 'frontend'] }, good)).toEqual([]);
   });
 
@@ -78,12 +80,19 @@ describe('problemsError', () => {
       { key: 'backend.python', code: 'python-not-found', message: 'x not found', hint: 'install it', exitCode: 3 },
       { key: 'backend.dir', code: 'backend-dir-missing', message: '/a does not exist', hint: 'fix it', exitCode: 2 },
     ]);
-    expect(error).toMatchObject({ exitCode: 2, code: 'backend-dir-missing', hint: 'fix it', message: 'backend.python: x not found\nbackend.dir: /a does not exist', details: ['backend.python: install it'] });
+    expect(error).toMatchObject({
+      exitCode: 2,
+      code: 'backend-dir-missing',
+      hint: 'fix it',
+      message: 'backend.python: x not found\nbackend.dir: /a does not exist',
+      details: ['backend.python: install it'],
+    });
   });
 });
 
 describe('planNeeds', () => {
-  const plan = (steps: Parameters<typeof planPipeline>[1]) => planNeeds(planPipeline('p', steps, { up: 'up', down: 'down', test: 'test', 'migrate-check': 'm' }));
+  const plan = (steps: Parameters<typeof planPipeline>[1]) =>
+    planNeeds(planPipeline('p', steps, { up: 'up', down: 'down', test: 'test', 'migrate-check': 'm' }));
   it('up and down need no backend; everything else does', () => {
     expect(plan(['up', 'down'])).toEqual({});
     expect(plan(['up', { parallel: ['test'] }])).toEqual({ backendDir: true, managePy: true, python: true });

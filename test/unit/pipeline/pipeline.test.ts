@@ -46,7 +46,14 @@ describe('pipeline plan', () => {
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
     expect(plan.root.kind).toBe('sequence');
     const children = (plan.root as { children: unknown[] }).children;
-    expect(children[1]).toMatchObject({ kind: 'parallel', id: '2', children: [{ kind: 'step', name: 'migrate-check', id: '2.1' }, { kind: 'run', words: ['manage', 'check', '--deploy'], id: '2.2' }] });
+    expect(children[1]).toMatchObject({
+      kind: 'parallel',
+      id: '2',
+      children: [
+        { kind: 'step', name: 'migrate-check', id: '2.1' },
+        { kind: 'run', words: ['manage', 'check', '--deploy'], id: '2.2' },
+      ],
+    });
     expect(formatPlan(plan)).toContain('2.2. run ["manage", "check", "--deploy"]');
   });
 
@@ -72,7 +79,12 @@ describe('pipeline run', () => {
     expect(outcome.ok).toBe(true);
     expect(h.log).toEqual(['up', 'run:echo hi', 'test']);
     expect(h.events.map((e) => `${e.type}:${'step' in e ? e.step : ''}`)).toEqual([
-      'step.start:up', 'step.end:up', 'step.start:run', 'step.end:run', 'step.start:test', 'step.end:test',
+      'step.start:up',
+      'step.end:up',
+      'step.start:run',
+      'step.end:run',
+      'step.start:test',
+      'step.end:test',
     ]);
   });
 
@@ -104,7 +116,11 @@ describe('pipeline run', () => {
   });
 
   it('keeps the exit code of a thrown TldrError', async () => {
-    const h = harness({ up: async () => { throw new ConfigError('nope'); } });
+    const h = harness({
+      up: async () => {
+        throw new ConfigError('nope');
+      },
+    });
     const outcome = await runPlan({ plan: planPipeline('p', ['up'], known), context: h.context, resolveStep: h.resolveStep, runLeaf: h.runLeaf });
     expect(outcome.exitCode).toBe(2);
   });

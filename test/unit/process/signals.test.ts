@@ -20,4 +20,3 @@ describe('interruptBeforeSpawn', () => {
     expect(later.signal.aborted).toBe(false);
   });
 });
-
