@@ -17,7 +17,7 @@ const PYTHON_IMPORTS = 'import django, celery, psycopg2, redis';
  */
 export function benchProblems(root, env = process.env) {
   const problems = [];
-  if (!existsSync(join(root, 'node_modules/execa/package.json')) || !existsSync(join(root, 'node_modules/dockerode/package.json'))) {
+  if (!existsSync(join(root, 'node_modules/zx/package.json')) || !existsSync(join(root, 'node_modules/dockerode/package.json'))) {
     problems.push({ what: 'npm packages are not installed (node_modules/)', fix: 'npm ci', auto: false });
   }
   const docker = run('docker', ['info', '--format', '{{.ServerVersion}}']);

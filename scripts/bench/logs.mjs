@@ -1,11 +1,10 @@
 // Log figures (issue 14): `tldr logs NAME --tail 2` against `tail -n 2` on the same file — a
 // 20 MB log of ordinary lines, and one holding a single 40 MB line (tails are read backwards
 // in bounded chunks, so neither costs more than the lines returned). No services needed.
-import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin } from '../bench-lib.mjs';
+import { run, tldrIn } from '../bench-lib.mjs';
 
 export default async function (bench) {
   const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-logs-'));
@@ -24,8 +23,8 @@ export default async function (bench) {
     ]) {
       const file = join(dir, '.tldr/logs', `${name}.log`);
       await bench.compare(`\`tldr logs ${name} --tail 2\` vs \`tail -n 2\` (${what})`, {
-        tldr: () => execa(process.execPath, [bin, 'logs', name, '--tail', '2'], { cwd: dir, env: { NO_COLOR: '1' }, stdin: 'ignore', stdout: 'ignore' }),
-        bare: () => execa('tail', ['-n', '2', file], { stdout: 'ignore' }),
+        tldr: () => tldrIn(dir)('logs', name, '--tail', '2'),
+        bare: () => run('tail', ['-n', '2', file]),
         runs: 7,
         goal: 'information',
       });
