@@ -72,7 +72,7 @@ module.exports = {
       to: {
         path: '^src/',
         pathNot: [
-          '^src/commands/[a-z-]*/?(definitions?|schemas|same-type)\\.ts$',
+          '^src/commands/[a-z-]*/?(definitions?|schemas|same-type|once)\\.ts$',
           '^src/(checks/document|backend/django-args|services/provider|config/schema|errors)\\.ts$',
         ],
         dependencyTypesNot: ['dynamic-import', 'type-only'],

@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       throw error;
     });
   }
-  const program = buildProgram(await model(), version(), invoke);
+  const program = buildProgram(await model(), version(), invoke, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -8,8 +8,12 @@ const EXIT_CODES =
   '\nExit codes: 0 ok · 1 the answer is no (findings, failed tests) · 2 usage or config error ·\n' +
   '3 environment error · 4 a service or process failed · 5 internal error · 130 interrupted';
 
-/** The whole `tldr` program: global flags, then one commander command per model command, in order. */
-export function buildProgram(model: CliModel, version: string, invoke: Invoke): Command {
+/**
+ * The `tldr` program: global flags, then one commander command per model command, in order. Given
+ * the command line, only the command it names is built (every start pays for one command's
+ * options, not all of them); `--help`, `help` and unknown commands get the whole program.
+ */
+export function buildProgram(model: CliModel, version: string, invoke: Invoke, argv?: readonly string[]): Command {
   const program = new Command('tldr')
     .description('Typed dev-environment task runner for the tldr Django + Postgres + Celery/Redis monorepo.')
     .version(version, '-V, --version', 'print the version')
@@ -24,7 +28,8 @@ export function buildProgram(model: CliModel, version: string, invoke: Invoke): 
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   const groups = new Map<string, Command>();
-  for (const entry of model.commands) {
+  const named = argv && namedCommand(model, argv);
+  for (const entry of named ? [named] : model.commands) {
     const [first, ...rest] = entry.words;
     let parent = program;
     if (rest.length) {
@@ -35,6 +40,25 @@ export function buildProgram(model: CliModel, version: string, invoke: Invoke): 
   }
   acceptGlobalFlagsAnywhere(program);
   return program;
+}
+
+// Global flags that take a value: the word after them is not the command.
+const VALUED = new Set(['--config', '--cwd']);
+
+/** The model command a command line names (`tldr --json config validate …` → config validate), if any. Pure. */
+export function namedCommand(model: CliModel, argv: readonly string[]): CliCommand | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return undefined;
+    if (VALUED.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+    else if (words.length) break;
+  }
+  return (
+    model.commands.find((c) => c.words.length === 1 && c.words[0] === words[0]) ??
+    model.commands.find((c) => c.words.length === 2 && c.words[0] === words[0] && c.words[1] === words[1])
+  );
 }
 
 function addCommand(parent: Command, model: CliCommand, invoke: Invoke): void {

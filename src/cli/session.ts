@@ -63,6 +63,7 @@ export async function invoke(model: CliCommand, positionals: unknown[], command:
       ...projectOptions(lib, output, selected.project, cwd, flags.config),
     };
     const handler = await definition.load();
+    // The definition was found by name at run time: its handler takes exactly what its own input schema just parsed.
     const outcome = await handler({ ...context, ...parsed.value } as never);
     await signalsDelivered();
     exitCode = interrupted ? lib.ExitCode.interrupted : outcome.exitCode;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../definition.js';
-import { devData, logsData, psData, stopData, superviseData } from './schemas.js';
+import { devResults } from './schemas.js';
 
 export const devInput = z.object({
   detach: z.boolean().default(false).describe('return once every process is ready and leave a supervisor running (see ps, logs, stop)'),
@@ -14,7 +14,9 @@ export const dev = defineCommand({
   help: 'Ctrl-C stops the processes in reverse order; services stay up unless --down.',
   input: devInput,
   cli: { only: { placeholder: 'names' } },
-  result: devData,
+  get result() {
+    return devResults().devData;
+  },
   readOnly: false,
   destructive: false,
   interrupt: 'abort',
@@ -27,7 +29,9 @@ export const ps = defineCommand({
   name: 'ps',
   summary: 'state of the detached dev loop: processes, pid, uptime, restarts, readiness',
   input: z.object({}),
-  result: psData,
+  get result() {
+    return devResults().psData;
+  },
   // It stops what a dead dev loop left behind (tldr's own leftovers); it changes nothing of the project.
   readOnly: true,
   destructive: false,
@@ -54,7 +58,9 @@ export const logs = defineCommand({
   input: logsInput,
   args: ['name'],
   cli: { tail: { placeholder: 'n' }, follow: { short: 'f' } },
-  result: logsData,
+  get result() {
+    return devResults().logsData;
+  },
   readOnly: true,
   destructive: false,
   interrupt: 'abort',
@@ -66,7 +72,9 @@ export const stop = defineCommand({
   name: 'stop',
   summary: 'stop the detached dev loop (processes in reverse order; services stay up)',
   input: z.object({}),
-  result: stopData,
+  get result() {
+    return devResults().stopData;
+  },
   readOnly: false,
   destructive: false,
   interrupt: 'abort',
@@ -78,7 +86,9 @@ export const supervise = defineCommand({
   name: 'supervise',
   summary: 'internal: the background supervisor of `tldr dev --detach` (plan on stdin)',
   input: z.object({}),
-  result: superviseData,
+  get result() {
+    return devResults().superviseData;
+  },
   readOnly: false,
   destructive: false,
   interrupt: 'abort',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../definition.js';
-import { clientData, downData, serviceName, statusData, upData } from './schemas.js';
+import { serviceName, servicesResults } from './schemas.js';
 
 export const upInput = z.object({
   services: z.array(serviceName).default([]).describe('the services to start (default: all)'),
@@ -11,7 +11,9 @@ export const up = defineCommand({
   summary: 'start Postgres and Redis (idempotent; waits until each accepts real connections)',
   input: upInput,
   args: ['services'],
-  result: upData,
+  get result() {
+    return servicesResults().upData;
+  },
   readOnly: false,
   destructive: false,
   interrupt: 'abort',
@@ -29,7 +31,9 @@ export const down = defineCommand({
   summary: 'stop the services; data is kept unless --volumes --yes',
   input: downInput,
   cli: { yes: { short: 'y' } },
-  result: downData,
+  get result() {
+    return servicesResults().downData;
+  },
   readOnly: false,
   destructive: true,
   interrupt: 'abort',
@@ -41,7 +45,9 @@ export const status = defineCommand({
   name: 'status',
   summary: 'state, URL (password redacted), health and uptime of each service',
   input: z.object({}),
-  result: statusData,
+  get result() {
+    return servicesResults().statusData;
+  },
   readOnly: true,
   destructive: false,
   interrupt: 'abort',
@@ -58,7 +64,6 @@ const shell = {
   input: clientInput,
   args: ['args'],
   cli: { args: { passThrough: true, passHelp: true } },
-  result: clientData,
   readOnly: false,
   destructive: true,
   interrupt: 'child',
@@ -69,6 +74,9 @@ export const psql = defineCommand({
   ...shell,
   name: 'psql',
   summary: 'a psql shell on the managed Postgres (arguments are passed to psql)',
+  get result() {
+    return servicesResults().clientData;
+  },
   load: () => import('./clients.js').then((m) => m.psql),
 });
 
@@ -76,5 +84,8 @@ export const redisCli = defineCommand({
   ...shell,
   name: 'redis-cli',
   summary: 'a redis-cli shell on the managed Redis (arguments are passed to redis-cli)',
+  get result() {
+    return servicesResults().clientData;
+  },
   load: () => import('./clients.js').then((m) => m.redisCli),
 });

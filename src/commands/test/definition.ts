@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { once } from '../once.js';
 import { SHARD_RULE, shardOf } from '../../backend/django-args.js';
 import type { TestReport } from '../../output/test-report.js';
 import { defineCommand } from '../definition.js';
@@ -24,30 +25,35 @@ export const testInput = z.object({
   failfast: z.boolean().default(false).describe('stop at the first failure'),
 });
 
-const testReport = z.object({
-  counts: z.object({ total: z.number().int(), passed: z.number().int(), failed: z.number().int(), errors: z.number().int(), skipped: z.number().int() }),
-  durationMs: z.number(),
-  failures: z
-    .array(z.object({ id: z.string(), outcome: z.enum(['failed', 'error']), message: z.string().optional() }))
-    .describe('failed and errored tests (the first 20), each message cut to its first lines'),
-  slowest: z.array(z.object({ id: z.string(), durationMs: z.number() })).describe('the slowest tests, slowest first'),
+/** The result schema, built on first use. */
+const testResults = once(() => {
+  const testReport = z.object({
+    counts: z.object({ total: z.number().int(), passed: z.number().int(), failed: z.number().int(), errors: z.number().int(), skipped: z.number().int() }),
+    durationMs: z.number(),
+    failures: z
+      .array(z.object({ id: z.string(), outcome: z.enum(['failed', 'error']), message: z.string().optional() }))
+      .describe('failed and errored tests (the first 20), each message cut to its first lines'),
+    slowest: z.array(z.object({ id: z.string(), durationMs: z.number() })).describe('the slowest tests, slowest first'),
+  });
+
+  const testData = testReport.extend({
+    keepdb: z.boolean(),
+    parallel: z.union([z.number().int(), z.literal('auto')]),
+    shard: z.string().optional(),
+    labels: z.array(z.string()),
+    stopped: z.boolean().describe('the runner stopped early (failfast, interrupt)'),
+    django: z.string().optional(),
+    python: z.string().optional(),
+    junit: z.string().optional().describe('the JUnit file written'),
+    log: z.string().describe("everything the test process printed: this run's own file (.tldr/logs/test.log is the latest run's)"),
+    tail: z.array(z.string()).optional().describe("the test process's output tail when it ended without reporting (crash, kill)"),
+  });
+  return { testReport, testData };
 });
 
-export const testData = testReport.extend({
-  keepdb: z.boolean(),
-  parallel: z.union([z.number().int(), z.literal('auto')]),
-  shard: z.string().optional(),
-  labels: z.array(z.string()),
-  stopped: z.boolean().describe('the runner stopped early (failfast, interrupt)'),
-  django: z.string().optional(),
-  python: z.string().optional(),
-  junit: z.string().optional().describe('the JUnit file written'),
-  log: z.string().describe("everything the test process printed: this run's own file (.tldr/logs/test.log is the latest run's)"),
-  tail: z.array(z.string()).optional().describe("the test process's output tail when it ended without reporting (crash, kill)"),
-});
-
-export type TestData = z.output<typeof testData>;
-export type Checks = [Assert<Same<z.output<typeof testReport>, TestReport>>];
+type Results = ReturnType<typeof testResults>;
+export type TestData = z.output<Results['testData']>;
+export type Checks = [Assert<Same<z.output<Results['testReport']>, TestReport>>];
 
 export const test = defineCommand({
   name: 'test',
@@ -61,7 +67,9 @@ export const test = defineCommand({
     shard: { placeholder: 'i/n' },
     junit: { placeholder: 'file', path: true },
   },
-  result: testData,
+  get result() {
+    return testResults().testData;
+  },
   readOnly: false,
   destructive: false,
   interrupt: 'abort',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CombinationError, describeProblem, rawInput, selectTarget } from '../../../src/cli/input.js';
 import { cliModel, type CliCommand } from '../../../src/cli/model.js';
-import { buildProgram } from '../../../src/cli/program.js';
+import { buildProgram, namedCommand } from '../../../src/cli/program.js';
 import { defineCommand, parseInput, type AnyDefinition } from '../../../src/commands/definition.js';
 import { inputJsonSchema } from '../../../src/commands/json-schema.js';
 import { commandDefinition, commandDefinitions, commandGroups } from '../../../src/commands/registry.js';
@@ -169,6 +169,17 @@ describe('the CLI generated from the definitions', () => {
       new CombinationError('--since, --strict can only be used with --check', 'run `tldr migrate --check --since --strict`'),
     );
     await expect(parse(['migrate', '--check', 'documents'])).rejects.toThrow('migrate --check takes no APP or MIGRATION');
+  });
+
+  it('a command line builds only the command it names (global flags before it skipped); --help and unknown words get them all', () => {
+    const named = (argv: string[]) => namedCommand(model, argv)?.words.join(' ');
+    expect(named(['--json', '--cwd', '/x', 'config', 'validate'])).toBe('config validate');
+    expect(named(['test', '--json', 'documents'])).toBe('test');
+    expect(named(['--config', 'logs', 'up'])).toBe('up');
+    expect(named(['--help'])).toBeUndefined();
+    expect(named(['frobnicate'])).toBeUndefined();
+    const one = buildProgram(model, '0.0.0', async () => undefined, ['up', 'postgres']);
+    expect(one.commands.map((c) => c.name())).toEqual(['up']);
   });
 
   it('every definition is on the CLI, in --help order; every input field is described', () => {

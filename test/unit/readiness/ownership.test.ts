@@ -19,7 +19,6 @@ describe('readiness probe ownership (http, tcp)', () => {
     const notOurs = await probe.wait({ timeoutMs: 50 }).catch((e: unknown) => e);
     expect(notOurs).toBeInstanceOf(ProbeTimeout);
     expect(probe.observation).toBe(`127.0.0.1:${port} answered, but from nginx (pid 9), not from web`);
-    expect((notOurs as ProbeTimeout).message).toContain(probe.observation);
     expect(seen[0]).toEqual(['127.0.0.1', port]);
     owner = { kind: 'ours' };
     await expect(probe.wait({ timeoutMs: 50 })).resolves.toMatchObject({ attempts: 1 });
