@@ -17,7 +17,7 @@ const PYTHON_IMPORTS = 'import django, celery, psycopg2, redis';
  */
 export function benchProblems(root, env = process.env) {
   const problems = [];
-  if (!existsSync(join(root, 'node_modules/execa/package.json')) || !existsSync(join(root, 'node_modules/dockerode/package.json'))) {
+  if (!existsSync(join(root, 'node_modules/zx/package.json')) || !existsSync(join(root, 'node_modules/dockerode/package.json'))) {
     problems.push({ what: 'npm packages are not installed (node_modules/)', fix: 'npm ci', auto: false });
   }
   const docker = run('docker', ['info', '--format', '{{.ServerVersion}}']);
@@ -31,7 +31,11 @@ export function benchProblems(root, env = process.env) {
   if (!existsSync(python) || !run(python, ['-c', PYTHON_IMPORTS]).ok) {
     problems.push(
       env.TLDR_BENCH_PYTHON
-        ? { what: `TLDR_BENCH_PYTHON=${python} cannot import django, celery, psycopg2, redis`, fix: 'unset TLDR_BENCH_PYTHON, or point it at a python that can', auto: false }
+        ? {
+            what: `TLDR_BENCH_PYTHON=${python} cannot import django, celery, psycopg2, redis`,
+            fix: 'unset TLDR_BENCH_PYTHON, or point it at a python that can',
+            auto: false,
+          }
         : { what: `the example backend's venv is missing or broken (${python})`, fix: 'bash scripts/setup-venv.sh', auto: true },
     );
   }
@@ -71,7 +75,12 @@ function run(file, args) {
     execFileSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 15_000 });
     return { ok: true };
   } catch (error) {
-    const text = error.code === 'ENOENT' ? `${file}: command not found` : String(error.stderr ?? error.message).trim().split('\n')[0];
+    const text =
+      error.code === 'ENOENT'
+        ? `${file}: command not found`
+        : String(error.stderr ?? error.message)
+            .trim()
+            .split('\n')[0];
     return { ok: false, error: text };
   }
 }

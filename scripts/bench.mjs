@@ -52,7 +52,9 @@ const bench = {
     const b = median(times.bare);
     const row = { figure: name, tldrMs: Math.round(t), bareMs: Math.round(b), ratio: t / b, deltaMs: Math.round(t - b), goal, kind };
     rows.push(row);
-    process.stderr.write(`  ${name}: tldr ${row.tldrMs} ms vs bare ${row.bareMs} ms → ${row.ratio.toFixed(2)}× (${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs} ms)\n`);
+    process.stderr.write(
+      `  ${name}: tldr ${row.tldrMs} ms vs bare ${row.bareMs} ms → ${row.ratio.toFixed(2)}× (${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs} ms)\n`,
+    );
     return row;
   },
   /** report(name, value, unit): a single figure that has no bare twin (e.g. RSS). */
@@ -62,7 +64,9 @@ const bench = {
   },
 };
 
-const files = readdirSync(join(here, 'bench')).filter((f) => f.endsWith('.mjs')).sort();
+const files = readdirSync(join(here, 'bench'))
+  .filter((f) => f.endsWith('.mjs'))
+  .sort();
 for (const file of files) {
   const area = file.replace(/\.mjs$/, '');
   if (only.length && !only.includes(area)) continue;

@@ -5,8 +5,14 @@
 //   + yaml on every start was ~90 ms of a ~230 ms `tldr config validate`.
 // - dist/bundle/supervise-main.cjs: the detached dev-loop supervisor, started by dist/bundle/supervise.cjs.
 // dockerode and pg stay external: they load lazily, on the paths that need them.
+// It also writes dist/cli-model.json: the CLI's commands and flags, computed from the command
+// definitions, so the CLI builds --help and parses flags without loading them (or zod).
 import { build } from 'esbuild';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const lib = await import('../dist/index.js');
+const { cliModel } = await import('../dist/cli/model.js');
+writeFileSync('dist/cli-model.json', `${JSON.stringify(cliModel(lib.commandDefinitions, lib.commandGroups, lib.inputJsonSchema))}\n`);
 
 const common = {
   bundle: true,
@@ -36,7 +42,8 @@ const libraryAsSibling = {
 };
 await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
-await build({ ...commonjs, entryPoints: ['dist/pipelines/supervise-main.js'], outfile: 'dist/bundle/supervise-main.cjs' });
+// The supervisor reaches the library (for `--down` only) through the same lazy sibling.
+await build({ ...commonjs, entryPoints: ['dist/supervisor/main.js'], outfile: 'dist/bundle/supervise-main.cjs', plugins: [libraryAsSibling] });
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');
 copyFileSync('scripts/code-cache.cjs', 'dist/bundle/code-cache.cjs');
 copyFileSync('scripts/supervise.cjs', 'dist/bundle/supervise.cjs');

@@ -21,6 +21,15 @@ export interface TldrErrorOptions {
   details?: string[];
 }
 
+/** A TldrError as data, e.g. on the dev loop's control socket: what `toJSON()` gives and `fromJSON()` takes. */
+export interface TldrErrorJSON {
+  code: string;
+  message: string;
+  exitCode: number;
+  hint?: string;
+  details?: string[];
+}
+
 export class TldrError extends Error {
   readonly code: string;
   readonly exitCode: ExitCode;
@@ -35,6 +44,43 @@ export class TldrError extends Error {
     this.hint = options.hint;
     this.details = options.details ?? [];
   }
+
+  toJSON(): TldrErrorJSON {
+    return {
+      code: this.code,
+      message: this.message,
+      exitCode: this.exitCode,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.details.length ? { details: this.details } : {}),
+    };
+  }
+
+  /** The error again from its JSON, in the class its exit code belongs to (the cause stays behind). */
+  static fromJSON(json: TldrErrorJSON): TldrError {
+    const options = { code: json.code, ...(json.hint ? { hint: json.hint } : {}), ...(json.details ? { details: json.details } : {}) };
+    switch (json.exitCode) {
+      case ExitCode.usage:
+        return new ConfigError(json.message, options);
+      case ExitCode.environment:
+        return new EnvironmentError(json.message, options);
+      case ExitCode.service:
+        return new ServiceError(json.message, options);
+      case ExitCode.interrupted:
+        return Object.assign(new InterruptedError(), { message: json.message });
+      default:
+        return new TldrError(json.message, { ...options, exitCode: isExitCode(json.exitCode) ? json.exitCode : ExitCode.internal });
+    }
+  }
+
+  /** Anything thrown, as a TldrError: itself, or an internal error (exit 5) with its message. */
+  static of(error: unknown): TldrError {
+    if (error instanceof TldrError) return error;
+    return new TldrError(error instanceof Error ? error.message : String(error), { code: 'internal', exitCode: ExitCode.internal, cause: error });
+  }
+}
+
+function isExitCode(value: number): value is ExitCode {
+  return (Object.values(ExitCode) as number[]).includes(value);
 }
 
 type SubclassOptions = Omit<TldrErrorOptions, 'exitCode' | 'code'> & { code?: string };

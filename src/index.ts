@@ -1,185 +1,200 @@
-// The public library API: re-exports only. The CLI and the MCP server call exactly this.
-export { ExitCode, TldrError, ConfigError, EnvironmentError, ServiceError, InterruptedError, exitCodeOf, notImplemented, usageError } from './errors.js';
-export type { TldrErrorOptions } from './errors.js';
+// The public library API: re-exports only. The CLI, the MCP server and the detached supervisor's
+// entry point call exactly this. Internals (process tables, log rotation, argv builders, helper
+// paths) stay behind it.
 
-export { configSchema, findingCodes, agentToolNames, durationMs } from './config/schema.js';
-export type { Config, ConfigInput, ProcessConfig, ReadyConfig, PostgresConfig, RedisConfig, IgnoreEntry, FindingCode, PipelineStepConfig } from './config/schema.js';
-export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
-export type { LoadedConfig, LoadOptions } from './config/load.js';
+// Errors and exit codes
+export { ExitCode, TldrError, ConfigError, EnvironmentError, ServiceError, InterruptedError, exitCodeOf, notImplemented, usageError } from './errors.js';
+export type { TldrErrorOptions, TldrErrorJSON } from './errors.js';
+export { signalExitCode, childExitCode } from './process/exit-status.js';
+export { STOP_SIGNALS } from './process/signals.js';
+
+// Command definitions: one per command, for the CLI, the MCP server and the library
+export { commandDefinitions, commandGroups, commandDefinition } from './commands/registry.js';
+export { defineCommand, parseInput } from './commands/definition.js';
+export type {
+  CommandDefinition,
+  AnyDefinition,
+  CommandResult,
+  CliSpelling,
+  InputProblem,
+  ProjectNeed,
+  CallerOptions,
+  LookupOptions,
+  ContextOf,
+  Handler,
+} from './commands/definition.js';
+export { inputJsonSchema, resultJsonSchema } from './commands/json-schema.js';
+
+// Commands: the handlers the CLI calls, with their options and result data
+export { dev } from './commands/dev/dev.js';
+export type { DevOptions } from './commands/dev/types.js';
+export { ps } from './commands/dev/ps.js';
+export { processLogs } from './commands/dev/logs.js';
+export type { LogsOptions } from './commands/dev/logs.js';
+export { stop } from './commands/dev/stop.js';
+export { supervise } from './commands/dev/supervise.js';
+export type { DevData, PsData, StopData, LogsData } from './commands/dev/schemas.js';
+export { up } from './commands/services/up.js';
+export type { ServicesUpOptions } from './commands/services/up.js';
+export { down } from './commands/services/down.js';
+export type { ServicesDownOptions } from './commands/services/down.js';
+export { status } from './commands/services/status.js';
+export { inspectServices } from './commands/services/inspect.js';
+export type { InspectedServices } from './commands/services/inspect.js';
+export { psql, redisCli } from './commands/services/clients.js';
+export type { ClientOptions } from './commands/services/clients.js';
+export type { UpData, DownData, StatusData, ServiceStatusReport, ClientData, InspectedService } from './commands/services/schemas.js';
+export { migrate } from './commands/backend/migrate.js';
+export type { MigrateOptions } from './commands/backend/migrate.js';
+export { makemigrations } from './commands/backend/makemigrations.js';
+export type { MakemigrationsOptions } from './commands/backend/makemigrations.js';
+export { manage, python, worker } from './commands/backend/manage.js';
+export type { ArgsOptions } from './commands/backend/manage.js';
+export type { PassthroughOptions } from './commands/backend/passthrough.js';
+export type { PassthroughData } from './commands/backend/schemas.js';
+export { migrateCheck } from './commands/migrate-check/migrate-check.js';
+export type { MigrateCheckOptions, MigrateCheckSettings, MigrateCheckResult } from './commands/migrate-check/migrate-check.js';
+export type { MigrateCheckData } from './commands/migrate-check/definition.js';
+export { test } from './commands/test/test.js';
+export type { TestOptions, TestSettings } from './commands/test/test.js';
+export type { TestData } from './commands/test/definition.js';
+export { runPipeline, planFor, defaultPipelines, pipelineNames } from './commands/run/run.js';
+export type { RunPipelineOptions } from './commands/run/run.js';
+export type { RunData } from './commands/run/definition.js';
+export { envCommand } from './commands/env/env.js';
+export type { EnvCommandOptions } from './commands/env/env.js';
+export type { EnvData } from './commands/env/definition.js';
+export { doctor } from './commands/doctor/doctor.js';
+export type { DoctorOptions, DoctorReport, DoctorCheck } from './commands/doctor/doctor.js';
+export { validateConfig, printConfig, printSchema } from './commands/config/config.js';
+export { validateProject, preflight } from './commands/preflight.js';
+export type { Needs, Problem } from './commands/preflight.js';
+
+// Pipelines: the engine, the built-in steps, and a command's step context
+export { planPipeline, formatPlan } from './pipeline/plan.js';
+export { runPlan } from './pipeline/run.js';
+export type { PlanOutcome, RunPlanOptions, RunLeaf } from './pipeline/run.js';
+export { createStepContext } from './pipeline/context.js';
+export type { RunOptions, BringUp } from './pipeline/context.js';
+export type { StepContext, Step, StepDefinition, StepEntry, StepResult, Plan, PlanNode } from './pipeline/types.js';
+export { knownSteps, builtinStep, resolveStep } from './commands/steps.js';
+export { commandContext } from './commands/context.js';
+
+// Config
 export { openProject } from './config/project.js';
 export type { Project } from './config/project.js';
+export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
+export type { LoadedConfig, LoadOptions } from './config/load.js';
+export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
+export type {
+  Config,
+  ConfigInput,
+  ProcessConfig,
+  ReadyConfig,
+  PostgresConfig,
+  RedisConfig,
+  IgnoreEntry,
+  FindingCode,
+  PipelineStepConfig,
+} from './config/schema.js';
 export { configJsonSchema } from './config/json-schema.js';
+export { configYaml } from './config/print.js';
 export { expand, serviceExpansions } from './config/expand.js';
 export type { ServiceValues, ServiceExpansion, ExpandOptions } from './config/expand.js';
 export { mergeEnv, projectEnv, projectEnvReport, serviceEnv, readEnvFiles } from './config/env.js';
 export type { EnvLayers, EnvFile, EnvFiles, ProjectEnvOptions } from './config/env.js';
-export { parseDotenv, parseDotenvEntries, resolveDotenv } from './config/dotenv.js';
-export type { DotenvEntry, DotenvProblem, DotenvParse } from './config/dotenv.js';
+export { parseDotenv } from './config/dotenv.js';
 export { splitRunString } from './config/run-string.js';
-export { readState, updateState } from './config/state.js';
-export { parseSize, logLimits } from './config/size.js';
+export { parseSize } from './config/size.js';
 export { projectSecrets } from './config/secrets.js';
-export type { State } from './config/state.js';
 
+// Output: the renderer choice, the event schema, redaction
 export { Output } from './output/output.js';
 export type { OutputOptions, OutputMode } from './output/output.js';
 export { tldrEvent } from './output/events.js';
 export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
-export { LineSplitter, splitLines, MAX_LINE_BYTES, CONTINUATION } from './output/line-splitter.js';
-export { readLastLines, followLog, lastLines } from './output/log-file.js';
-export { RotatingLog, rotateFiles, copyTruncate, watchInheritedLog, DEFAULT_LOG_LIMITS } from './output/rotating-log.js';
-export type { LogLimits, RotatingLogOptions } from './output/rotating-log.js';
-export { redact, redactEnv, redactDeep, envSecrets, urlPasswords, SecretSet, REDACTED, MIN_SECRET_LENGTH } from './output/redact.js';
-export type { RedactDeepOptions } from './output/redact.js';
-export { RedactingStream, stripColor } from './output/redacting-stream.js';
-export type { TextStream } from './output/redacting-stream.js';
+export { redact, SecretSet, REDACTED } from './output/redact.js';
+export { renderJUnit } from './output/junit.js';
+export type { JUnitOptions } from './output/junit.js';
+export type { LogLimits } from './output/rotating-log.js';
 
+// Readiness probes
+export { Probe } from './readiness/probes.js';
+export { ReadinessProbe, ProbeFatal, ProbeTimeout, systemClock } from './readiness/probe.js';
+export type { Clock, ProbeOutcome, WaitOptions } from './readiness/probe.js';
+export type { SqlTarget } from './readiness/sql.js';
+export type { RedisAuth } from './readiness/redis.js';
+export type { LineFeed } from './readiness/log.js';
+export type { OwnedBy } from './readiness/owner.js';
+export type { ListenerOwner } from './process/proc-sockets.js';
+export { serviceProbe } from './services/readiness.js';
+export { processProbe } from './supervisor/process-entry.js';
+export type { ProbeTarget } from './supervisor/process-entry.js';
+
+// Services: the providers
+export { openServices } from './services/open.js';
+export type { OpenOptions, OpenedServices } from './services/open.js';
+export { startServices, ensureServices } from './services/ensure.js';
+export type { EnsureOptions, ServiceReport, StartedServices } from './services/ensure.js';
+export { serviceNames } from './services/provider.js';
+export type {
+  ServiceName,
+  ServiceSpec,
+  PostgresSpec,
+  RedisSpec,
+  ServiceProvider,
+  ServiceHandle,
+  ServiceStatus,
+  DownReport,
+  UpAction,
+  UpOptions,
+  UpProgress,
+  PullSnapshot,
+  LogOptions,
+  ExecOptions,
+  ExecStdio,
+} from './services/provider.js';
+export { DockerProvider } from './services/docker/provider.js';
+export { containerDefinition } from './services/docker/container-spec.js';
+export type { ContainerDefinition, ContainerInput } from './services/docker/container-spec.js';
+export { findDocker, probeDocker } from './services/docker/endpoint.js';
+export type { FoundDocker } from './services/docker/endpoint.js';
+export { dockerCandidates } from './services/discovery.js';
+export type { SocketCandidate, SocketAttempt } from './services/discovery.js';
+export { NativeProvider } from './services/native/provider.js';
+export { nativeServers } from './process/servers.js';
+export type { NativeRunner, RunAs, RunnerOptions, RunnerResult, DetachedOptions, ClientStdio } from './process/servers.js';
+export { ExternalProvider } from './services/external.js';
+export { chooseProvider } from './services/provider-choice.js';
+export type { ProviderChoice } from './services/provider-choice.js';
+export { resolveInstance, instanceName } from './services/instance.js';
+export type { Instance, InstanceOptions } from './services/instance.js';
+export { serviceSpecs } from './services/specs.js';
+
+// Backend: python resolution, the commands tldr builds, the migration-state fast path
 export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';
 export { manageCommand, celeryCommand, pythonCommand, runWordsCommand } from './backend/commands.js';
 export type { CommandSpec } from './backend/commands.js';
-export { runCommand, LIFELINE_ENV } from './backend/exec.js';
-export type { RunCommandOptions, RunOutcome } from './backend/exec.js';
+export { checkMigrations } from './backend/migration-state.js';
+export type { MigrationCheck } from './backend/migration-state.js';
 
-export { signalExitCode, signalNumber, childExitCode } from './process/exit-status.js';
-export { currentOwner, ownerAlive, ownerTag, startTimeOf, tagAlive } from './process/owner.js';
-export type { ProcessOwner } from './process/owner.js';
-export { withLock } from './process/owner-lock.js';
-export type { LockOptions } from './process/owner-lock.js';
-export { ownedTempDir, sweepOwnedTempDirs } from './process/owned-temp.js';
+// Migration checks: the document the helper writes
+export type { CheckDocument, CheckFinding, ReversibilityReport, ObservedStatement, MigrationObservation } from './checks/document.js';
+export type { IgnoredFinding } from './checks/ignore.js';
+export type { ObservationSummary } from './checks/observations.js';
 
-export { dockerCandidates } from './services/discovery.js';
-export type { SocketCandidate, SocketAttempt } from './services/discovery.js';
-export { ensureServices } from './services/ensure.js';
-
-export type { StepContext, StepDefinition, StepResult, Plan, PlanNode } from './pipelines/types.js';
-export { planPipeline, formatPlan } from './pipelines/plan.js';
-export { runPlan } from './pipelines/run.js';
-export type { PlanOutcome } from './pipelines/run.js';
-export { knownSteps, resolveStep } from './pipelines/registry.js';
-export { createStepContext } from './pipelines/context.js';
-export type { RunOptions } from './pipelines/context.js';
-export { runPipeline, planFor, defaultPipelines, pipelineNames } from './pipelines/run-pipeline.js';
-export type { RunPipelineOptions, PipelineResult } from './pipelines/run-pipeline.js';
-export { doctor } from './pipelines/doctor.js';
-export type { DoctorReport, DoctorCheck } from './pipelines/doctor.js';
-export { envCommand } from './pipelines/env-command.js';
-export type { EnvCommandOptions, EnvData } from './pipelines/env-command.js';
-
-export { manage, python, worker, migrate, makemigrations } from './pipelines/backend-commands.js';
-export type { ArgsOptions, MigrateOptions, MakemigrationsOptions } from './pipelines/backend-commands.js';
-export { runBackendProcess, defaultStdio } from './pipelines/passthrough.js';
-export type { PassthroughOptions, PassthroughData, CommandResult, ProcessSpec } from './pipelines/passthrough.js';
-export { test, runTests, isCI } from './pipelines/test-command.js';
-export type { TestOptions, TestData } from './pipelines/test-command.js';
-export { judgeTestRun } from './pipelines/test-outcome.js';
-export { createTestLog, KEPT_TEST_LOGS } from './pipelines/test-log.js';
-export type { TestRunFacts, TestVerdict } from './pipelines/test-outcome.js';
-export { createTestStep, migrateStep, makemigrationsStep, manageCheckStep, testStep } from './pipelines/backend-steps.js';
-export { migrateArgs, makemigrationsArgs, testArgs, workerArgs, parseParallel, parseShard, TEST_RUNNER } from './backend/django-args.js';
-export type { MigrateArgs, MakemigrationsArgs, TestArgs, Shard } from './backend/django-args.js';
-export { pythonHelperDir, withPythonPath } from './backend/helpers.js';
-export { tailFile } from './backend/tail-file.js';
-export type { FileTail } from './backend/tail-file.js';
-export { runnerEvent, parseRunnerLine } from './backend/test-protocol.js';
-export type { RunnerEvent, RunnerStart, RunnerEnd } from './backend/test-protocol.js';
-export type { SignalSource } from './backend/exec.js';
-export { renderJUnit, splitId } from './output/junit.js';
-export type { JUnitOptions } from './output/junit.js';
-export { summarizeTests, countsText, formatTestSummary, formatMs } from './output/test-report.js';
-export type { TestRecord, TestReport, TestCounts, SummarizeOptions } from './output/test-report.js';
-
-export { migrateCheck, runMigrateCheck } from './pipelines/migrate-check.js';
-export { MIGRATE_CHECK_HELPER } from './pipelines/migrate-check-helper.js';
-export type { MigrateCheckOptions, MigrateCheckSettings, MigrateCheckResult, MigrateCheckData } from './pipelines/migrate-check.js';
-export { checkDocument, checkFinding, parseCheckDocument, observedStatement, migrationObservation } from './checks/document.js';
-export type { CheckDocument, CheckFinding, CheckFailure, ReversibilityReport, ObservedStatement, MigrationObservation } from './checks/document.js';
-export { describeStatement, summariseObservations } from './checks/observations.js';
-export type { ObservationSummary, ObservationsSummary } from './checks/observations.js';
-export { lockTimeoutOptions, migrationEnv, lockTimeoutFailure, lockTimeoutMessage } from './checks/lock-timeout.js';
-export { applyIgnores } from './checks/ignore.js';
-export type { IgnoreOutcome, IgnoredFinding } from './checks/ignore.js';
-export { verdict, countFindings } from './checks/verdict.js';
-export type { Verdict, FindingCounts } from './checks/verdict.js';
-export { migrationFiles } from './checks/since.js';
-export { groupFindings, formatReport, formatObservation } from './checks/report.js';
-export type { ReportOptions, AppGroup } from './checks/report.js';
-export { gitAddedFiles } from './backend/git.js';
-
-export { up } from './pipelines/services-up.js';
-export type { ServicesUpOptions, ServicesUpResult } from './pipelines/services-up.js';
-export { down } from './pipelines/services-down.js';
-export type { ServicesDownOptions, ServicesDownResult } from './pipelines/services-down.js';
-export { status, formatDuration, inspectServices } from './pipelines/services-status.js';
-export type { ServiceStatusReport, ServicesStatusResult, InspectedService, InspectedServices } from './pipelines/services-status.js';
-export { serviceLogs } from './pipelines/services-logs.js';
-export type { ServiceLogsOptions } from './pipelines/services-logs.js';
-export { psql, redisCli } from './pipelines/services-clients.js';
-export type { ClientOptions, ClientResult } from './pipelines/services-clients.js';
-export { startServices } from './services/ensure.js';
-export type { EnsureOptions, ServiceReport, StartedServices } from './services/ensure.js';
-export { openServices } from './services/open.js';
-export type { OpenOptions, OpenedServices } from './services/open.js';
-export { serviceNames } from './services/provider.js';
-export type { ServiceName, ServiceSpec, PostgresSpec, RedisSpec, ServiceProvider, ServiceHandle, ServiceStatus, DownReport, UpAction, UpOptions, UpProgress, PullSnapshot, LogOptions, ExecOptions, ExecStdio } from './services/provider.js';
-export { DockerProvider } from './services/docker/provider.js';
-export { foreignResourceError } from './services/docker/foreign.js';
-export type { ForeignResource } from './services/docker/foreign.js';
-export { ExternalProvider } from './services/external.js';
-export { Probe, ReadinessProbe, ProbeFatal, ProbeTimeout } from './services/probes.js';
-export type { Clock, ProbeOutcome, WaitOptions, SqlTarget, RedisAuth } from './services/probes.js';
-export { resolveInstance, instanceName } from './services/instance.js';
-export type { Instance, InstanceOptions } from './services/instance.js';
-export { serviceSpecs } from './services/specs.js';
-export { containerDefinition } from './services/docker/container-spec.js';
-export type { ContainerDefinition, ContainerInput } from './services/docker/container-spec.js';
-export { postgresMajor, postgresDataDir, parseImageRef } from './services/docker/image-ref.js';
-export { findDocker, dockerOptions } from './services/docker/endpoint.js';
-export type { FoundDocker } from './services/docker/endpoint.js';
-
-export { dev } from './pipelines/dev.js';
-export type { DevOptions, DevResult, DevData } from './pipelines/dev.js';
-export { ps, stop, processLogs } from './pipelines/dev-control.js';
-export type { PsData, StopData, LogsOptions } from './pipelines/dev-control.js';
-export { supervise } from './pipelines/dev-supervise.js';
-export type { SuperviseOptions } from './pipelines/dev-supervise.js';
-export type { SuperviseInput } from './pipelines/dev-detach.js';
-export { parseOnly, selectProcesses, processSpec, devConfigHash, runWords, processEnv, readySpec } from './pipelines/dev-plan.js';
-export { validateProject, preflight, problemsError, planNeeds, managePyNeeds, pythonNeeds, systemPreflightProbe } from './pipelines/preflight.js';
-export type { Needs, Problem, PreflightProbe } from './pipelines/preflight.js';
-export { processPorts, runserverAddress, takenProcessPorts, checkProcessPorts, describeTaken } from './pipelines/dev-ports.js';
-export type { ProcessPort, TakenPort } from './pipelines/dev-ports.js';
-export { listenerOwner, parseListeners, procNetHex, answeringListeners, describeHolder } from './services/proc-sockets.js';
-export type { Listener, PortHolder } from './services/proc-sockets.js';
-export { readLastRun } from './supervisor/last-run.js';
-export type { LoopEnding, LoopEndReason } from './supervisor/last-run.js';
-export { checkMigrations, pendingMigrations, localMigrations, migrationFingerprint } from './pipelines/dev-migrations.js';
-export type { MigrationCheck, MigrationFile, AppliedRow } from './pipelines/dev-migrations.js';
-export { Supervisor, probeFor } from './supervisor/supervisor.js';
+// The supervisor: long-running process groups, the dev loop's record and control socket
+export { Supervisor } from './supervisor/supervisor.js';
 export type { SupervisorOptions, SupervisorHooks, SupervisorDeps } from './supervisor/supervisor.js';
 export type { SupervisedProcess, ProcessStatus, ProcessState, ReadySpec } from './supervisor/types.js';
-export { ProcessProbe } from './supervisor/probe.js';
-export type { ProbeTarget, ListenerOwner, LineFeed } from './supervisor/probe.js';
-export { groupOwnerCheck } from './supervisor/group-owner.js';
-export type { ListenerLookup } from './supervisor/group-owner.js';
 export { reapLeftovers } from './supervisor/reap.js';
 export type { ReapOutcome, ReapedGroup, ReapOptions } from './supervisor/reap.js';
-export { decideRestart, describeExit } from './supervisor/restart-policy.js';
-export { parseProcStat, identify, isAlive, ProcfsTable, PsTable } from './supervisor/process-table.js';
-export type { ProcessTable, ProcessIdentity, ProcStat } from './supervisor/process-table.js';
-export { terminateGroup } from './supervisor/terminate.js';
-export { controlRequest, controlCall } from './supervisor/control-client.js';
-export type { ControlRequest, ControlMessage, SupervisorInfo } from './supervisor/control-protocol.js';
+export { readLastRun } from './supervisor/last-run.js';
+export type { LoopEnding, LoopEndReason } from './supervisor/last-run.js';
 export { readRecord } from './supervisor/record.js';
 export type { SupervisorRecordData, GroupRecord } from './supervisor/record.js';
-export { configYaml } from './config/print.js';
-export { probeDocker } from './services/docker/endpoint.js';
-export { NativeProvider } from './services/native/provider.js';
-export type { NativeRunner, RunAs, RunnerOptions, RunnerResult, DetachedOptions } from './services/native/runner.js';
-export { nativePaths } from './services/native/paths.js';
-export type { NativePaths } from './services/native/paths.js';
-export { missingBinaries as missingNativeBinaries } from './services/native/binaries.js';
-export { chooseProvider } from './services/provider-choice.js';
-export type { ProviderChoice } from './services/provider-choice.js';
-export { nativeServers } from './backend/native-servers.js';
+export { controlCall } from './supervisor/control-client.js';
+export type { ControlRequest, ControlMessage, SupervisorInfo, StartupOutcome } from './supervisor/control-protocol.js';
+export type { SuperviseInput } from './supervisor/plan.js';

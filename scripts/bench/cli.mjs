@@ -1,14 +1,35 @@
-import { execa } from 'execa';
-import { fileURLToPath } from 'node:url';
-
-const bin = fileURLToPath(new URL('../../bin/tldr.js', import.meta.url));
+// Start-up figures: what tldr costs before it does anything, against Node's own start.
+import { bin, root, run } from '../bench-lib.mjs';
 
 export default async function (bench) {
+  const node = () => run(process.execPath, ['-e', '']);
   await bench.compare('`tldr --version` vs `node -e ""`', {
-    tldr: () => execa(process.execPath, [bin, '--version']),
-    bare: () => execa(process.execPath, ['-e', '']),
+    tldr: () => run(process.execPath, [bin, '--version']),
+    bare: node,
     runs: 15,
     warmup: 2,
     goal: '≤ 1.5×',
+  });
+  await bench.compare('`tldr --help` vs `node -e ""`', {
+    tldr: () => run(process.execPath, [bin, '--help']),
+    bare: node,
+    runs: 15,
+    warmup: 2,
+    goal: 'information',
+  });
+  await bench.compare('`tldr config validate` vs `node -e ""`', {
+    tldr: () => run(process.execPath, [bin, 'config', 'validate'], { cwd: root }),
+    bare: node,
+    runs: 15,
+    warmup: 2,
+    goal: 'information',
+  });
+  // Why the hot path spawns through node:child_process: what loading execa costs a process.
+  await bench.compare('`node -e "await import(\'execa\')"` vs `node -e ""`', {
+    tldr: () => run(process.execPath, ['--input-type=module', '-e', "await import('execa')"], { cwd: root }),
+    bare: node,
+    runs: 15,
+    warmup: 2,
+    goal: 'information',
   });
 }

@@ -2,8 +2,6 @@
 // the bare `python manage.py runserver --noreload` with the same environment until it answers 200;
 // and the background supervisor's RSS while web and worker run. A throwaway project (docker
 // provider, free ports) drives example/backend; containers and volumes are removed by label.
-import Docker from 'dockerode';
-import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -11,8 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { backend, benchConfig, bin, parseExports, python, root } from '../bench-lib.mjs';
-
+import { backend, benchConfig, glueIn, parseExports, python, removeBenchProject, root, tldrIn } from '../bench-lib.mjs';
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -63,13 +60,14 @@ export default async function (bench) {
       '',
     ].join('\n'),
   );
-  const tldr = (...args) => execa(process.execPath, [bin, ...args], { cwd: dir, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  const tldr = tldrIn(dir);
+  const glue = glueIn(dir);
   let bareChild;
   try {
     // Warm: services up, migrations applied and remembered (the next dev skips migrate).
-    await tldr('dev', '--detach', '--only', 'web');
-    await tldr('stop');
-    const env = { ...parseExports((await tldr('env', '--all', '--export')).stdout), PYTHONUNBUFFERED: '1' };
+    await glue('dev', '--detach', '--only', 'web');
+    await glue('stop');
+    const env = { ...parseExports((await glue('env', '--all', '--export')).stdout), PYTHONUNBUFFERED: '1' };
 
     await bench.compare('warm `tldr dev --detach` until web answers 200 vs bare `manage.py runserver --noreload`', {
       tldr: async () => {
@@ -81,7 +79,7 @@ export default async function (bench) {
         await until200(url);
       },
       after: async (side) => {
-        if (side === 'tldr') return void (await tldr('stop'));
+        if (side === 'tldr') return void (await glue('stop'));
         const exited = new Promise((r) => bareChild.once('exit', r));
         process.kill(-bareChild.pid, 'SIGTERM');
         await exited;
@@ -92,25 +90,21 @@ export default async function (bench) {
       goal: '≤ 1.3×',
     });
 
-    await tldr('dev', '--detach');
+    await glue('dev', '--detach');
     const record = JSON.parse(readFileSync(join(dir, '.tldr/supervisor.json'), 'utf8'));
     await new Promise((r) => setTimeout(r, 1000));
     bench.report('background supervisor RSS (web + worker running)', rssMb(record.owner.pid), 'MB');
-    await tldr('stop');
+    await glue('stop');
 
     // A process that prints one 50 MB line: the supervisor's peak, lines split at 64 KiB.
-    await tldr('dev', '--detach', '--only', 'flood');
+    await glue('dev', '--detach', '--only', 'flood');
     const flooded = JSON.parse(readFileSync(join(dir, '.tldr/supervisor.json'), 'utf8'));
     bench.report('background supervisor peak RSS while a process prints one 50 MB line', rssMb(flooded.owner.pid, 'VmHWM'), 'MB', 'bounded');
-    await tldr('stop');
+    await glue('stop');
   } finally {
     if (bareChild) process.kill(-bareChild.pid, 'SIGKILL');
-    await tldr('stop').catch(() => undefined);
-    const docker = new Docker();
-    const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => []);
-    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-    const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${name}`] } }).catch(() => ({ Volumes: [] }));
-    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+    await tldr('stop');
+    await removeBenchProject(name);
     rmSync(dir, { recursive: true, force: true });
   }
 }

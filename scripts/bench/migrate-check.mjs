@@ -3,14 +3,12 @@
 // checks one after another; and what watching the scratch run costs (locks and rewrites per
 // statement) against today's reversibility run, on the example and on 20 migrations. Services
 // are up and the database migrated before timing starts.
-import Docker from 'dockerode';
-import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // The python every figure uses (TLDR_BENCH_PYTHON or the example venv), which the bench's precondition check vouches for.
-import { backend, bin, python, root } from '../bench-lib.mjs';
+import { backend, parseExports, python, removeBenchProject, root, run, tldrIn } from '../bench-lib.mjs';
 
 const repo = root;
 const library = pathToFileURL(join(repo, 'dist/index.js')).href;
@@ -37,7 +35,12 @@ async function compareWatching(bench, figure, run) {
     const { watchMs, helperMs } = JSON.parse(stderr.trim().split('\n').at(-1));
     shares.push((100 * watchMs) / helperMs);
   };
-  await bench.compare(`\`tldr migrate --check\` watching locks and rewrites vs not (${figure})`, { tldr: watched, bare: () => run('no-watch'), runs: 11, goal: '≤ 1.10×' });
+  await bench.compare(`\`tldr migrate --check\` watching locks and rewrites vs not (${figure})`, {
+    tldr: watched,
+    bare: () => run('no-watch'),
+    runs: 11,
+    goal: '≤ 1.10×',
+  });
   bench.report(`the same: time the helper spent watching, share of its run (${figure})`, median(shares).toFixed(1), '%', '≤ 10 %');
 }
 
@@ -65,22 +68,16 @@ export default async function (bench) {
   const name = `tldrbench-mc-${process.pid}`;
   const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-mc-'));
   const configFile = writeConfig(dir, 'tldr.config.yaml', name, 'lint_safe,lint_unsafe');
-  const tldr = (...args) => execa(process.execPath, [bin, '--config', configFile, ...args], { cwd: dir, reject: false });
-  const library = (config, observe) => execa(process.execPath, ['--input-type=module', '-e', checkScript, config, observe], { cwd: dir });
+  const tldr = tldrIn(dir, { prefix: ['--config', configFile], nothrow: true });
+  const library = (config, observe) => run(process.execPath, ['--input-type=module', '-e', checkScript, config, observe], { cwd: dir });
   try {
     const migrated = await tldr('--json', 'migrate');
     if (migrated.exitCode !== 0) throw new Error(`tldr migrate failed: ${migrated.stderr || migrated.stdout.slice(-2000)}`);
     // The exact environment tldr gives Django, for the bare commands.
     const exported = await tldr('env', '--export', '--all');
-    const env = Object.fromEntries(
-      exported.stdout
-        .split('\n')
-        .map((line) => /^export ([A-Za-z_][A-Za-z0-9_]*)='(.*)'$/s.exec(line))
-        .filter(Boolean)
-        .map(([, key, value]) => [key, value.replace(/'\\''/g, "'")]),
-    );
+    const env = parseExports(exported.stdout);
     if (!env.DATABASE_URL) throw new Error(`tldr env --export gave no DATABASE_URL: ${exported.stderr}`);
-    const manage = (...args) => execa(python, ['manage.py', ...args], { cwd: backend, env, extendEnv: false, reject: false });
+    const manage = (...args) => run(python, ['manage.py', ...args], { cwd: backend, env, nothrow: true });
 
     const check = await tldr('--json', 'migrate', '--check', '--no-reversibility');
     if (check.exitCode !== 0) throw new Error(`tldr migrate --check exited ${check.exitCode}: ${check.stdout.split('\n').slice(-3).join('\n')}`);
@@ -91,16 +88,19 @@ export default async function (bench) {
       runs: 7,
       goal: '≤ 1.25×',
     });
-    await bench.compare('`tldr migrate --check --no-reversibility` vs naive sequence (makemigrations --check --dry-run; migrate --check; showmigrations --plan)', {
-      tldr: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
-      bare: async () => {
-        await manage('makemigrations', '--check', '--dry-run');
-        await manage('migrate', '--check');
-        await manage('showmigrations', '--plan');
+    await bench.compare(
+      '`tldr migrate --check --no-reversibility` vs naive sequence (makemigrations --check --dry-run; migrate --check; showmigrations --plan)',
+      {
+        tldr: () => tldr('--json', 'migrate', '--check', '--no-reversibility'),
+        bare: async () => {
+          await manage('makemigrations', '--check', '--dry-run');
+          await manage('migrate', '--check');
+          await manage('showmigrations', '--plan');
+        },
+        runs: 5,
+        goal: 'for comparison',
       },
-      runs: 5,
-      goal: 'for comparison',
-    });
+    );
     // The reversibility run's cost: five unapplied migrations, applied, reverted and re-applied on a scratch copy.
     const back = await tldr('--json', 'migrate', 'lint_safe', '0004_article_subtitle_index_concurrently');
     if (back.exitCode !== 0) throw new Error(`tldr migrate lint_safe 0004 failed: ${back.stderr || back.stdout.slice(-2000)}`);
@@ -114,22 +114,14 @@ export default async function (bench) {
 
     // 20 unapplied migrations of one app (test/fixtures/migrations/bench20) on a migrated database.
     const twenty = writeConfig(dir, 'bench20.yaml', name, 'bench20');
-    const tldr20 = (...args) => execa(process.execPath, [bin, '--config', twenty, ...args], { cwd: dir, reject: false });
+    const tldr20 = tldrIn(dir, { prefix: ['--config', twenty], nothrow: true });
     for (const args of [['migrate'], ['migrate', 'bench20', 'zero']]) {
       const done = await tldr20('--json', ...args);
       if (done.exitCode !== 0) throw new Error(`tldr ${args.join(' ')} failed: ${done.stderr || done.stdout.slice(-2000)}`);
     }
     await compareWatching(bench, '20 unapplied migrations', (observe) => library(twenty, observe));
   } finally {
-    await removeResources(name);
+    await removeBenchProject(name);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function removeResources(project) {
-  const docker = new Docker();
-  const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${project}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${project}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
 }

@@ -1,30 +1,25 @@
 // Services figures (issue 3): cold `tldr up` vs plain `docker run` + polling, and warm `tldr up` vs `tldr --version`.
 import Docker from 'dockerode';
-import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { bin, removeBenchProject, run, tldrIn } from '../bench-lib.mjs';
 
-const bin = fileURLToPath(new URL('../../bin/tldr.js', import.meta.url));
 const docker = new Docker();
 const PG = 'tldr-test/postgres:15';
 const REDIS = 'tldr-test/redis:7';
 const unique = (prefix) => `${prefix}-${randomBytes(3).toString('hex')}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function removeProject(project) {
-  const filters = { label: [`dev.tldr.project=${project}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => {});
-}
-
 function projectDir(name) {
   const dir = mkdtempSync(join(tmpdir(), 'tldr-bench-'));
-  writeFileSync(join(dir, 'tldr.config.yaml'), `version: 1\nname: ${name}\nservices:\n  postgres: { image: ${PG}, port: 0 }\n  redis: { image: ${REDIS}, port: 0 }\n`);
+  writeFileSync(
+    join(dir, 'tldr.config.yaml'),
+    `version: 1\nname: ${name}\nservices:\n  postgres: { image: ${PG}, port: 0 }\n  redis: { image: ${REDIS}, port: 0 }\n`,
+  );
   return dir;
 }
 
@@ -67,8 +62,12 @@ async function runAlone(project, service) {
   const isPg = service === 'postgres';
   const args = ['run', '-d', '--name', `${project}-${service}`, '--label', `dev.tldr.project=${project}`, '-p', `127.0.0.1::${isPg ? 5432 : 6379}`];
   if (isPg) args.push('-e', 'POSTGRES_DB=tldr', '-e', 'POSTGRES_USER=tldr', '-e', 'POSTGRES_PASSWORD=tldr');
-  args.push('--mount', `type=volume,src=${project}-${service}-data,dst=${isPg ? '/var/lib/postgresql/data' : '/data'},volume-label=dev.tldr.project=${project}`, isPg ? PG : REDIS);
-  const { stdout: id } = await execa('docker', args);
+  args.push(
+    '--mount',
+    `type=volume,src=${project}-${service}-data,dst=${isPg ? '/var/lib/postgresql/data' : '/data'},volume-label=dev.tldr.project=${project}`,
+    isPg ? PG : REDIS,
+  );
+  const { stdout: id } = await run('docker', args);
   const info = await docker.getContainer(id.trim()).inspect();
   const port = Number(Object.values(info.NetworkSettings.Ports)[0][0].HostPort);
   await (isPg ? selectOne(port) : ping(port));
@@ -85,14 +84,14 @@ export default async function (bench) {
       cold.dir = side === 'tldr' ? projectDir(cold.project) : undefined;
     },
     tldr: async () => {
-      await execa(process.execPath, [bin, 'up'], { cwd: cold.dir });
+      await tldrIn(cold.dir)('up');
     },
     // "started alone": each container is started and polled on its own; the figure is the slower one.
     bare: async () => {
       await Promise.all([runAlone(cold.project, 'postgres'), runAlone(cold.project, 'redis')]);
     },
     after: async () => {
-      await removeProject(cold.project);
+      await removeBenchProject(cold.project);
       if (cold.dir) rmSync(cold.dir, { recursive: true, force: true });
     },
     goal: '≤ 1.15×',
@@ -102,16 +101,16 @@ export default async function (bench) {
   const project = unique('benchwarm');
   const dir = projectDir(project);
   try {
-    await execa(process.execPath, [bin, 'up'], { cwd: dir });
+    await tldrIn(dir)('up');
     await bench.compare('warm `tldr up` (already running) vs `tldr --version`', {
       runs: 15,
       warmup: 2,
-      tldr: () => execa(process.execPath, [bin, 'up'], { cwd: dir }),
-      bare: () => execa(process.execPath, [bin, '--version'], { cwd: dir }),
+      tldr: () => tldrIn(dir)('up'),
+      bare: () => run(process.execPath, [bin, '--version'], { cwd: dir }),
       goal: '≤ +150 ms',
     });
   } finally {
-    await removeProject(project);
+    await removeBenchProject(project);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
 import type { Project } from '../config/project.js';
+import type { CommandSpec } from '../process/spawn.js';
 import type { PythonChoice } from './python.js';
 
-/** A command as argv plus where it runs; never a shell string. */
-export interface CommandSpec {
-  file: string;
-  args: string[];
-  cwd: string;
-}
+export type { CommandSpec } from '../process/spawn.js';
 
 function withPython(python: PythonChoice, args: string[], cwd: string): CommandSpec {
   const [file, ...prefix] = python.argv;
@@ -33,12 +29,7 @@ export function pythonCommand(project: Pick<Project, 'backendDir'>, python: Pyth
  * A split `run` string as a command: `manage …`, `celery …`, `python …`, or a program on PATH.
  * `dir` (relative to the config root) overrides the working directory; the default is backend.dir.
  */
-export function runWordsCommand(
-  project: Pick<Project, 'backendDir' | 'config' | 'root'>,
-  python: PythonChoice,
-  words: string[],
-  dir?: string,
-): CommandSpec {
+export function runWordsCommand(project: Pick<Project, 'backendDir' | 'config' | 'root'>, python: PythonChoice, words: string[], dir?: string): CommandSpec {
   const [head, ...rest] = words;
   const cwd = dir ? resolve(project.root, dir) : project.backendDir;
   const at = (spec: CommandSpec): CommandSpec => ({ ...spec, cwd });

@@ -17,10 +17,19 @@ export interface MigrateArgs {
   noinput?: boolean;
 }
 
+/** The one rule between migrate's two positionals: a migration names an app's migration. */
+export function migrateTargetProblem(app: string | undefined, migration: string | undefined): { message: string; hint: string } | undefined {
+  return migration !== undefined && app === undefined
+    ? { message: 'a migration needs its app', hint: 'tldr migrate APP MIGRATION, e.g. tldr migrate documents 0001' }
+    : undefined;
+}
+
 export function migrateArgs({ app, migration, noinput }: MigrateArgs = {}): string[] {
-  if (migration !== undefined && app === undefined) throw usageError('a migration needs its app', 'tldr migrate APP MIGRATION, e.g. tldr migrate documents 0001');
+  const target = migrateTargetProblem(app, migration);
+  if (target) throw usageError(target.message, target.hint);
   if (app !== undefined) requireIdentifier('app label', app, 'documents');
-  if (migration !== undefined && !/^\w+$/.test(migration)) throw usageError(`migration ${JSON.stringify(migration)} is not a migration name`, 'use a name like 0002_add_field, a prefix like 0002, or zero');
+  if (migration !== undefined && !/^\w+$/.test(migration))
+    throw usageError(`migration ${JSON.stringify(migration)} is not a migration name`, 'use a name like 0002_add_field, a prefix like 0002, or zero');
   return ['migrate', ...(noinput ? ['--noinput'] : []), ...(app ? [app] : []), ...(migration ? [migration] : [])];
 }
 
@@ -60,7 +69,8 @@ export function testArgs({ labels = [], keepdb, parallel, failfast }: TestArgs =
 export function parseParallel(value: string | number | undefined): number | 'auto' | undefined {
   if (value === undefined || value === 'auto') return value;
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1) throw usageError(`--parallel ${JSON.stringify(String(value))}: expected a whole number ≥ 1 or "auto"`, 'e.g. --parallel 4 or --parallel auto');
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`--parallel ${JSON.stringify(String(value))}: expected a whole number ≥ 1 or "auto"`, 'e.g. --parallel 4 or --parallel auto');
   return n;
 }
 
@@ -69,15 +79,21 @@ export interface Shard {
   total: number;
 }
 
-/** `I/N` with 1 ≤ I ≤ N (the same rule as tldr_testrunner's TLDR_TEST_SHARD). */
-export function parseShard(value: string): Shard {
+/** What a shard looks like (the same rule as tldr_testrunner's TLDR_TEST_SHARD). */
+export const SHARD_RULE = 'I/N with 1 ≤ I ≤ N';
+
+/** `I/N` with 1 ≤ I ≤ N, or undefined. */
+export function shardOf(value: string): Shard | undefined {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
   const index = Number(match?.[1]);
   const total = Number(match?.[2]);
-  if (!match || total < 1 || index < 1 || index > total) {
-    throw usageError(`--shard ${JSON.stringify(value)}: expected I/N with 1 ≤ I ≤ N`, 'e.g. --shard 1/4 in the first of four CI jobs');
-  }
-  return { index, total };
+  return match && total >= 1 && index >= 1 && index <= total ? { index, total } : undefined;
+}
+
+export function parseShard(value: string): Shard {
+  const shard = shardOf(value);
+  if (!shard) throw usageError(`--shard ${JSON.stringify(value)}: expected ${SHARD_RULE}`, 'e.g. --shard 1/4 in the first of four CI jobs');
+  return shard;
 }
 
 /** `celery -A <app> worker -l info` plus the caller's extra arguments (later ones win in celery). */

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
-import type { CommandSpec } from './commands.js';
-import { runCommand, type RunOutcome } from './exec.js';
+import type { CommandSpec } from '../process/spawn.js';
+import { runCommand, type RunOutcome } from '../process/spawn.js';
 
 export type GitRunner = (args: string[], cwd: string) => Promise<{ outcome: RunOutcome; stdout: string[]; stderr: string[] }>;
 
@@ -24,7 +24,11 @@ export async function gitAddedFiles(cwd: string, ref: string, git: GitRunner = r
   const verify = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
   if (verify.outcome.exitCode !== 0) {
     const notRepo = verify.stderr.find((l) => /not a git repository/i.test(l));
-    if (notRepo) throw new ConfigError(`--since ${ref}: ${cwd} is not inside a git repository`, { code: 'not-a-git-repo', hint: 'run it in a git checkout, or drop --since (and migrations.since) to check the unapplied migrations' });
+    if (notRepo)
+      throw new ConfigError(`--since ${ref}: ${cwd} is not inside a git repository`, {
+        code: 'not-a-git-repo',
+        hint: 'run it in a git checkout, or drop --since (and migrations.since) to check the unapplied migrations',
+      });
     throw badRef(ref, `git knows no commit named ${JSON.stringify(ref)}`);
   }
   const base = await git(['merge-base', verify.stdout[0]!.trim(), 'HEAD'], cwd);
@@ -33,7 +37,8 @@ export async function gitAddedFiles(cwd: string, ref: string, git: GitRunner = r
   const added = await git(['diff', '--name-only', '-z', '--diff-filter=A', '--relative', '--no-renames', base.stdout[0].trim(), '--'], cwd);
   const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], cwd);
   for (const step of [added, untracked]) {
-    if (step.outcome.exitCode !== 0) throw new ConfigError(`--since ${ref}: git failed: ${step.stderr.join(' ').trim() || `exit ${step.outcome.exitCode}`}`, { code: 'git-failed' });
+    if (step.outcome.exitCode !== 0)
+      throw new ConfigError(`--since ${ref}: git failed: ${step.stderr.join(' ').trim() || `exit ${step.outcome.exitCode}`}`, { code: 'git-failed' });
   }
   return [...new Set([...nulSeparated(added.stdout), ...nulSeparated(untracked.stdout)])].sort();
 }

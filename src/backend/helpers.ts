@@ -14,4 +14,3 @@ export function withPythonPath(env: Record<string, string>, dir: string = python
   const rest = (env.PYTHONPATH ?? '').split(delimiter).filter((p) => p && p !== dir);
   return { ...env, PYTHONPATH: [dir, ...rest].join(delimiter) };
 }
-

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { Project } from '../config/project.js';
+import { capture } from '../process/capture.js';
 
 export interface PythonChoice {
   /** argv prefix that runs Python: ['uv', 'run', 'python'], ['/…/.venv/bin/python'], ['python3']. */
@@ -46,11 +47,10 @@ export function resolvePython(project: Pick<Project, 'config' | 'backendDir' | '
 
 /** Runs the chosen python once to report its Python and Django versions (for `tldr doctor`). */
 export async function probePython(python: PythonChoice, cwd: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; text?: string }> {
-  const { execa } = await import('execa');
   const [file, ...args] = python.argv;
   const script = 'import sys, django; print("Python %d.%d.%d" % sys.version_info[:3], "Django", django.get_version())';
-  const result = await execa(file!, [...args, '-c', script], { cwd: existsSync(cwd) ? cwd : undefined, env, reject: false, timeout: 20_000 });
-  if (result.exitCode === 0) return { ok: true, text: String(result.stdout).trim() };
-  const last = String(result.stderr || result.message).trim().split('\n').pop();
+  const result = await capture(file!, [...args, '-c', script], { ...(existsSync(cwd) ? { cwd } : {}), env, timeoutMs: 20_000 });
+  if (result.exitCode === 0) return { ok: true, text: result.stdout.trim() };
+  const last = (result.stderr || result.message || '').trim().split('\n').pop();
   return { ok: false, ...(last ? { text: last } : {}) };
 }

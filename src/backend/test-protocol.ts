@@ -45,5 +45,7 @@ export function parseRunnerLine(line: string): { event: RunnerEvent } | { error:
   }
   const parsed = runnerEvent.safeParse(raw);
   if (parsed.success) return { event: parsed.data };
-  return { error: `unexpected test runner event (${parsed.error.issues.map((i) => `${i.path.join('.') || 'type'}: ${i.message}`).join('; ')}): ${line.slice(0, 120)}` };
+  return {
+    error: `unexpected test runner event (${parsed.error.issues.map((i) => `${i.path.join('.') || 'type'}: ${i.message}`).join('; ')}): ${line.slice(0, 120)}`,
+  };
 }

@@ -41,7 +41,14 @@ export function foldUnapplied(findings: CheckFinding[], shown = 6): CheckFinding
   const names = findings.map((f) => f.migration ?? '?');
   const list = names.slice(0, shown).join(', ') + (names.length > shown ? `, and ${names.length - shown} more` : '');
   const dir = first.file?.includes('/') ? first.file.slice(0, first.file.lastIndexOf('/')) : first.file;
-  return { ...first, migration: null, file: dir, line: null, message: `${findings.length} migrations are not applied: ${list}`, hint: first.hint.replace('apply it', 'apply them') };
+  return {
+    ...first,
+    migration: null,
+    file: dir,
+    line: null,
+    message: `${findings.length} migrations are not applied: ${list}`,
+    hint: first.hint.replace('apply it', 'apply them'),
+  };
 }
 
 export interface ReportOptions {
@@ -61,7 +68,10 @@ export function formatObservation(observation: MigrationObservation, palette: Pa
     return `${indent}${paint(palette, 'dim', 'watched')} ${s.rewrite ? paint(palette, 'red', text) : text}  ${paint(palette, 'dim', s.statement)}`;
   });
   const more = observation.more + Math.max(0, observation.statements.length - shown);
-  if (more) lines.push(`${indent}${paint(palette, 'dim', `watched and ${more} more statement${more === 1 ? '' : 's'} (.tldr/logs/migrate-check-observations.json has them)`)}`);
+  if (more)
+    lines.push(
+      `${indent}${paint(palette, 'dim', `watched and ${more} more statement${more === 1 ? '' : 's'} (.tldr/logs/migrate-check-observations.json has them)`)}`,
+    );
   return lines;
 }
 

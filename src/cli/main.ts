@@ -1,51 +1,24 @@
-import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { lastExitCode } from './session.js';
-import { registerCommands } from './commands/index.js';
+import { cliModel, type CliModel } from './model.js';
+import { buildProgram } from './program.js';
+import { invoke, lastExitCode } from './session.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-export function buildProgram(): Command {
-  const program = new Command('tldr')
-    .description('Typed dev-environment task runner for the tldr Django + Postgres + Celery/Redis monorepo.')
-    .version(version(), '-V, --version', 'print the version')
-    .option('--json', 'NDJSON events on stdout, ending with one result object (for agents and scripts)')
-    .option('--config <path>', 'config file (default: tldr.config.yaml found from --cwd upwards)')
-    .option('--cwd <dir>', 'run as if started in this folder')
-    .option('--verbose', 'more detail: chosen python, commands run, stack traces')
-    .option('--quiet', 'only findings, failures and the result')
-    .addOption(new Option('--no-color', 'no ANSI colours (also NO_COLOR=1)'))
-    .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 ok · 1 the answer is no (findings, failed tests) · 2 usage or config error ·\n' +
-        '3 environment error · 4 a service or process failed · 5 internal error · 130 interrupted',
-    );
-  program.exitOverride();
-  registerCommands(program);
-  acceptGlobalFlagsAnywhere(program);
-  return program;
-}
-
-// Agents write `tldr status --json` as often as `tldr --json status`: every subcommand also takes
-// the global flags (hidden from its help; the session merges them, the explicit one winning).
-function acceptGlobalFlagsAnywhere(program: Command): void {
-  const walk = (command: Command) => {
-    for (const sub of command.commands) {
-      sub.addOption(new Option('--json').hideHelp());
-      sub.addOption(new Option('--config <path>').hideHelp());
-      sub.addOption(new Option('--cwd <dir>').hideHelp());
-      sub.addOption(new Option('--verbose').hideHelp());
-      sub.addOption(new Option('--quiet').hideHelp());
-      sub.addOption(new Option('--no-color').hideHelp());
-      walk(sub);
-    }
-  };
-  walk(program);
+/**
+ * The CLI model: dist/cli-model.json, written by the build from the command definitions (so
+ * `--help` and commander's own errors need no zod); computed from the definitions when it is missing.
+ */
+async function model(): Promise<CliModel> {
+  try {
+    return JSON.parse(readFileSync(new URL('../cli-model.json', import.meta.url), 'utf8')) as CliModel;
+  } catch {
+    const lib = await import('../index.js');
+    return cliModel(lib.commandDefinitions, lib.commandGroups, lib.inputJsonSchema);
+  }
 }
 
 /** Runs the CLI and resolves to the exit code (the bin sets process.exitCode). */
@@ -57,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       throw error;
     });
   }
-  const program = buildProgram();
+  const program = buildProgram(await model(), version(), invoke, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

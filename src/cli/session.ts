@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type * as Lib from '../index.js';
+import { CombinationError, describeProblem, rawInput, selectTarget } from './input.js';
+import type { CliCommand } from './model.js';
 
 export interface GlobalFlags {
   json?: boolean;
@@ -10,81 +12,100 @@ export interface GlobalFlags {
   color?: boolean;
 }
 
-/** What a command returns; the session turns it into the final `result` and the exit code. */
-export interface CommandOutcome {
-  exitCode: number;
-  summary: string;
-  data?: unknown;
-}
-
-export interface Session {
-  lib: typeof Lib;
-  flags: GlobalFlags;
-  output: Lib.Output;
-  signal: AbortSignal;
-  cwd: string;
-  /** Loads tldr.config.yaml (searching upwards from --cwd); config errors exit 2. */
-  project(): Lib.Project;
-}
-
-export interface ActionOptions {
-  /** Ctrl-C handling: 'abort' (default) aborts the signal; 'child' lets a foreground child take it. */
-  interrupt?: 'abort' | 'child';
-}
-
 let exitCode = 0;
 export const lastExitCode = () => exitCode;
 
-/** Wraps a command body: output, signals, the one top-level catch, the final result and exit code. */
-export function action<O = Record<string, unknown>>(
-  body: (session: Session, opts: O, args: unknown[]) => Promise<CommandOutcome>,
-  options: ActionOptions = {},
-) {
-  return async (...args: unknown[]): Promise<void> => {
-    const command = args[args.length - 1] as Command;
-    const flags = globalFlags(command);
-    const lib = await import('../index.js');
-    const output = new lib.Output({ mode: flags.json ? 'json' : 'human', quiet: flags.quiet, verbose: flags.verbose, color: flags.color });
-    const controller = new AbortController();
-    let interrupted: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      // A second Ctrl-C while stopping means "now" — unless a foreground child owns the terminal
-      // (a REPL, `manage shell`): then every Ctrl-C is the child's, and exiting would orphan it.
-      if (interrupted && options.interrupt !== 'child') process.exit(lib.ExitCode.interrupted);
-      interrupted = signal;
-      if (options.interrupt !== 'child') controller.abort(new lib.InterruptedError(signal));
-    };
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const s of signals) process.on(s, onSignal);
-    const cwd = flags.cwd ?? process.cwd();
-    let project: Lib.Project | undefined;
-    const session: Session = {
-      lib,
-      flags,
+/**
+ * One command line: the definition it reaches, its input checked against the definition's
+ * schema (a bad value is exit 2 naming the flag, before anything else), then the handler the
+ * library exports. The session owns output, signals, the one top-level catch, the final
+ * result and the exit code.
+ */
+export async function invoke(model: CliCommand, positionals: unknown[], command: Command): Promise<void> {
+  const flags = globalFlags(command);
+  const lib = await import('../index.js');
+  const output = new lib.Output({ mode: flags.json ? 'json' : 'human', quiet: flags.quiet, verbose: flags.verbose, color: flags.color });
+  const cwd = flags.cwd ?? process.cwd();
+  let selected;
+  try {
+    selected = selectTarget(model, command, positionals);
+  } catch (error) {
+    exitCode = lib.ExitCode.usage;
+    return reportError(lib, output, error instanceof CombinationError ? lib.usageError(error.message, error.hint) : error, exitCode);
+  }
+  const controller = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  const childOwnsCtrlC = selected.interrupt === 'child';
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C while stopping means "now" — unless a foreground child owns the terminal
+    // (a REPL, `manage shell`): then every Ctrl-C is the child's, and exiting would orphan it.
+    if (interrupted && !childOwnsCtrlC) process.exit(lib.ExitCode.interrupted);
+    interrupted = signal;
+    if (!childOwnsCtrlC) controller.abort(new lib.InterruptedError(signal));
+  };
+  for (const s of lib.STOP_SIGNALS) process.on(s, onSignal);
+  // A closed terminal (SIGHUP) must not turn a long-running command's orderly stop into a crash on the next write.
+  if (selected.longRunning) for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  try {
+    const definition = lib.commandDefinition(selected.definition)!;
+    const raw = rawInput(selected, command, positionals, cwd);
+    const parsed = lib.parseInput(definition, raw);
+    if (!parsed.ok) {
+      const { message, hint } = describeProblem(selected, parsed.problems[0]!, raw, command);
+      throw lib.usageError(message, hint);
+    }
+    const context = {
       output,
       signal: controller.signal,
-      cwd,
-      project: () => (project ??= withSecrets(lib, output, lib.openProject({ cwd, configPath: flags.config }))),
+      ...(childOwnsCtrlC ? { forwardSignals: true } : {}),
+      // Only a person at a terminal can answer; scripts and agents pass --yes.
+      ...(process.stdin.isTTY && process.stderr.isTTY && !flags.json ? { ask } : {}),
+      ...projectOptions(lib, output, selected.project, cwd, flags.config),
     };
-    try {
-      const outcome = await body(session, args[args.length - 2] as O, args.slice(0, -2));
-      await signalsDelivered();
-      exitCode = interrupted ? lib.ExitCode.interrupted : outcome.exitCode;
-      output.result({ ok: exitCode === 0, exitCode, summary: interrupted ? `interrupted by ${interrupted}` : outcome.summary, ...(outcome.data !== undefined ? { data: outcome.data } : {}) });
-    } catch (error) {
-      await signalsDelivered();
-      exitCode = interrupted ? lib.ExitCode.interrupted : lib.exitCodeOf(error);
-      reportError(lib, output, error, exitCode);
-    } finally {
-      for (const s of signals) process.off(s, onSignal);
-    }
-  };
+    const handler = await definition.load();
+    // The definition was found by name at run time: its handler takes exactly what its own input schema just parsed.
+    const outcome = await handler({ ...context, ...parsed.value } as never);
+    await signalsDelivered();
+    exitCode = interrupted ? lib.ExitCode.interrupted : outcome.exitCode;
+    output.result({
+      ok: exitCode === 0,
+      exitCode,
+      summary: interrupted ? `interrupted by ${interrupted}` : outcome.summary,
+      ...(outcome.data !== undefined ? { data: outcome.data } : {}),
+    });
+  } catch (error) {
+    await signalsDelivered();
+    exitCode = interrupted ? lib.ExitCode.interrupted : lib.exitCodeOf(error);
+    reportError(lib, output, error, exitCode);
+  } finally {
+    for (const s of lib.STOP_SIGNALS) process.off(s, onSignal);
+  }
 }
 
-// Known before the command prints anything: the config's own secrets are hidden by value everywhere.
-function withSecrets(lib: typeof Lib, output: Lib.Output, project: Lib.Project): Lib.Project {
+// `required`: loaded here (searching upwards from --cwd; a bad config is exit 2), its secrets hidden
+// by value before anything prints; `optional`: the command looks itself; `none`: nothing.
+function projectOptions(
+  lib: typeof Lib,
+  output: Lib.Output,
+  need: CliCommand['project'],
+  cwd: string,
+  configPath: string | undefined,
+): Record<string, unknown> {
+  if (need === 'none') return {};
+  if (need === 'optional') return { cwd, ...(configPath !== undefined ? { configPath } : {}) };
+  const project = lib.openProject({ cwd, configPath });
   output.secrets.addAll(lib.projectSecrets(project));
-  return project;
+  return { project };
+}
+
+async function ask(question: string): Promise<string | undefined> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 // A signal that arrived during synchronous work (reading and validating a big config) is

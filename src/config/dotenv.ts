@@ -91,7 +91,10 @@ export function parseDotenvEntries(text: string): DotenvParse {
         value = parseValue(reader);
       }
       reader.read(comment, '');
-      reader.read(endOfLine, reader.line > line ? `unterminated quote? the one opened here closes only on line ${reader.line}, followed by more text` : 'text after the value');
+      reader.read(
+        endOfLine,
+        reader.line > line ? `unterminated quote? the one opened here closes only on line ${reader.line}, followed by more text` : 'text after the value',
+      );
       if (key !== undefined) entries.push({ key, value, line });
     } catch (error) {
       if (!(error instanceof ParseFailure)) throw error;

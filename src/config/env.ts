@@ -86,7 +86,8 @@ export function readEnvFiles(project: Pick<Project, 'config' | 'root'>): EnvFile
     const path = resolve(project.root, name);
     let text: string;
     try {
-      if (statSync(path).isDirectory()) throw new ConfigError(`env_files: ${name} is a folder, not a dotenv file`, { code: 'config-env-file', hint: 'name a file of KEY=value lines' });
+      if (statSync(path).isDirectory())
+        throw new ConfigError(`env_files: ${name} is a folder, not a dotenv file`, { code: 'config-env-file', hint: 'name a file of KEY=value lines' });
       text = readFileSync(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -94,7 +95,10 @@ export function readEnvFiles(project: Pick<Project, 'config' | 'root'>): EnvFile
         continue;
       }
       if (error instanceof ConfigError) throw error;
-      throw new ConfigError(`env_files: cannot read ${name}: ${(error as Error).message}`, { code: 'config-env-file', hint: 'check the file and its permissions' });
+      throw new ConfigError(`env_files: cannot read ${name}: ${(error as Error).message}`, {
+        code: 'config-env-file',
+        hint: 'check the file and its permissions',
+      });
     }
     const { entries, problems } = parseDotenvEntries(text);
     out.files.push({ name, entries });
@@ -117,7 +121,11 @@ export function projectEnv(project: Project, services: ServiceValues, options: P
 }
 
 /** `projectEnv` plus what reading the env files had to say (skipped files, skipped statements). */
-export function projectEnvReport(project: Project, services: ServiceValues, options: ProjectEnvOptions = {}): { env: Record<string, string> } & Omit<EnvFiles, 'files'> {
+export function projectEnvReport(
+  project: Project,
+  services: ServiceValues,
+  options: ProjectEnvOptions = {},
+): { env: Record<string, string> } & Omit<EnvFiles, 'files'> {
   const { files, skipped, warnings } = readEnvFiles(project);
   const env = mergeEnv({
     caller: project.env,

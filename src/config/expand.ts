@@ -41,10 +41,7 @@ export function expand(value: string, callerEnv: NodeJS.ProcessEnv, services?: S
       const found = callerEnv[name];
       if (found !== undefined) return found;
       if (fallback !== undefined) return fallback;
-      throw new ExpansionError(
-        `\${env:${name}} is not set in the environment`,
-        `export ${name}=… before running tldr, or write \${env:${name}:-default}`,
-      );
+      throw new ExpansionError(`\${env:${name}} is not set in the environment`, `export ${name}=… before running tldr, or write \${env:${name}:-default}`);
     }
     if ((serviceExpansions as readonly string[]).includes(inner)) {
       if (!services) return whole;
@@ -55,10 +52,7 @@ export function expand(value: string, callerEnv: NodeJS.ProcessEnv, services?: S
       }
       return resolved;
     }
-    throw new ExpansionError(
-      `unknown expansion \${${inner}}`,
-      `use \${env:NAME} or one of ${serviceExpansions.map((s) => `\${${s}}`).join(', ')}`,
-    );
+    throw new ExpansionError(`unknown expansion \${${inner}}`, `use \${env:NAME} or one of ${serviceExpansions.map((s) => `\${${s}}`).join(', ')}`);
   });
 }
 

@@ -40,7 +40,10 @@ export function findConfigFile(cwd: string, configPath?: string): string {
       throw new ConfigError(`config file not found: ${file}`, { code: 'config-missing', hint: 'check the --config path' });
     }
     if (statSync(file).isDirectory()) {
-      throw new ConfigError(`--config ${configPath} is a folder, not a config file`, { code: 'config-missing', hint: `pass the file itself, e.g. --config ${configPath.replace(/\/+$/, '')}/${CONFIG_FILE}, or --cwd ${configPath}` });
+      throw new ConfigError(`--config ${configPath} is a folder, not a config file`, {
+        code: 'config-missing',
+        hint: `pass the file itself, e.g. --config ${configPath.replace(/\/+$/, '')}/${CONFIG_FILE}, or --cwd ${configPath}`,
+      });
     }
     return file;
   }
@@ -85,7 +88,12 @@ function readConfigText(file: string): string {
 }
 
 function defaultName(root: string): string {
-  return basename(root).toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'tldr';
+  return (
+    basename(root)
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'tldr'
+  );
 }
 
 /** Parses and validates config text; every error names file:line:column and the key path. */
@@ -95,12 +103,19 @@ export function parseConfig(text: string, options: { file: string; env?: NodeJS.
   } catch (error) {
     // The parser and the schema recurse per level: a document nested thousands deep is a config error too.
     if (!(error instanceof RangeError)) throw error;
-    throw new ConfigError(`${options.file}: nested too deeply to read (${error.message})`, { code: 'config-yaml', hint: 'a config is a few levels deep; is this the right file?' });
+    throw new ConfigError(`${options.file}: nested too deeply to read (${error.message})`, {
+      code: 'config-yaml',
+      hint: 'a config is a few levels deep; is this the right file?',
+    });
   }
 }
 
 function parseAndValidate(text: string, options: { file: string; env?: NodeJS.ProcessEnv }): Config {
-  if (text.includes('\u0000')) throw new ConfigError(`${options.file} contains NUL bytes: it is not a YAML text file`, { code: 'config-yaml', hint: 'is this the right file? --config takes tldr.config.yaml' });
+  if (text.includes('\u0000'))
+    throw new ConfigError(`${options.file} contains NUL bytes: it is not a YAML text file`, {
+      code: 'config-yaml',
+      hint: 'is this the right file? --config takes tldr.config.yaml',
+    });
   const lineCounter = new LineCounter();
   // uniqueKeys off: the library's own check compares every key with every other (32k keys: 11 s);
   // the index below finds duplicates in one pass and names them.
@@ -157,7 +172,12 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: (path: read
   const value = valueAt(raw, path);
   // A secret's value is never shown; the marker also keeps "API_TOKEN: …" from reading as an assignment.
   const secret = path.some((p) => typeof p === 'string' && isSecretKey(p));
-  const got = value === undefined ? 'it is missing' : secret ? `got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`}` : `got ${shorten(JSON.stringify(value) ?? String(value))}`;
+  const got =
+    value === undefined
+      ? 'it is missing'
+      : secret
+        ? `got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`}`
+        : `got ${shorten(JSON.stringify(value) ?? String(value))}`;
   let message = issue.message;
   if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -172,7 +192,10 @@ function shorten(text: string): string {
 }
 
 function dotted(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -184,12 +207,7 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function expandEnv(
-  value: unknown,
-  env: NodeJS.ProcessEnv,
-  path: PropertyKey[],
-  where: (path: readonly PropertyKey[]) => string,
-): unknown {
+function expandEnv(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], where: (path: readonly PropertyKey[]) => string): unknown {
   if (typeof value === 'string') {
     try {
       return expand(value, env);

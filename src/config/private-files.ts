@@ -14,7 +14,7 @@ export const PRIVATE_FILE_MODE = 0o600;
 export function makePrivateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const chain = [dir];
-  for (let d = dir; basename(d) !== STATE_DIR_NAME && dirname(d) !== d; ) {
+  for (let d = dir; basename(d) !== STATE_DIR_NAME && dirname(d) !== d;) {
     d = dirname(d);
     chain.push(d);
   }

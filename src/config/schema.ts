@@ -101,11 +101,7 @@ const stepSchema: z.ZodType<PipelineStepConfig> = z.lazy(() =>
     z.strictObject({ sequence: z.array(stepSchema).min(1) }),
   ]),
 );
-export type PipelineStepConfig =
-  | string
-  | { run: string }
-  | { parallel: PipelineStepConfig[] }
-  | { sequence: PipelineStepConfig[] };
+export type PipelineStepConfig = string | { run: string } | { parallel: PipelineStepConfig[] } | { sequence: PipelineStepConfig[] };
 
 /** `5s`, `500ms`, `1.5min`, `1h` → milliseconds; undefined when it is not such a duration. */
 export function durationMs(text: string): number | undefined {
@@ -120,9 +116,7 @@ const lockTimeout = z
   .refine((v) => durationMs(v) !== undefined, { error: 'expected a duration such as 5s, 500ms or 1min (at least 1ms)' });
 
 const ignoreSchema = z.strictObject({
-  migration: z
-    .string()
-    .regex(/^[\w]+\.[\w]+$/, { error: 'expected APP.MIGRATION, e.g. documents.0004_remove_title' }),
+  migration: z.string().regex(/^[\w]+\.[\w]+$/, { error: 'expected APP.MIGRATION, e.g. documents.0004_remove_title' }),
   rules: z.array(z.enum(findingCodes)).min(1),
   reason: nonEmpty.describe('why this rule is silenced here; required'),
 });
@@ -171,7 +165,7 @@ export const configSchema = z.strictObject({
       lock_timeout: lockTimeout
         .nullable()
         .default(null)
-        .describe('e.g. 5s: every connection of `tldr migrate`, the dev loop\'s migrate and the reversibility run gives up waiting for a lock after it'),
+        .describe("e.g. 5s: every connection of `tldr migrate`, the dev loop's migrate and the reversibility run gives up waiting for a lock after it"),
       ignore: z.array(ignoreSchema).default([]),
     })
     .prefault({}),

@@ -1,6 +1,17 @@
 import type { LogLimits } from '../output/rotating-log.js';
 
-const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** `20MB`, `512KB`, `1.5 GiB`, `4096` (bytes) → bytes (K/M/G are powers of 1024); undefined when it is not a size. Pure. */
 export function parseSize(value: string | number): number | undefined {

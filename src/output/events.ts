@@ -56,15 +56,7 @@ export const resultEvent = z.object({
   data: z.unknown().optional(),
 });
 
-export const tldrEvent = z.discriminatedUnion('type', [
-  stepStartEvent,
-  stepEndEvent,
-  serviceEvent,
-  logEvent,
-  findingEvent,
-  testEvent,
-  resultEvent,
-]);
+export const tldrEvent = z.discriminatedUnion('type', [stepStartEvent, stepEndEvent, serviceEvent, logEvent, findingEvent, testEvent, resultEvent]);
 
 export type TldrEvent = z.infer<typeof tldrEvent>;
 export type EventType = TldrEvent['type'];

@@ -17,7 +17,12 @@ export function formatHuman(event: TldrEvent, palette: Palette, verbose: boolean
       return formatFinding(event, palette, '  ');
     case 'test': {
       if (event.outcome === 'passed' && !verbose) return undefined;
-      const mark = { passed: paint(palette, 'green', 'ok  '), failed: paint(palette, 'red', 'FAIL'), error: paint(palette, 'red', 'ERR '), skipped: paint(palette, 'yellow', 'skip') }[event.outcome];
+      const mark = {
+        passed: paint(palette, 'green', 'ok  '),
+        failed: paint(palette, 'red', 'FAIL'),
+        error: paint(palette, 'red', 'ERR '),
+        skipped: paint(palette, 'yellow', 'skip'),
+      }[event.outcome];
       return `${mark} ${event.id} ${paint(palette, 'dim', `(${Math.round(event.durationMs)} ms)`)}`;
     }
     case 'result':

@@ -10,7 +10,8 @@ export async function listrOptions(output: Output, rendererOptions: Record<strin
   const { ListrLogger, ProcessOutput, LISTR_LOGGER_STDERR_LEVELS } = await import('listr2');
   // listr2 needs only write(), isTTY, columns and rows of a tty.WriteStream; the Output's streams forward them.
   const processOutput = new ProcessOutput(output.stdout as unknown as NodeJS.WriteStream, output.stderr as unknown as NodeJS.WriteStream);
-  const logger = (renderer: 'default' | 'simple' | 'silent') => new ListrLogger({ useIcons: true, toStderr: renderer === 'simple' ? LISTR_LOGGER_STDERR_LEVELS : [], processOutput });
+  const logger = (renderer: 'default' | 'simple' | 'silent') =>
+    new ListrLogger({ useIcons: true, toStderr: renderer === 'simple' ? LISTR_LOGGER_STDERR_LEVELS : [], processOutput });
   return {
     renderer: output.listrRenderer,
     rendererOptions: { ...rendererOptions, logger: logger(output.listrRenderer) },

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { CONTINUATION, LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CONTINUATION, MAX_LINE_BYTES } from './line-splitter.js';
 
 const LF = 0x0a;
 const CHUNK = 64 * 1024;
@@ -86,80 +86,4 @@ function backwards(fd: number, want: number, maxLineBytes: number): string[] {
   }
   if (position === 0 && found.length < want) finishLine();
   return found.reverse();
-}
-
-/**
- * Prints lines appended to `path` until `signal` aborts, like `tail -F`, in bounded chunks and
- * line pieces. A rotation (the file renamed to `<path>.1`, a new one in its place) is noticed:
- * what was appended to the old file since the last read is read from `.1` first, then the new
- * file from its start.
- */
-export async function followLog(path: string, onLine: (line: string) => void, signal: AbortSignal, intervalMs = 100): Promise<number> {
-  let count = 0;
-  const splitter = new LineSplitter((line) => {
-    onLine(line);
-    count++;
-  });
-  let current = statOf(path);
-  let offset = current?.size ?? 0;
-  while (!signal.aborted) {
-    await pause(intervalMs, signal);
-    const now = statOf(path);
-    if (!now) continue;
-    if (current && now.ino !== current.ino) {
-      const old = statOf(`${path}.1`);
-      if (old && old.ino === current.ino && old.size > offset) readRange(`${path}.1`, offset, old.size, splitter);
-      splitter.end();
-      offset = 0;
-    } else if (now.size < offset) {
-      splitter.end();
-      offset = 0;
-    }
-    current = now;
-    if (now.size > offset) offset = readRange(path, offset, now.size, splitter);
-  }
-  return count;
-}
-
-function readRange(path: string, from: number, to: number, splitter: LineSplitter): number {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return from;
-  }
-  const chunk = Buffer.allocUnsafe(CHUNK);
-  let position = from;
-  try {
-    while (position < to) {
-      const read = readSync(fd, chunk, 0, Math.min(CHUNK, to - position), position);
-      if (read === 0) break;
-      splitter.push(chunk.subarray(0, read));
-      position += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return position;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function statOf(path: string): { size: number; ino: number } | undefined {
-  try {
-    const { size, ino } = statSync(path);
-    return { size, ino };
-  } catch {
-    return undefined;
-  }
 }

@@ -91,6 +91,15 @@ export class Output {
     this.emit({ type: 'log', source, line, ...(stream ? { stream } : {}) });
   }
 
+  /**
+   * Data for people — a table, a report, a schema, `KEY=value` lines — on stdout in human mode
+   * only: with --json the `result` carries it. A newline is added when missing.
+   */
+  print(text: string): void {
+    if (this.json) return;
+    this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
   /** A line for people only (progress notes, hints); never on stdout in --json mode. */
   note(text: string): void {
     if (this.json || this.quiet) return;

@@ -41,7 +41,13 @@ export class SecretSet {
     const out = redact(text);
     if (this.values.size === 0) return out;
     // One alternation, longest first, so a secret that contains another is hidden whole.
-    this.pattern ??= new RegExp([...this.values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    this.pattern ??= new RegExp(
+      [...this.values]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'g',
+    );
     return out.replace(this.pattern, REDACTED);
   }
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EnvironmentError } from '../errors.js';
-import { currentOwner, ownerAlive, type ProcessOwner } from './owner.js';
+import { currentOwner } from './owner.js';
+import { isAlive, type ProcessIdentity } from './process-table.js';
 
 export interface LockOptions {
   /** Give up waiting after this long (exit 3). `Infinity` waits as long as the holder runs. @default 120000 */
@@ -10,13 +11,13 @@ export interface LockOptions {
   /** Stop waiting when it aborts (rejects with its reason). */
   signal?: AbortSignal;
   /** Called once, when the lock is held by another live process and this one starts to wait. */
-  onWait?: (holder: ProcessOwner) => void;
+  onWait?: (holder: ProcessIdentity) => void;
   /** What the lock guards, for the timeout message. @default 'this lock' */
   what?: string;
 }
 
 /** What a lock file says about its holder. */
-type Holder = { kind: 'owner'; owner: ProcessOwner; ino: number } | { kind: 'stale'; ino: number } | { kind: 'released' };
+type Holder = { kind: 'owner'; owner: ProcessIdentity; ino: number } | { kind: 'stale'; ino: number } | { kind: 'released' };
 
 // A lock file left by a tldr from before owners were written (bare pid or empty) counts as stale after this.
 const LEGACY_GRACE_MS = 10_000;
@@ -89,7 +90,7 @@ function readHolder(path: string): Holder {
     throw error;
   }
   const owner = parseOwner(text);
-  if (owner) return ownerAlive(owner) ? { kind: 'owner', owner, ino: stat.ino } : { kind: 'stale', ino: stat.ino };
+  if (owner) return isAlive(owner) ? { kind: 'owner', owner, ino: stat.ino } : { kind: 'stale', ino: stat.ino };
   // A bare pid (older tldr): stale when that pid is gone. Anything else: when it is old enough.
   const pid = Number(text.trim());
   const legacyAlive = Number.isInteger(pid) && pid > 0 ? pidAlive(pid) : Date.now() - stat.mtimeMs < LEGACY_GRACE_MS;
@@ -116,9 +117,9 @@ function release(path: string, ino: number): void {
   if (statSync(path, { throwIfNoEntry: false })?.ino === ino) rmSync(path, { force: true });
 }
 
-function parseOwner(text: string): ProcessOwner | undefined {
+function parseOwner(text: string): ProcessIdentity | undefined {
   try {
-    const value = JSON.parse(text) as Partial<ProcessOwner>;
+    const value = JSON.parse(text) as Partial<ProcessIdentity>;
     return Number.isInteger(value.pid) && typeof value.startTime === 'string' ? { pid: value.pid!, startTime: value.startTime } : undefined;
   } catch {
     return undefined;

@@ -4,7 +4,6 @@ import type { Output } from '../output/output.js';
 import { rememberPorts } from './instance.js';
 import { openServices, type OpenOptions } from './open.js';
 import { outputProgress } from './progress.js';
-import type { NativeRunner } from './native/runner.js';
 import type { ServiceName, UpAction } from './provider.js';
 import { waitReady } from './readiness.js';
 import { selectServices } from './specs.js';
@@ -19,8 +18,6 @@ export interface EnsureOptions {
   isolate?: string;
   /** Readiness timeout per service. @default 90 s for Postgres, 30 s for Redis */
   readyTimeoutMs?: number;
-  /** The native provider's process runner (see OpenOptions.native). */
-  native?: NativeRunner;
 }
 
 export interface ServiceReport {
@@ -57,12 +54,25 @@ export async function startServices(project: Project, output: Output, options: E
   const reports = await Promise.all(
     handles.map(async (handle, i): Promise<ServiceReport & { endpoint: Endpoint }> => {
       const spec = specs[i]!;
-      const { ms } = await waitReady(opened.provider, spec, handle, { ...(options.signal ? { signal: options.signal } : {}), ...(options.readyTimeoutMs ? { timeoutMs: options.readyTimeoutMs } : {}) });
+      const { ms } = await waitReady(opened.provider, spec, handle, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.readyTimeoutMs ? { timeoutMs: options.readyTimeoutMs } : {}),
+      });
       const endpoint: Endpoint = { spec, host: handle.host, port: handle.port, ...(handle.url ? { url: handle.url } : {}) };
       const url = output.secrets.redact(endpointUrl(endpoint));
-      const message = handle.action === 'none' ? 'already running' : `${handle.action}${handle.reason ? `: ${handle.reason}` : ''}, ready in ${(ms / 1000).toFixed(1)} s`;
+      const message =
+        handle.action === 'none' ? 'already running' : `${handle.action}${handle.reason ? `: ${handle.reason}` : ''}, ready in ${(ms / 1000).toFixed(1)} s`;
       output.emit({ type: 'service', name: spec.name, state: 'ready', url, message });
-      return { name: spec.name, url, host: handle.host, port: handle.port, action: handle.action, ...(handle.reason ? { reason: handle.reason } : {}), readyMs: ms, endpoint };
+      return {
+        name: spec.name,
+        url,
+        host: handle.host,
+        port: handle.port,
+        action: handle.action,
+        ...(handle.reason ? { reason: handle.reason } : {}),
+        readyMs: ms,
+        endpoint,
+      };
     }),
   );
   return {
@@ -80,5 +90,5 @@ export async function ensureServices(project: Project, output: Output, options: 
 }
 
 function openOptions(options: EnsureOptions): OpenOptions {
-  return { ...(options.isolate ? { isolate: options.isolate } : {}), ...(options.native ? { native: options.native } : {}) };
+  return options.isolate ? { isolate: options.isolate } : {};
 }

@@ -79,6 +79,7 @@ function hostOf(spec: ServiceSpec): string {
 function unmanaged(name: ServiceName, what: string): EnvironmentError {
   return new EnvironmentError(`${name} is external (services.provider: external): tldr has no ${what} for it`, {
     code: 'service-external',
-    hint: name === 'postgres' ? 'connect with your own client: psql "$DATABASE_URL" (see `tldr env`)' : 'connect with your own client: redis-cli -u "$REDIS_URL"',
+    hint:
+      name === 'postgres' ? 'connect with your own client: psql "$DATABASE_URL" (see `tldr env`)' : 'connect with your own client: redis-cli -u "$REDIS_URL"',
   });
 }

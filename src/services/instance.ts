@@ -63,7 +63,12 @@ export async function resolveInstance(project: Pick<Project, 'name' | 'root' | '
   const git = (options.gitKind ?? findGit)(project.root);
   const owners = git === 'file' ? [] : ((await options.owners?.(project.name)) ?? []);
   const main = isMainCheckout(git, owners, project.root);
-  const instance: Instance = { name: instanceName(project.name, project.root, main), checkout: project.root, main, ports: state.instance === undefined ? ports : {} };
+  const instance: Instance = {
+    name: instanceName(project.name, project.root, main),
+    checkout: project.root,
+    main,
+    ports: state.instance === undefined ? ports : {},
+  };
   if (options.persist !== false) {
     updateState(project.stateDir, (s) => {
       s.instance = instance.name;

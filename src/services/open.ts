@@ -9,7 +9,7 @@ import { ExternalProvider, externalSpecs } from './external.js';
 import { resolveInstance, type Instance } from './instance.js';
 import { missingBinaries, withPgBindir } from './native/binaries.js';
 import { NativeProvider } from './native/provider.js';
-import type { NativeRunner } from './native/runner.js';
+import { nativeServers } from '../process/servers.js';
 import { chooseProvider } from './provider-choice.js';
 import type { ServiceName, ServiceProvider, ServiceSpec } from './provider.js';
 import { serviceSpecs } from './specs.js';
@@ -21,11 +21,6 @@ export interface OpenOptions {
   isolate?: string;
   /** @default systemDiscoveryEnv(project.env) */
   discovery?: DiscoveryEnv;
-  /**
-   * How the native provider runs initdb, pg_ctl and redis-server (services/ spawns nothing itself):
-   * pipelines pass `nativeServers` from backend/. Without it the native provider is unavailable.
-   */
-  native?: NativeRunner;
 }
 
 /** The provider this project uses, the instance of this checkout, and the specs to hand it. */
@@ -37,7 +32,7 @@ export interface OpenedServices {
 
 /**
  * Picks the provider (`services.provider`; auto = docker when a daemon answers, else native when
- * `options.native` is given and initdb / pg_ctl / redis-server exist) and resolves the
+ * initdb / pg_ctl / redis-server exist) and resolves the
  * instance. dockerode is loaded lazily by DockerConnection: the warm path and commands that
  * never touch services don't pay for it.
  */
@@ -50,15 +45,15 @@ export async function openServices(project: Project, options: OpenOptions = {}):
       specs: (names) => externalSpecs(services, names).map((e) => e.spec),
     };
   }
-  if (services.provider === 'native') return openNative(project, requireRunner(options.native), options);
+  if (services.provider === 'native') return openNative(project, options);
   const sys = options.discovery ?? systemDiscoveryEnv(project.env);
   let found;
   try {
     found = await findDocker(sys);
   } catch (error) {
     if (!(error instanceof TldrError) || services.provider !== 'auto') throw error;
-    const missing = options.native ? missingBinaries(await withPgBindir(options.native, project.env)) : ['a process runner (pass `native: nativeServers`)'];
-    if (chooseProvider('auto', { dockerAnswers: false, nativeAvailable: missing.length === 0 }) === 'native') return openNative(project, options.native!, options);
+    const missing = missingBinaries(await withPgBindir(nativeServers, project.env));
+    if (chooseProvider('auto', { dockerAnswers: false, nativeAvailable: missing.length === 0 }) === 'native') return openNative(project, options);
     throw new EnvironmentError(`${error.message}, and the native provider cannot run here: missing ${missing.join(', ')} (services.provider: auto)`, {
       code: error.code,
       details: error.details,
@@ -78,22 +73,14 @@ export async function openServices(project: Project, options: OpenOptions = {}):
   };
 }
 
-async function openNative(project: Project, runner: NativeRunner, options: OpenOptions): Promise<OpenedServices> {
+async function openNative(project: Project, options: OpenOptions): Promise<OpenedServices> {
   const instance = await resolveInstance(project, {
     ...(options.persist !== undefined ? { persist: options.persist } : {}),
     ...(options.isolate ? { isolate: options.isolate } : {}),
   });
   return {
-    provider: new NativeProvider(runner, instance, project.stateDir, project.env),
+    provider: new NativeProvider(instance, project.stateDir, project.env),
     instance,
     specs: (names) => serviceSpecs(project.config.services, instance, names),
   };
-}
-
-function requireRunner(runner: NativeRunner | undefined): NativeRunner {
-  if (runner) return runner;
-  throw new EnvironmentError('services.provider: native needs a process runner', {
-    code: 'native-unavailable',
-    hint: "pass `native: nativeServers` (exported by tldr) in the options of openServices / startServices / ensureServices; tldr's own commands do",
-  });
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
-import { holderOf, listeningInodes, procFs, type PortHolder, type ProcFs } from './proc-sockets.js';
+import { holderOf, listeningInodes, procFs, type PortHolder, type ProcFs } from '../process/proc-sockets.js';
 
-export { listeningInodes, type ProcFs } from './proc-sockets.js';
+export { listeningInodes, type ProcFs } from '../process/proc-sockets.js';
 
 /** Whether `host:port` can be bound right now (what Docker needs to publish it there). */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {

@@ -1,17 +1,24 @@
 import { ServiceError } from '../errors.js';
-import { Probe, ProbeFatal, ProbeTimeout, type ReadinessProbe } from './probes.js';
+import { ProbeFatal, ProbeTimeout, type ReadinessProbe } from '../readiness/probe.js';
+import { Probe } from '../readiness/probes.js';
 import type { ServiceHandle, ServiceProvider, ServiceSpec } from './provider.js';
 
 /** How long a service may take to accept real connections. */
 export const readyTimeoutMs = { postgres: 90_000, redis: 30_000 } as const;
 
 /** The real-connection probe of a started service: `SELECT 1` as the configured user, or `PING`. */
-export function probeFor(spec: ServiceSpec, handle: Pick<ServiceHandle, 'host' | 'port' | 'url'>): ReadinessProbe {
+export function serviceProbe(spec: ServiceSpec, handle: Pick<ServiceHandle, 'host' | 'port' | 'url'>): ReadinessProbe {
   if (spec.name === 'postgres') {
-    return handle.url ? Probe.sql(handle.url) : Probe.sql({ host: handle.host, port: handle.port, user: spec.user, password: spec.password, database: spec.db });
+    return handle.url
+      ? Probe.sql(handle.url)
+      : Probe.sql({ host: handle.host, port: handle.port, user: spec.user, password: spec.password, database: spec.db });
   }
   const url = handle.url ? new URL(handle.url) : undefined;
-  return Probe.redis(handle.host, handle.port, url?.password ? { password: decodeURIComponent(url.password), ...(url.username ? { username: decodeURIComponent(url.username) } : {}) } : {});
+  return Probe.redis(
+    handle.host,
+    handle.port,
+    url?.password ? { password: decodeURIComponent(url.password), ...(url.username ? { username: decodeURIComponent(url.username) } : {}) } : {},
+  );
 }
 
 /**
@@ -31,7 +38,10 @@ export async function waitReady(
   const timeoutMs = options.timeoutMs ?? readyTimeoutMs[spec.name];
   try {
     const exited = handle.exited?.(done.signal).then((reason) => Promise.reject(new Exited(reason)));
-    const outcome = await Promise.race([probeFor(spec, handle).wait({ timeoutMs, signal: done.signal, intervalMs: 25, maxIntervalMs: 50 }), ...(exited ? [exited] : [])]);
+    const outcome = await Promise.race([
+      serviceProbe(spec, handle).wait({ timeoutMs, signal: done.signal, intervalMs: 25, maxIntervalMs: 50 }),
+      ...(exited ? [exited] : []),
+    ]);
     return { ms: outcome.ms };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
@@ -52,10 +62,23 @@ async function readinessError(provider: ServiceProvider, spec: ServiceSpec, erro
   }
   const details = tail.length ? [`last ${tail.length} log lines of ${name}:`, ...tail] : [];
   if (error instanceof ProbeFatal) {
-    return new ServiceError(`${name} refused the connection: ${error.message}`, { code: 'service-auth', details, ...(error.hint ? { hint: error.hint } : {}), cause: error });
+    return new ServiceError(`${name} refused the connection: ${error.message}`, {
+      code: 'service-auth',
+      details,
+      ...(error.hint ? { hint: error.hint } : {}),
+      cause: error,
+    });
   }
-  const hint = provider.kind === 'external' ? `check services.${name}.url and that the server is reachable from here` : `see the log above or \`tldr logs ${name}\``;
-  if (error instanceof Exited) return new ServiceError(`${name} stopped during start-up: ${error.message}`, { code: 'service-exited', details, hint, cause: error });
-  if (error instanceof ProbeTimeout) return new ServiceError(`${name} did not become ready: ${error.message}`, { code: 'service-not-ready', details, hint, cause: error });
-  return new ServiceError(`${name} did not become ready: ${(error as Error)?.message ?? String(error)}`, { code: 'service-not-ready', details, hint, cause: error });
+  const hint =
+    provider.kind === 'external' ? `check services.${name}.url and that the server is reachable from here` : `see the log above or \`tldr logs ${name}\``;
+  if (error instanceof Exited)
+    return new ServiceError(`${name} stopped during start-up: ${error.message}`, { code: 'service-exited', details, hint, cause: error });
+  if (error instanceof ProbeTimeout)
+    return new ServiceError(`${name} did not become ready: ${error.message}`, { code: 'service-not-ready', details, hint, cause: error });
+  return new ServiceError(`${name} did not become ready: ${(error as Error)?.message ?? String(error)}`, {
+    code: 'service-not-ready',
+    details,
+    hint,
+    cause: error,
+  });
 }

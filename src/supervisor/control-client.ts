@@ -15,7 +15,10 @@ export function controlRequest(path: string, request: ControlRequest, onMessage:
       connected = true;
       socket.write(`${JSON.stringify(request)}\n`);
     });
-    socket.on('data', ndjsonReader((message) => message && onMessage(message as ControlMessage)));
+    socket.on(
+      'data',
+      ndjsonReader((message) => message && onMessage(message as ControlMessage)),
+    );
     socket.on('error', (error) => {
       signal?.removeEventListener('abort', onAbort);
       connected ? resolve() : reject(error);

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { TldrErrorJSON } from '../errors.js';
 import type { ProcessStatus } from './types.js';
 
 /** One request per connection, one JSON object per line (NDJSON) both ways. */
@@ -21,26 +22,18 @@ export interface SupervisorInfo {
   processes: string[];
 }
 
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  exitCode: number;
-  hint?: string;
-  details?: string[];
-}
-
 export type ControlMessage =
   | { type: 'ps'; supervisor: SupervisorInfo; processes: ProcessStatus[] }
   | { type: 'line'; name: string; line: string; stream: 'stdout' | 'stderr' }
   | { type: 'state'; status: ProcessStatus; message?: string }
   | { type: 'ready'; processes: ProcessStatus[] }
-  | { type: 'failed'; error: ErrorInfo }
+  | { type: 'failed'; error: TldrErrorJSON }
   | { type: 'stopping' }
   | { type: 'stopped'; processes: ProcessStatus[] }
   | { type: 'end' }
   | { type: 'error'; message: string };
 
-export type StartupOutcome = { ok: true; processes: ProcessStatus[] } | { ok: false; error: ErrorInfo };
+export type StartupOutcome = { ok: true; processes: ProcessStatus[] } | { ok: false; error: TldrErrorJSON };
 
 /** A message line longer than this is dropped (reported as one malformed message), not buffered on. */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;

@@ -70,7 +70,9 @@ function send(socket: Socket, message: ControlMessage): void {
   if (skipped) {
     dropped.delete(socket);
     const name = message.type === 'line' ? message.name : 'tldr';
-    socket.write(`${JSON.stringify({ type: 'line', name, line: `[tldr] ${skipped} line(s) skipped: this reader was slower than the processes printed (the log files have them all)`, stream: 'stderr' } satisfies ControlMessage)}\n`);
+    socket.write(
+      `${JSON.stringify({ type: 'line', name, line: `[tldr] ${skipped} line(s) skipped: this reader was slower than the processes printed (the log files have them all)`, stream: 'stderr' } satisfies ControlMessage)}\n`,
+    );
   }
   socket.write(`${JSON.stringify(message)}\n`);
 }
@@ -101,7 +103,9 @@ async function handle(request: ControlRequest | undefined, socket: Socket, targe
     case 'wait': {
       const lines = request.lines ?? true;
       // A line printed before this client connected is replayed, so a caller never misses one.
-      if (lines) for (const name of target.info().processes) for (const line of target.tail(name, 200) ?? []) send(socket, { type: 'line', name, line, stream: 'stdout' });
+      if (lines)
+        for (const name of target.info().processes)
+          for (const line of target.tail(name, 200) ?? []) send(socket, { type: 'line', name, line, stream: 'stdout' });
       const offLines = lines ? target.subscribe((name, line, stream) => send(socket, { type: 'line', name, line, stream })) : () => undefined;
       const offStates = target.subscribeStates((status, message) => send(socket, { type: 'state', status, ...(message ? { message } : {}) }));
       socket.on('close', () => (offLines(), offStates()));

@@ -1,5 +1,5 @@
-import { defaultProcessTable, type ProcessIdentity, type ProcessTable } from './process-table.js';
-import { terminateGroupsSync } from './terminate.js';
+import { defaultProcessTable, type ProcessIdentity, type ProcessTable } from '../process/process-table.js';
+import { terminateGroupsSync } from '../process/terminate.js';
 
 type Hooks = Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_LOG_LIMITS, RotatingLog, type LogLimits } from '../output/rotating-log.js';
-import type { LineFeed } from './probe.js';
+import { TailBuffer } from '../process/tail-buffer.js';
+import type { LineFeed } from '../readiness/log.js';
 
 export type Stream = 'stdout' | 'stderr';
 type Listener = (line: string, stream: Stream) => void;
@@ -15,9 +16,9 @@ export function supervisorLogPath(stateDir: string): string {
   return join(stateDir, 'logs', 'supervisor.log');
 }
 
-/** In-memory tail for error messages and `logs` over the socket: this many lines, and at most this many bytes. */
+/** In-memory tail for error messages and `logs` over the socket: this many lines, and at most this many characters. */
 const TAIL_LINES = 200;
-const TAIL_BYTES = 1024 * 1024;
+const TAIL_CHARS = 1024 * 1024;
 
 /**
  * One process's output: appended (already redacted) to `.tldr/logs/<name>.log`, rotated by
@@ -25,8 +26,7 @@ const TAIL_BYTES = 1024 * 1024;
  * error messages, and fanned out to listeners (terminal, probes, `logs -f`).
  */
 export class ProcessLog implements LineFeed {
-  private readonly tailLines: string[] = [];
-  private tailBytes = 0;
+  private readonly recent = new TailBuffer(TAIL_LINES, TAIL_CHARS);
   private readonly listeners = new Set<Listener>();
   private readonly file: RotatingLog;
 
@@ -40,9 +40,7 @@ export class ProcessLog implements LineFeed {
 
   write(raw: string, stream: Stream): void {
     const line = this.redact(raw);
-    this.tailLines.push(line);
-    this.tailBytes += line.length;
-    while (this.tailLines.length > TAIL_LINES || (this.tailBytes > TAIL_BYTES && this.tailLines.length > 1)) this.tailBytes -= this.tailLines.shift()!.length;
+    this.recent.push(line);
     this.file.write(`${line}\n`);
     for (const listener of this.listeners) listener(line, stream);
   }
@@ -53,7 +51,7 @@ export class ProcessLog implements LineFeed {
   }
 
   tail(n: number): string[] {
-    return this.tailLines.slice(-n);
+    return this.recent.lines(n);
   }
 
   subscribe(listener: Listener): () => void {

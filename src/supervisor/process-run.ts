@@ -1,59 +1,17 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { ConfigError, EnvironmentError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { splitLines } from '../output/line-splitter.js';
-import { defaultProcessTable, identify, type ProcessIdentity, type ProcessTable } from './process-table.js';
-import { terminateGroup, type TerminateOutcome } from './terminate.js';
+import { spawnGroup, type ChildExit, type Spawn } from '../process/group.js';
+import { defaultProcessTable, identify, type ProcessIdentity, type ProcessTable } from '../process/process-table.js';
+import { terminateGroup, type TerminateOutcome } from '../process/terminate.js';
 import type { Stream } from './process-log.js';
 import type { SupervisedProcess } from './types.js';
 
-export interface ExitInfo {
-  code: number | null;
-  signal: string | null;
+export interface ExitInfo extends ChildExit {
   /** Why it ended when it is not an exit code or a signal (e.g. a failed readiness check). */
   reason?: string;
-  /** Set when the program could not be started at all. */
-  error?: EnvironmentError;
 }
-
-/** A started child: what the supervisor needs from a spawn, so tests (and other runtimes) can supply their own. */
-export interface SpawnedChild {
-  pid: number | undefined;
-  stdout: Readable | null;
-  stderr: Readable | null;
-  /** Resolves when the child has exited (never rejects). */
-  result: Promise<ExitInfo>;
-}
-
-export type Spawn = (spec: SupervisedProcess) => SpawnedChild;
-
-/**
- * The child in its own process group (`detached`: setsid), no stdin, piped output, no shell.
- * Plain node:child_process: the supervisor needs none of execa's conveniences, and its
- * background process starts faster without loading it. The exit comes from the 'exit' event,
- * which (unlike 'close') does not wait for a grandchild (npm run → sh → node) to close the pipes.
- */
-export const nodeSpawn: Spawn = (spec) => {
-  const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const result = new Promise<ExitInfo>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', (cause: NodeJS.ErrnoException) => {
-      if (child.pid !== undefined) return; // spawned fine; a later error is not an exit
-      const missing = cause.code === 'ENOENT';
-      resolve({
-        code: null,
-        signal: null,
-        error: new EnvironmentError(missing ? `${spec.name}: ${spec.file}: command not found` : `${spec.name}: could not start ${spec.file}: ${cause.message}`, {
-          code: missing ? 'command-not-found' : 'spawn-failed',
-          hint: missing ? `install ${spec.file} or fix processes.${spec.name}.run (backend.python for manage/celery/python)` : `check processes.${spec.name}`,
-          cause,
-        }),
-      });
-    });
-  });
-  return { pid: child.pid, stdout: child.stdout, stderr: child.stderr, result };
-};
 
 export interface ProcessRunDeps {
   spawn?: Spawn;
@@ -77,12 +35,18 @@ export class ProcessRun {
     private readonly deps: ProcessRunDeps = {},
   ) {
     if (!existsSync(spec.cwd)) {
-      throw new ConfigError(`processes.${spec.name}: folder ${spec.cwd} does not exist`, { code: 'process-dir-missing', hint: `fix processes.${spec.name}.dir (relative to the config file)` });
+      throw new ConfigError(`processes.${spec.name}: folder ${spec.cwd} does not exist`, {
+        code: 'process-dir-missing',
+        hint: `fix processes.${spec.name}.dir (relative to the config file)`,
+      });
     }
-    const child = (deps.spawn ?? nodeSpawn)(spec);
+    const child = (deps.spawn ?? spawnGroup)(spec);
     this.identity = child.pid === undefined ? undefined : (identify(child.pid, deps.table ?? defaultProcessTable) ?? { pid: child.pid, startTime: '?' });
     const drained: Array<Promise<void>> = [];
-    for (const [stream, source] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+    for (const [stream, source] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const) {
       if (source) drained.push(splitLines(source, (line) => onLine(line, stream)));
     }
     this.leaderExited = child.result;

@@ -1,9 +1,9 @@
 import { lstatSync, rmSync } from 'node:fs';
-import { defaultProcessTable, isAlive, type ProcessTable } from './process-table.js';
+import { defaultProcessTable, isAlive, type ProcessTable } from '../process/process-table.js';
 import { readLastRun, writeLastRun } from './last-run.js';
 import { processLogPath } from './process-log.js';
 import { readRecord, removeRecord, type SupervisorRecordData } from './record.js';
-import { liveMembers, terminateGroup, type Kill } from './terminate.js';
+import { liveMembers, terminateGroup, type Kill } from '../process/terminate.js';
 
 export interface ReapedGroup {
   name: string;

@@ -1,7 +1,7 @@
 import { closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPrivateFile, writePrivateFile } from '../config/private-files.js';
-import type { ProcessIdentity } from './process-table.js';
+import type { ProcessIdentity } from '../process/process-table.js';
 
 /** One supervised process group as `.tldr/supervisor.json` remembers it. */
 export interface GroupRecord extends ProcessIdentity {

@@ -1,15 +1,16 @@
 import { ServiceError } from '../errors.js';
+import { listenerOwner } from '../process/proc-sockets.js';
+import { sleep } from '../process/sleep.js';
+import { ProbeTimeout } from '../readiness/probe.js';
 import type { LogLimits } from '../output/rotating-log.js';
 import { ExitGuard } from './exit-guard.js';
 import { groupOwnerCheck, type ListenerLookup } from './group-owner.js';
-import { createEntry, entryFailure, statusOf, type Entry } from './process-entry.js';
+import { createEntry, entryFailure, processProbe, processWait, statusOf, type Entry } from './process-entry.js';
 import type { Stream } from './process-log.js';
 import { ProcessRun, type ExitInfo, type ProcessRunDeps } from './process-run.js';
 import { decideRestart, describeExit, STABLE_RUN_MS } from './restart-policy.js';
 import type { GroupRecord } from './record.js';
 import type { ProcessState, ProcessStatus, SupervisedProcess } from './types.js';
-
-export { probeFor } from './process-entry.js';
 
 /** Where the supervisor reports; the record file is kept in step through it. */
 export interface SupervisorHooks {
@@ -32,7 +33,7 @@ export interface SupervisorOptions {
 export interface SupervisorDeps extends ProcessRunDeps {
   /** Where the last-resort 'exit' hook is installed. @default process */
   exitHooks?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
-  /** Who holds a listening socket (services' /proc lookup). Without it, any answer makes an http/tcp probe ready. */
+  /** Who holds a listening socket. @default process/proc-sockets' `listenerOwner` (/proc) */
   listenerOwner?: ListenerLookup;
 }
 
@@ -125,7 +126,9 @@ export class Supervisor implements AsyncDisposable {
       if (wasRunning) this.setState(entry, 'stopping');
       const outcome = await run.stop();
       if (wasRunning) {
-        entry.log.mark(`stopped in ${(outcome.durationMs / 1000).toFixed(1)} s${outcome.killed ? ` (SIGKILL after stop_grace ${entry.spec.stopGraceMs / 1000} s)` : ''}`);
+        entry.log.mark(
+          `stopped in ${(outcome.durationMs / 1000).toFixed(1)} s${outcome.killed ? ` (SIGKILL after stop_grace ${entry.spec.stopGraceMs / 1000} s)` : ''}`,
+        );
         this.setState(entry, 'stopped');
       }
     }
@@ -139,12 +142,13 @@ export class Supervisor implements AsyncDisposable {
     const { spec } = entry;
     this.setState(entry, 'starting');
     let run: ProcessRun | undefined;
-    const owner = this.deps.listenerOwner && groupOwnerCheck(this.deps.listenerOwner, () => run?.pid, this.deps.table);
-    const detach = entry.probe.attach({ name: spec.name, lines: entry.log, ...(owner ? { owner } : {}) });
+    const owner = groupOwnerCheck(this.deps.listenerOwner ?? listenerOwner, () => run?.pid, this.deps.table);
+    // Listening before the spawn: a ready line printed at once is not missed.
+    using probe = processProbe(spec.ready, { name: spec.name, lines: entry.log, owner });
+    entry.observation = undefined;
     try {
       run = new ProcessRun(spec, (line, stream) => entry.log.write(line, stream), this.deps);
     } catch (error) {
-      detach();
       this.setState(entry, 'crashed');
       this.culprit ??= entry;
       throw error;
@@ -166,13 +170,13 @@ export class Supervisor implements AsyncDisposable {
     type Outcome = { kind: 'ready' } | { kind: 'timeout' } | { kind: 'exit'; exit: ExitInfo } | { kind: 'aborted'; reason: unknown };
     const outcome = await Promise.race<Outcome>([
       run.exited.then((exit) => ({ kind: 'exit', exit })),
-      entry.probe.waitUntilReady({ timeoutMs: spec.readyTimeoutMs, signal: cancel }).then(
-        (ok): Outcome => (ok ? { kind: 'ready' } : { kind: 'timeout' }),
-        (reason): Outcome => ({ kind: 'aborted', reason }),
+      probe.wait({ ...processWait, timeoutMs: spec.readyTimeoutMs, signal: cancel }).then(
+        (): Outcome => ({ kind: 'ready' }),
+        (reason): Outcome => (reason instanceof ProbeTimeout ? { kind: 'timeout' } : { kind: 'aborted', reason }),
       ),
     ]);
     local.abort();
-    detach();
+    entry.observation = probe.observation;
     if (outcome.kind === 'ready') {
       entry.readyAt = Date.now();
       entry.readyAfterMs = entry.readyAt - run.startedAt;
@@ -189,14 +193,24 @@ export class Supervisor implements AsyncDisposable {
     }
     if (this.stopping !== undefined || outcome.kind === 'aborted') {
       if (entry.state !== 'stopped') this.setState(entry, 'stopped');
-      throw this.failure ?? new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' });
+      throw (
+        this.failure ??
+        new ServiceError(`the dev loop was stopped while ${spec.name} was starting`, { code: 'dev-stopped', hint: 'start it again with `tldr dev`' })
+      );
     }
     this.setState(entry, 'crashed');
     this.culprit ??= entry;
     if (outcome.kind === 'exit' && outcome.exit.error) throw outcome.exit.error;
-    const what = outcome.kind === 'exit' ? `exited with ${describeExit(outcome.exit)} before it was ready` : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.probe.description})`;
-    const seen = entry.probe.observation ? `: ${entry.probe.observation}` : '';
-    throw entryFailure(entry, `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`, outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready');
+    const what =
+      outcome.kind === 'exit'
+        ? `exited with ${describeExit(outcome.exit)} before it was ready`
+        : `was not ready after ${spec.readyTimeoutMs / 1000} s (${entry.readiness})`;
+    const seen = entry.observation ? `: ${entry.observation}` : '';
+    throw entryFailure(
+      entry,
+      `${spec.name} ${what}${outcome.kind === 'timeout' ? seen : ''}`,
+      outcome.kind === 'exit' ? 'process-exited-early' : 'process-not-ready',
+    );
   }
 
   // A process that ended after it was ready: restart with backoff, or fail the whole loop.
@@ -211,7 +225,7 @@ export class Supervisor implements AsyncDisposable {
       const seconds = (decision.delayMs / 1000).toFixed(decision.delayMs % 1000 ? 1 : 0);
       entry.log.mark(`exited with ${describeExit(exit)}; restart ${decision.attempt}/${entry.spec.restartLimit} in ${seconds} s`);
       this.setState(entry, 'restarting', `${describeExit(exit)}; restarting in ${seconds} s`);
-      if (!(await this.sleep(decision.delayMs))) return;
+      if (!(await sleep(decision.delayMs, this.stopController.signal))) return;
       entry.restarts += 1;
       entry.consecutive = decision.attempt;
       try {
@@ -238,22 +252,6 @@ export class Supervisor implements AsyncDisposable {
     this.failure ??= entryFailure(entry, `${entry.spec.name} crashed: ${describeExit(exit)}${after}`, 'process-crashed');
     this.culprit ??= entry;
     void this.stop();
-  }
-
-  private sleep(ms: number): Promise<boolean> {
-    const signal = this.stopController.signal;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   private entry(name: string): Entry {

@@ -22,7 +22,21 @@ export function requireDocker(): Promise<Docker> {
 /** Removes every container and volume labelled with this project name (tests' own cleanup, by label). */
 export async function removeProjectResources(docker: Docker, project: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${project}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes({ filters: { label: [`dev.tldr.project=${project}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }

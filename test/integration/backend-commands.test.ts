@@ -27,7 +27,14 @@ afterAll(async () => {
  * failed assertion — it and every process it started are killed by pid.
  */
 function spawnCli(args: string[], options: { detached?: boolean } = {}): ResultPromise {
-  const child = execa(process.execPath, [binPath, ...args], { cwd: project.dir.path, env: { NO_COLOR: '1' }, reject: false, stdin: 'ignore', detached: options.detached ?? false, buffer: true });
+  const child = execa(process.execPath, [binPath, ...args], {
+    cwd: project.dir.path,
+    env: { NO_COLOR: '1' },
+    reject: false,
+    stdin: 'ignore',
+    detached: options.detached ?? false,
+    buffer: true,
+  });
   const pid = child.pid!;
   // pid → start time, so a pid reused by an unrelated process after ours exited is never killed
   const family = new Map<number, string | undefined>([[pid, startTime(pid)]]);
@@ -82,7 +89,7 @@ function descendants(pid: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [child, parent] of parents) if (parent === p) out.push(child), walk(child);
+    for (const [child, parent] of parents) if (parent === p) (out.push(child), walk(child));
   };
   walk(pid);
   return out;
@@ -91,7 +98,11 @@ function descendants(pid: number): number[] {
 // Service status lines may precede the child's own output on stdout.
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
 
-const parseEvents = (stdout: string): TldrEvent[] => stdout.split('\n').filter(Boolean).map((l) => tldrEvent.parse(JSON.parse(l)));
+const parseEvents = (stdout: string): TldrEvent[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => tldrEvent.parse(JSON.parse(l)));
 
 describe('tldr migrate / manage / python (real Postgres, Redis, Django 5.2)', () => {
   it('migrate brings the services up and applies every migration, never prompting with --json', async () => {
@@ -133,7 +144,12 @@ describe('tldr migrate / manage / python (real Postgres, Redis, Django 5.2)', ()
   });
 
   it('the child gets the managed environment; --verbose names the python and why', async () => {
-    const run = await project.cli(['--verbose', 'python', '-c', 'import os; print(os.environ["DATABASE_URL"].split("@")[1], os.environ["CELERY_BROKER_URL"] == os.environ["REDIS_URL"], os.getcwd())']);
+    const run = await project.cli([
+      '--verbose',
+      'python',
+      '-c',
+      'import os; print(os.environ["DATABASE_URL"].split("@")[1], os.environ["CELERY_BROKER_URL"] == os.environ["REDIS_URL"], os.getcwd())',
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(lastLine(run.stdout)).toBe(`${lastLine(run.stdout).split(' ')[0]} True ${project.backendDir}`);
     expect(lastLine(run.stdout)).toMatch(/^127\.0\.0\.1:\d+\/tldr True /);
@@ -203,7 +219,11 @@ describe('tldr worker (real Celery on the managed Redis)', () => {
     const id = Number(/DOC (\d+)/.exec(enqueue.stdout)?.[1]);
     const db = await project.db();
     try {
-      await waitFor('the document to be processed', async () => (await db.query('select status from documents_document where id = $1', [id])).rows[0]?.status === 'done', 60_000);
+      await waitFor(
+        'the document to be processed',
+        async () => (await db.query('select status from documents_document where id = $1', [id])).rows[0]?.status === 'done',
+        60_000,
+      );
     } finally {
       await db.end();
     }
@@ -219,7 +239,10 @@ describe('tldr worker (real Celery on the managed Redis)', () => {
 describe('tldr makemigrations (a model change in a temp copy)', () => {
   it('writes the migration into the copy, and migrate applies it', async () => {
     const models = join(project.backendDir, 'documents/models.py');
-    writeFileSync(models, readFileSync(models, 'utf8').replace('    processed_at = ', '    summary = models.TextField(null=True, blank=True)\n    processed_at = '));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8').replace('    processed_at = ', '    summary = models.TextField(null=True, blank=True)\n    processed_at = '),
+    );
     const made = await project.cli(['--json', 'makemigrations', 'documents', '--name', 'add_summary']);
     expect(made.exitCode, made.stderr).toBe(0);
     expect(made.result?.data).toMatchObject({ command: [venvPython, 'manage.py', 'makemigrations', '--noinput', '--name', 'add_summary', 'documents'] });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEvent } from '../../src/output/events.js';
 import { backendProject, systemPython, type BackendProject } from '../helpers/backend.js';
 import { uniqueName } from '../helpers/fixtures.js';
-import { isCI } from '../../src/pipelines/test-command.js';
+import { isCI } from '../../src/commands/test/test.js';
 
 // One project (example/backend + the fixture apps, docker services on free ports) for the file.
 let project: BackendProject;
@@ -58,21 +58,33 @@ describe('tldr test (real Postgres, Django 5.2)', () => {
     // events arrive before the result, which carries the counts
     expect(run.events.at(-1)?.type).toBe('result');
     expect(run.result).toMatchObject({ ok: false, exitCode: 1, summary: expect.stringMatching(/^6 test\(s\): 3 passed, 1 failed, 1 error, 1 skipped in /) });
-    expect(run.result?.data).toMatchObject({ counts: { total: 6, passed: 3, failed: 1, errors: 1, skipped: 1 }, keepdb: !isCI(process.env), labels: ['sample_tests'], junit, stopped: false });
+    expect(run.result?.data).toMatchObject({
+      counts: { total: 6, passed: 3, failed: 1, errors: 1, skipped: 1 },
+      keepdb: !isCI(process.env),
+      labels: ['sample_tests'],
+      junit,
+      stopped: false,
+    });
     expect(JSON.stringify(run.result).length).toBeLessThan(8_000);
 
     const report = await readJUnit(junit);
     expect(report).toMatchObject({ root: 'testsuites', tests: '6', failures: '1', errors: '1', skipped: '1' });
     const failure = report.cases.find((c: { id: string }) => c.id === 'sample_tests.tests.OutcomeTests.test_deliberate_failure');
-    expect(failure).toEqual({ id: 'sample_tests.tests.OutcomeTests.test_deliberate_failure', kinds: ['failure'], message: 'AssertionError: 1 != 2 : deliberate failure' });
+    expect(failure).toEqual({
+      id: 'sample_tests.tests.OutcomeTests.test_deliberate_failure',
+      kinds: ['failure'],
+      message: 'AssertionError: 1 != 2 : deliberate failure',
+    });
     expect(report.cases.find((c: { id: string }) => c.id.endsWith('test_raises_runtime_error')).kinds).toEqual(['error']);
   });
 
-  it('people get the failures as they happen and a closing summary; Django\'s output is in the log file', async () => {
+  it("people get the failures as they happen and a closing summary; Django's output is in the log file", async () => {
     const run = await project.cli(['test', 'sample_tests']);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('FAIL sample_tests.tests.OutcomeTests.test_deliberate_failure');
-    expect(run.stdout).toMatch(/Failures\n {2}FAIL sample_tests\.tests\.OutcomeTests\.test_deliberate_failure\n {7}AssertionError: 1 != 2 : deliberate failure/);
+    expect(run.stdout).toMatch(
+      /Failures\n {2}FAIL sample_tests\.tests\.OutcomeTests\.test_deliberate_failure\n {7}AssertionError: 1 != 2 : deliberate failure/,
+    );
     expect(run.stdout).toContain('  ERR  sample_tests.tests.OutcomeTests.test_raises_runtime_error\n       RuntimeError: boom');
     expect(run.stdout).toContain('Slowest');
     expect(run.stderr).toMatch(/✖ 6 test\(s\): 3 passed, 1 failed, 1 error, 1 skipped in /);
@@ -87,7 +99,11 @@ describe('tldr test (real Postgres, Django 5.2)', () => {
     expect(testEvents(green.events).map((t) => t.outcome)).toEqual(['passed', 'passed']);
     const shard = await project.cli(['--json', 'test', 'sample_tests', '--shard', '2/2']);
     expect(shard.exitCode).toBe(0);
-    expect(testEvents(shard.events).map((t) => t.id).sort()).toEqual([
+    expect(
+      testEvents(shard.events)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([
       'sample_tests.tests.NoteModelTests.test_default_title',
       'sample_tests.tests.OutcomeTests.test_expected_failure',
       'sample_tests.tests.OutcomeTests.test_skipped',

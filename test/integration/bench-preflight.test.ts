@@ -22,7 +22,13 @@ async function freshCopy(dir: TempDir, { nodeModules }: { nodeModules: boolean }
 }
 
 const bench = (root: string, args: string[]) =>
-  execa(process.execPath, ['scripts/bench.mjs', ...args], { cwd: root, reject: false, timeout: 60_000, env: { TLDR_BENCH_PYTHON: undefined }, extendEnv: true });
+  execa(process.execPath, ['scripts/bench.mjs', ...args], {
+    cwd: root,
+    reject: false,
+    timeout: 60_000,
+    env: { TLDR_BENCH_PYTHON: undefined },
+    extendEnv: true,
+  });
 
 describe('npm run bench on a fresh clone', () => {
   it('--check names what is missing and the command that provides it, and changes nothing', async () => {

@@ -5,12 +5,37 @@ import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
 import { tempDir, uniqueName } from '../helpers/fixtures.js';
 import { requireDocker } from '../helpers/docker.js';
+import { cliModel } from '../../src/cli/model.js';
+import { inputJsonSchema } from '../../src/commands/json-schema.js';
+import { commandDefinitions, commandGroups } from '../../src/commands/registry.js';
 
 describe('tldr CLI (built binary)', () => {
   it('--help lists every command of DESIGN.md', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
     expect(exitCode).toBe(0);
-    for (const command of ['dev', 'ps', 'logs', 'stop', 'up', 'down', 'status', 'psql', 'redis-cli', 'migrate', 'makemigrations', 'test', 'worker', 'manage', 'python', 'run', 'ci', 'env', 'doctor', 'config', 'mcp']) {
+    for (const command of [
+      'dev',
+      'ps',
+      'logs',
+      'stop',
+      'up',
+      'down',
+      'status',
+      'psql',
+      'redis-cli',
+      'migrate',
+      'makemigrations',
+      'test',
+      'worker',
+      'manage',
+      'python',
+      'run',
+      'ci',
+      'env',
+      'doctor',
+      'config',
+      'mcp',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     expect(stdout).toContain('130 interrupted');
@@ -22,6 +47,11 @@ describe('tldr CLI (built binary)', () => {
       expect(exitCode, command).toBe(0);
       expect(stdout, command).toContain(`Usage: tldr ${command}`);
     }
+  });
+
+  it("the built CLI model (dist/cli-model.json, what --help and the flags are made of) is the definitions' (`npm run build` after changing them)", () => {
+    const built = JSON.parse(readFileSync(join(repoRoot, 'dist/cli-model.json'), 'utf8'));
+    expect(built).toEqual(JSON.parse(JSON.stringify(cliModel(commandDefinitions, commandGroups, inputJsonSchema))));
   });
 
   it('--version prints the package version', async () => {
@@ -39,7 +69,9 @@ describe('tldr CLI (built binary)', () => {
       const log = join(dir.path, `${args.join('')}.log`);
       const hooks = ['--import', join(repoRoot, 'test/helpers/record-loads.mjs'), '--require', join(repoRoot, 'test/helpers/record-loads.cjs')];
       await execa(process.execPath, [...hooks, binPath, ...args], { env: { TLDR_LOAD_LOG: log } });
-      const files = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file://'));
+      const files = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.startsWith('file://'));
       expect(files.some((url) => url.endsWith('bin/tldr.js'))).toBe(true);
       for (const url of files) {
         const text = readFileSync(new URL(url), 'utf8');

@@ -9,7 +9,12 @@ const ESC = '\u001b[';
 
 // `script` gives the command a pseudo-terminal; the shell inside redirects one stream to a file.
 async function atTerminal(dir: string, command: string): Promise<string> {
-  const { stdout } = await execa('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: dir, reject: false, env: { TERM: 'xterm', NO_COLOR: undefined, FORCE_COLOR: undefined }, extendEnv: true });
+  const { stdout } = await execa('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    cwd: dir,
+    reject: false,
+    env: { TERM: 'xterm', NO_COLOR: undefined, FORCE_COLOR: undefined },
+    extendEnv: true,
+  });
   return stdout;
 }
 

@@ -13,7 +13,14 @@ describe('bad config input through the CLI: exit 2 and a short report, never "a 
   it('an alias bomb, a folder as --config, 10 MB of random bytes', async () => {
     using dir = tempDir();
     const bomb = ['version: 1', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ])
+      bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     dir.write('bomb.yaml', `${bomb.join('\n')}\n`);
     dir.write('folder/tldr.config.yaml', 'version: 1\n');
     writeFileSync(join(dir.path, 'random.yaml'), randomBytes(10 * 1024 * 1024));
@@ -65,12 +72,12 @@ describe('env_files as python-dotenv reads them', () => {
         'env: { FROM_CONFIG: "${env:HOME}" }',
       ].join('\n'),
     );
-    dir.write('.env', 'HOME2=${HOME}/x\nLITERAL=pa${ss\nMY-KEY=1\nWORD\nexport QUOTED=\'${HOME}\'\nBROKEN="never closed\nAFTER=${DATABASE_URL:-none}\n');
+    dir.write('.env', "HOME2=${HOME}/x\nLITERAL=pa${ss\nMY-KEY=1\nWORD\nexport QUOTED='${HOME}'\nBROKEN=\"never closed\nAFTER=${DATABASE_URL:-none}\n");
     try {
       const env = await runCli(['--json', 'env'], { cwd: dir.path, env: { HOME: '/home/someone' } });
       expect(env.exitCode, env.stderr).toBe(0);
       expect(env.result!.data).toMatchObject({
-        env: { HOME2: '/home/someone/x', 'MY-KEY': '1', QUOTED: '/home/someone', FROM_CONFIG: '/home/someone', LITERAL: "pa${ss" },
+        env: { HOME2: '/home/someone/x', 'MY-KEY': '1', QUOTED: '/home/someone', FROM_CONFIG: '/home/someone', LITERAL: 'pa${ss' },
         warnings: ['env_files: .env:6: unterminated " quote — python-dotenv skips line 6, and so does tldr'],
       });
       const plain = await runCli(['env'], { cwd: dir.path, env: { HOME: '/home/someone' } });
@@ -81,7 +88,13 @@ describe('env_files as python-dotenv reads them', () => {
       expect(python.exitCode, python.stderr).toBe(0);
       const line = python.events.flatMap((e) => (e.type === 'log' && e.line.startsWith('{') ? [e.line] : []))[0]!;
       const printed = JSON.parse(line);
-      expect(printed).toEqual({ HOME2: '/home/someone/x', LITERAL: "pa${ss", 'MY-KEY': '1', WORD: 'kept', AFTER: expect.stringMatching(/^postgres:\/\/tldr:\*\*\*@127\.0\.0\.1:\d+\/tldr$/) });
+      expect(printed).toEqual({
+        HOME2: '/home/someone/x',
+        LITERAL: 'pa${ss',
+        'MY-KEY': '1',
+        WORD: 'kept',
+        AFTER: expect.stringMatching(/^postgres:\/\/tldr:\*\*\*@127\.0\.0\.1:\d+\/tldr$/),
+      });
     } finally {
       await removeProjectResources(docker, name);
     }

@@ -22,7 +22,13 @@ function peakRssMiB(pid: number): number {
 /** Runs the CLI and reports its peak RSS (process.resourceUsage at exit, through a preload). */
 function cliPeakRss(args: string[]): { exitCode: number | null; stdout: string; maxRssMiB: number } {
   const preload = join(repoRoot, 'test/helpers/report-max-rss.cjs');
-  const run = spawnSync(process.execPath, ['--require', preload, binPath, ...args], { cwd: project.dir.path, encoding: 'utf8', maxBuffer: 64 * MiB, timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, ['--require', preload, binPath, ...args], {
+    cwd: project.dir.path,
+    encoding: 'utf8',
+    maxBuffer: 64 * MiB,
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const kb = /^max-rss-kb (\d+)$/m.exec(run.stderr)?.[1];
   return { exitCode: run.status, stdout: run.stdout, maxRssMiB: Number(kb) / 1024 };
 }
@@ -91,7 +97,9 @@ describe('bounded disk', () => {
     const up = await project.cli(['dev', '--detach']);
     expect(up.exitCode, up.stderr).toBe(0);
     const logs = join(project.stateDir, 'logs');
-    const files = readdirSync(logs).filter((f) => f.startsWith('chatty.log')).sort();
+    const files = readdirSync(logs)
+      .filter((f) => f.startsWith('chatty.log'))
+      .sort();
     expect(files).toEqual(['chatty.log', 'chatty.log.1', 'chatty.log.2']);
     for (const f of files) expect(statSync(join(logs, f)).size).toBeLessThanOrEqual(MiB);
     expect(statSync(join(logs, 'chatty.log')).mode & 0o777).toBe(0o600);
@@ -101,6 +109,10 @@ describe('bounded disk', () => {
     expect((await project.cli(['stop'])).exitCode).toBe(0);
     expect((await project.cli(['dev', '--detach'])).exitCode).toBe(0);
     await waitUntil(() => existsSync(join(logs, 'chatty.log.2')), 5000, 'rotation');
-    expect(readdirSync(logs).filter((f) => f.startsWith('chatty.log')).sort()).toEqual(['chatty.log', 'chatty.log.1', 'chatty.log.2']);
+    expect(
+      readdirSync(logs)
+        .filter((f) => f.startsWith('chatty.log'))
+        .sort(),
+    ).toEqual(['chatty.log', 'chatty.log.1', 'chatty.log.2']);
   });
 });

@@ -75,7 +75,9 @@ describe('bad input is reported before anything starts (exit 2, nothing created)
     expect(doctor.exitCode).toBe(2);
     expect(doctor.result?.summary).not.toMatch(/everything tldr needs is here/);
     const checks = (doctor.result?.data as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks;
-    expect(checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'processes.web.run', ok: false, detail: expect.stringMatching(/unterminated/) })]));
+    expect(checks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'processes.web.run', ok: false, detail: expect.stringMatching(/unterminated/) })]),
+    );
     expect(await createdAnything(name)).toEqual([]);
   });
 
@@ -84,12 +86,17 @@ describe('bad input is reported before anything starts (exit 2, nothing created)
     for (const args of [['dev'], ['migrate'], ['manage', 'check'], ['test'], ['migrate', '--check'], ['worker'], ['makemigrations']]) {
       const run = await runCli(['--json', ...args], { cwd: dir.path });
       expect(run.exitCode, `${args.join(' ')}: ${run.stdout}`).toBe(2);
-      expect(run.result?.error).toMatchObject({ code: 'backend-dir-missing', message: expect.stringMatching(/^backend\.dir: .*no-such-backend does not exist/) });
+      expect(run.result?.error).toMatchObject({
+        code: 'backend-dir-missing',
+        message: expect.stringMatching(/^backend\.dir: .*no-such-backend does not exist/),
+      });
     }
     expect(await createdAnything(name)).toEqual([]);
     const doctor = await runCli(['--json', 'doctor'], { cwd: dir.path });
     expect(doctor.exitCode).toBe(2);
-    expect((doctor.result?.data as { checks: Array<{ name: string; ok: boolean }> }).checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'backend.dir', ok: false })]));
+    expect((doctor.result?.data as { checks: Array<{ name: string; ok: boolean }> }).checks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'backend.dir', ok: false })]),
+    );
   });
 
   it('a relative backend.dir that leaves the project is an error; an absolute path elsewhere or a symlink inside is the user’s choice', async () => {
@@ -97,7 +104,10 @@ describe('bad input is reported before anything starts (exit 2, nothing created)
     mkdirSync(join(outside.dir.path, '..', 'elsewhere'), { recursive: true });
     const run = await runCli(['--json', 'migrate'], { cwd: outside.dir.path });
     expect(run.exitCode).toBe(2);
-    expect(run.result?.error).toMatchObject({ code: 'backend-dir-outside', message: expect.stringMatching(/backend\.dir: "\.\.\/elsewhere" is outside the project/) });
+    expect(run.result?.error).toMatchObject({
+      code: 'backend-dir-outside',
+      message: expect.stringMatching(/backend\.dir: "\.\.\/elsewhere" is outside the project/),
+    });
     expect(await createdAnything(outside.name)).toEqual([]);
 
     // A symlink inside the project to the real backend passes the check (doctor says so without starting anything).
@@ -116,7 +126,10 @@ describe('bad input is reported before anything starts (exit 2, nothing created)
     expect(noManage.result?.error).toMatchObject({ code: 'manage-py-missing', message: expect.stringMatching(/backend\.dir: .* has no manage\.py/) });
 
     const bad = project({
-      processes: ['  web: { run: "manage runserver 127.0.0.1:0 --noreload", ready: { log: "(unclosed" } }', '  frontend: { dir: frontend, run: npm run dev }'].join('\n'),
+      processes: [
+        '  web: { run: "manage runserver 127.0.0.1:0 --noreload", ready: { log: "(unclosed" } }',
+        '  frontend: { dir: frontend, run: npm run dev }',
+      ].join('\n'),
     });
     const dev = await runCli(['--json', 'dev'], { cwd: bad.dir.path });
     expect(dev.exitCode).toBe(2);

@@ -55,7 +55,10 @@ describe('process ports and readiness', () => {
         `  admin: { run: "manage runserver ${runPort} --noreload" }`,
       ].join('\n'),
     );
-    const holders = [await stranger(['-m', 'http.server', String(webPort), '--bind', '127.0.0.1']), await stranger(['-m', 'http.server', String(tcpPort), '--bind', '0.0.0.0'])];
+    const holders = [
+      await stranger(['-m', 'http.server', String(webPort), '--bind', '127.0.0.1']),
+      await stranger(['-m', 'http.server', String(tcpPort), '--bind', '0.0.0.0']),
+    ];
     const run = await project.cli(['--json', 'dev', '--detach']);
     expect(run.exitCode, run.stdout).toBe(3);
     expect(run.result?.error?.code).toBe('port-taken');
@@ -85,12 +88,16 @@ describe('process ports and readiness', () => {
   it('a readiness answer from a socket outside the process group does not count: not ready, exit 4 naming who answered', async () => {
     const port = await freePort();
     const pidFile = join(project.dir.path, 'foreign.pid');
-    project.configure(`  sneaky: { run: ${JSON.stringify(`python ${join(devFixtures, 'foreign_server.py')} ${port} ${pidFile}`)}, ready: { http: "http://127.0.0.1:${port}/", timeout: 3 } }`);
+    project.configure(
+      `  sneaky: { run: ${JSON.stringify(`python ${join(devFixtures, 'foreign_server.py')} ${port} ${pidFile}`)}, ready: { http: "http://127.0.0.1:${port}/", timeout: 3 } }`,
+    );
     const run = await project.cli(['--json', 'dev', '--detach']);
     if (existsSync(pidFile)) strangerPids.push(Number(readFileSync(pidFile, 'utf8')));
     expect(run.exitCode, run.stdout.slice(-2000)).toBe(4);
     expect(run.result?.error).toMatchObject({ code: 'process-not-ready', message: expect.stringMatching(/^sneaky was not ready after 3 s \(http /) });
-    expect(run.result?.error?.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} answered, but from python3? .*\\(pid ${strangerPids[0]}\\), not from sneaky`));
+    expect(run.result?.error?.message).toMatch(
+      new RegExp(`127\\.0\\.0\\.1:${port} answered, but from python3? .*\\(pid ${strangerPids[0]}\\), not from sneaky`),
+    );
     expect(readSupervisorRecord(project.stateDir)).toBeUndefined();
   });
 
@@ -101,7 +108,10 @@ describe('process ports and readiness', () => {
         `  late: { run: ${py("import time; time.sleep(4); print('late up', flush=True); time.sleep(60)")}, ready: { log: "late up" } }`,
       ].join('\n'),
     );
-    for (const args of [['--json', 'dev'], ['--json', 'dev', '--detach']]) {
+    for (const args of [
+      ['--json', 'dev'],
+      ['--json', 'dev', '--detach'],
+    ]) {
       const run = await project.cli(args);
       expect(run.exitCode, `${args.join(' ')}: ${run.stdout.slice(-2000)}`).toBe(4);
       expect(run.result?.error).toMatchObject({ code: 'process-crashed', message: 'early crashed: exit code 3' });
@@ -147,7 +157,18 @@ describe('the detached loop', () => {
     await waitUntil(() => pids.all.every((pid) => !isRunning(pid)), 20_000, 'the loop to stop after the crash');
     const ps = await project.cli(['--json', 'ps']);
     expect(ps.exitCode).toBe(0);
-    const data = ps.result?.data as { running: boolean; last: { reason: string; summary: string; endedAt: string; pid: number; process: unknown; processes: Array<{ name: string; state: string }>; supervisorLog: string } };
+    const data = ps.result?.data as {
+      running: boolean;
+      last: {
+        reason: string;
+        summary: string;
+        endedAt: string;
+        pid: number;
+        process: unknown;
+        processes: Array<{ name: string; state: string }>;
+        supervisorLog: string;
+      };
+    };
     expect(data.running).toBe(false);
     expect(data.last).toMatchObject({
       reason: 'crashed',
@@ -156,7 +177,10 @@ describe('the detached loop', () => {
       process: { name: 'victim', exitCode: null, signal: 'SIGKILL', log: join(project.stateDir, 'logs/victim.log') },
       supervisorLog: join(project.stateDir, 'logs/supervisor.log'),
     });
-    expect(data.last.processes).toEqual([expect.objectContaining({ name: 'victim', state: 'crashed' }), expect.objectContaining({ name: 'bystander', state: 'stopped' })]);
+    expect(data.last.processes).toEqual([
+      expect.objectContaining({ name: 'victim', state: 'crashed' }),
+      expect.objectContaining({ name: 'bystander', state: 'stopped' }),
+    ]);
     expect(Date.parse(data.last.endedAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(ps.result?.summary).toMatch(/^no dev loop is running; the last one ended \d+s ago \(.*\): victim crashed: signal SIGKILL/);
     const human = await project.cli(['ps']);
@@ -172,7 +196,11 @@ describe('the detached loop', () => {
     process.kill(again.owner!, 'SIGKILL');
     await waitUntil(() => !isRunning(again.owner!), 5000, 'the supervisor to die');
     const died = await project.cli(['--json', 'ps']);
-    expect(died.result?.data).toMatchObject({ running: false, reaped: [{ name: 'victim' }, { name: 'bystander' }], last: { reason: 'died', pid: again.owner, summary: expect.stringMatching(/ended without stopping its processes .*victim, bystander/) } });
+    expect(died.result?.data).toMatchObject({
+      running: false,
+      reaped: [{ name: 'victim' }, { name: 'bystander' }],
+      last: { reason: 'died', pid: again.owner, summary: expect.stringMatching(/ended without stopping its processes .*victim, bystander/) },
+    });
   });
 
   it('a second tldr dev --detach while the first is starting waits for its readiness (or its failure) and reports that', async () => {

@@ -4,7 +4,18 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
-import { http, freePort, isRunning, killRecorded, portIsFree, readSupervisorRecord, recordedPids, startCli, waitUntil, type RunningCli } from '../helpers/dev-loop.js';
+import {
+  http,
+  freePort,
+  isRunning,
+  killRecorded,
+  portIsFree,
+  readSupervisorRecord,
+  recordedPids,
+  startCli,
+  waitUntil,
+  type RunningCli,
+} from '../helpers/dev-loop.js';
 import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
 import type { TldrEvent } from '../../src/output/events.js';
 
@@ -65,7 +76,8 @@ const start = (args: string[]) => {
 const stepEnd = (step: string) => (e: { type: string; step?: string }) => e.type === 'step.end' && e.step === step;
 const gone = (pids: number[]) => pids.filter(isRunning);
 /** Pids the supervisor reported starting (`[tldr] started, pid N`), from --json log events. */
-const startedPids = (events: TldrEvent[]) => events.flatMap((e) => (e.type === 'log' ? (/^\[tldr\] started, pid (\d+)$/.exec(e.line)?.[1] ?? []) : [])).map(Number);
+const startedPids = (events: TldrEvent[]) =>
+  events.flatMap((e) => (e.type === 'log' ? (/^\[tldr\] started, pid (\d+)$/.exec(e.line)?.[1] ?? []) : [])).map(Number);
 
 beforeAll(async () => {
   await requireDocker();
@@ -100,7 +112,11 @@ describe('tldr dev (example backend, real Postgres, Redis, Django, Celery)', () 
 
     const created = await http('POST', `http://127.0.0.1:${webPort}/documents/`, { title: 'from the dev loop test' });
     expect(created.status).toBe(201);
-    await waitUntil(async () => (await http('GET', `http://127.0.0.1:${webPort}/documents/${created.json.id}/`)).json?.status === 'done', 15_000, 'the worker to process the document');
+    await waitUntil(
+      async () => (await http('GET', `http://127.0.0.1:${webPort}/documents/${created.json.id}/`)).json?.status === 'done',
+      15_000,
+      'the worker to process the document',
+    );
 
     const pids = recordedPids(stateDir);
     expect(Object.keys(pids.groups)).toEqual(['web', 'worker']);
@@ -134,7 +150,10 @@ describe('tldr dev (example backend, real Postgres, Redis, Django, Celery)', () 
 
   it('runs migrate again when a migration file is added or the database forgot one', async () => {
     const migrations = join(dir.path, 'backend/documents/migrations');
-    writeFileSync(join(migrations, '0002_noop.py'), 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("documents", "0001_initial")]\n    operations = []\n');
+    writeFileSync(
+      join(migrations, '0002_noop.py'),
+      'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("documents", "0001_initial")]\n    operations = []\n',
+    );
     const migrateStep = async () => {
       const run = await cli(['--json', 'dev', '--detach', '--only', 'web']);
       expect(run.exitCode, run.stderr).toBe(0);
@@ -158,15 +177,24 @@ describe('tldr dev (example backend, real Postgres, Redis, Django, Celery)', () 
   it('--detach returns once ready; ps, logs and stop work on it; a second dev reports it or exits 3', async () => {
     const up = await cli(['--json', 'dev', '--detach']);
     expect(up.exitCode, up.stderr).toBe(0);
-    expect((up.result?.data as { processes: Array<{ name: string; state: string }> }).processes.map((p) => [p.name, p.state])).toEqual([['web', 'ready'], ['worker', 'ready']]);
+    expect((up.result?.data as { processes: Array<{ name: string; state: string }> }).processes.map((p) => [p.name, p.state])).toEqual([
+      ['web', 'ready'],
+      ['worker', 'ready'],
+    ]);
     expect((await http('GET', `http://127.0.0.1:${webPort}/health/`)).status).toBe(200);
     const pids = recordedPids(stateDir);
 
     const ps = await cli(['--json', 'ps']);
     expect(ps.exitCode).toBe(0);
-    const listed = (ps.result?.data as { running: boolean; processes: Array<{ name: string; state: string; pid: number; ready: boolean; restarts: number; uptimeMs: number }> });
+    const listed = ps.result?.data as {
+      running: boolean;
+      processes: Array<{ name: string; state: string; pid: number; ready: boolean; restarts: number; uptimeMs: number }>;
+    };
     expect(listed.running).toBe(true);
-    expect(listed.processes).toMatchObject([{ name: 'web', state: 'ready', pid: pids.groups.web, ready: true, restarts: 0 }, { name: 'worker', state: 'ready', pid: pids.groups.worker }]);
+    expect(listed.processes).toMatchObject([
+      { name: 'web', state: 'ready', pid: pids.groups.web, ready: true, restarts: 0 },
+      { name: 'worker', state: 'ready', pid: pids.groups.worker },
+    ]);
     const table = await cli(['ps']);
     expect(table.stdout).toMatch(/^web\s+ready\s+\d+\s+\d+s\s+0\s+http /m);
 
@@ -231,7 +259,9 @@ describe('tldr dev (example backend, real Postgres, Redis, Django, Celery)', () 
     expect(ups[1]! - ups[0]!).toBeGreaterThanOrEqual(750);
     expect(ups[2]! - ups[1]!).toBeGreaterThanOrEqual(1050);
     const marks = run.events.filter((e) => e.type === 'log' && e.line.startsWith('[tldr] ')).map((e) => (e as { line: string }).line);
-    expect(marks).toEqual(expect.arrayContaining(['[tldr] exited with exit code 1; restart 1/2 in 0.3 s', '[tldr] exited with exit code 1; restart 2/2 in 0.6 s']));
+    expect(marks).toEqual(
+      expect.arrayContaining(['[tldr] exited with exit code 1; restart 1/2 in 0.3 s', '[tldr] exited with exit code 1; restart 2/2 in 0.6 s']),
+    );
     const pids = startedPids(run.events);
     expect(new Set(pids).size).toBe(3);
     expect(gone(pids)).toEqual([]);

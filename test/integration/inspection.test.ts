@@ -5,7 +5,17 @@ import { runCli } from '../helpers/cli.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { tempDir, uniqueName } from '../helpers/fixtures.js';
 
-const inspections = [['env'], ['env', '--all'], ['--json', 'env'], ['config', 'validate'], ['config', 'print'], ['config', 'schema'], ['doctor'], ['status'], ['--json', 'status']];
+const inspections = [
+  ['env'],
+  ['env', '--all'],
+  ['--json', 'env'],
+  ['config', 'validate'],
+  ['config', 'print'],
+  ['config', 'schema'],
+  ['doctor'],
+  ['status'],
+  ['--json', 'status'],
+];
 // doctor's verdict: this project has no backend folder (2, a config problem it reports) and the machine (0 or 3) — never a side effect.
 const ok = (args: string[]) => (args[0] === 'doctor' ? [0, 2, 3] : [0]);
 
@@ -14,7 +24,10 @@ describe('inspection commands change nothing', () => {
     const docker = await requireDocker();
     await using dir = tempDir();
     const name = uniqueName('tldrinsp');
-    dir.write('tldr.config.yaml', `version: 1\nname: ${name}\nservices:\n  provider: docker\n  postgres: { image: tldr-test/postgres:15, port: 0 }\n  redis: { image: tldr-test/redis:7, port: 0 }\nenv: { DB: "\${postgres.url}" }\n`);
+    dir.write(
+      'tldr.config.yaml',
+      `version: 1\nname: ${name}\nservices:\n  provider: docker\n  postgres: { image: tldr-test/postgres:15, port: 0 }\n  redis: { image: tldr-test/redis:7, port: 0 }\nenv: { DB: "\${postgres.url}" }\n`,
+    );
     try {
       const runs = [];
       for (const args of inspections) runs.push({ args, run: await runCli(args, { cwd: dir.path }) });
@@ -43,7 +56,10 @@ describe('inspection commands change nothing', () => {
     const docker = await requireDocker();
     await using dir = tempDir();
     const name = uniqueName('tldrinsp');
-    dir.write('tldr.config.yaml', `version: 1\nname: ${name}\nservices:\n  provider: docker\n  postgres: { image: tldr-test/postgres:15, port: 0 }\n  redis: { image: tldr-test/redis:7, port: 0 }\n`);
+    dir.write(
+      'tldr.config.yaml',
+      `version: 1\nname: ${name}\nservices:\n  provider: docker\n  postgres: { image: tldr-test/postgres:15, port: 0 }\n  redis: { image: tldr-test/redis:7, port: 0 }\n`,
+    );
     try {
       const up = await runCli(['--json', 'up', 'redis'], { cwd: dir.path });
       expect(up.exitCode, up.stderr).toBe(0);
@@ -52,10 +68,15 @@ describe('inspection commands change nothing', () => {
       for (const args of inspections) expect(ok(args), args.join(' ')).toContain((await runCli(args, { cwd: dir.path })).exitCode);
       const env = await runCli(['--json', 'env'], { cwd: dir.path });
       expect(env.result!.data).toMatchObject({
-        services: [{ name: 'postgres', state: 'missing' }, { name: 'redis', state: 'stopped', port }],
+        services: [
+          { name: 'postgres', state: 'missing' },
+          { name: 'redis', state: 'stopped', port },
+        ],
         env: { REDIS_URL: `redis://127.0.0.1:${port}/0` },
       });
-      expect((env.result!.data as { notRunning: string[] }).notRunning).toContain(`redis is stopped: the values point at port ${port}, where it will answer; \`tldr up\` starts it`);
+      expect((env.result!.data as { notRunning: string[] }).notRunning).toContain(
+        `redis is stopped: the values point at port ${port}, where it will answer; \`tldr up\` starts it`,
+      );
       const containers = await docker.listContainers({ all: true, filters: { label: [`dev.tldr.project=${name}`] } });
       expect(containers.map((c) => [c.Labels['dev.tldr.service'], c.State])).toEqual([['redis', 'exited']]);
     } finally {

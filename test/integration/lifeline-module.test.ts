@@ -20,7 +20,12 @@ describe('tldr_lifeline', () => {
     const note = join(dir.path, 'note');
     // sh -c '…; echo' forks Python and waits, holding its own copy of the child end, as uv run does.
     const script = `/usr/bin/python3 ${sleeper} 60; echo "python exited $?"`;
-    const run = execa(process.execPath, ['--import', 'tsx', holder, '/bin/sh', '-c', script], { cwd: repoRoot, env: { ...env, TLDR_LIFELINE_NOTE: note }, reject: false, buffer: true });
+    const run = execa(process.execPath, ['--import', 'tsx', holder, '/bin/sh', '-c', script], {
+      cwd: repoRoot,
+      env: { ...env, TLDR_LIFELINE_NOTE: note },
+      reject: false,
+      buffer: true,
+    });
     let out = '';
     run.stdout!.on('data', (chunk: Buffer) => (out += chunk));
     await waitUntil(() => /pid \d+ watched True/.test(out), 30_000, `the sleeper to start (${out})`);
@@ -44,7 +49,11 @@ describe('tldr_lifeline', () => {
     using dir = tempDir('tldr-lifeline-');
     const file = join(dir.path, 'plain');
     writeFileSync(file, '');
-    const run = spawnSync('/usr/bin/python3', [sleeper, '0.1'], { env: { ...process.env, ...env, TLDR_LIFELINE_FD: '3' }, stdio: ['ignore', 'pipe', 'pipe', openSync(file, 'r')], encoding: 'utf8' });
+    const run = spawnSync('/usr/bin/python3', [sleeper, '0.1'], {
+      env: { ...process.env, ...env, TLDR_LIFELINE_FD: '3' },
+      stdio: ['ignore', 'pipe', 'pipe', openSync(file, 'r')],
+      encoding: 'utf8',
+    });
     expect(run.stdout).toMatch(/watched False/);
     expect(run.stdout).toContain('slept to the end');
   });

@@ -46,7 +46,8 @@ function childrenOf(pid: number): number[] {
 }
 
 const ownedTemp = (kind: string, pid: number) => readdirSync(tmpdir()).filter((n) => n.startsWith(`tldr-${kind}-${pid}-`));
-const databases = async (like: string) => (await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [like])).rows.map((r) => r.datname);
+const databases = async (like: string) =>
+  (await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [like])).rows.map((r) => r.datname);
 
 /** Starts tldr, waits until its Python child is in the slow part, notes the databases, kills tldr by SIGKILL. */
 async function killMidRun(
@@ -114,25 +115,32 @@ describe('a child whose tldr died stops promptly', () => {
     ['with --parallel 2', [], ['--parallel', '2']],
     ['on Django 3.2', ['--config', 'django32.yaml'], []],
     ['with --parallel 2 on Django 3.2', ['--config', 'django32.yaml'], ['--parallel', '2']],
-  ])('tldr test %s: kill -9 of tldr → the runner (and its workers) gone within seconds, the test databases dropped, the temp folder swept next run', async (_how, global: string[], flags: string[]) => {
-    const killed = await killMidRun(['--json', ...global, 'test', 'slow_tests.tests', ...flags], { apps: '', marker: 'test-', databasesLike: 'test\\_tldr%' });
-    try {
-      expect(killed.databasesBefore).not.toEqual([]);
-      await waitUntil(() => groupMembers([killed.child]).length === 0, GONE_WITHIN_MS, `the test runner group ${killed.group.join(',')} to end`);
-      const tookMs = Date.now() - killed.killedAt;
-      console.log(`tldr test ${_how}: runner group gone ${tookMs} ms after kill -9 of tldr`);
-      expect(isRunning(killed.child)).toBe(false);
-      // Django's teardown ran (the KeyboardInterrupt path): no test database is left behind.
-      expect(await databases('test\\_tldr%')).toEqual([]);
+  ])(
+    'tldr test %s: kill -9 of tldr → the runner (and its workers) gone within seconds, the test databases dropped, the temp folder swept next run',
+    async (_how, global: string[], flags: string[]) => {
+      const killed = await killMidRun(['--json', ...global, 'test', 'slow_tests.tests', ...flags], {
+        apps: '',
+        marker: 'test-',
+        databasesLike: 'test\\_tldr%',
+      });
+      try {
+        expect(killed.databasesBefore).not.toEqual([]);
+        await waitUntil(() => groupMembers([killed.child]).length === 0, GONE_WITHIN_MS, `the test runner group ${killed.group.join(',')} to end`);
+        const tookMs = Date.now() - killed.killedAt;
+        console.log(`tldr test ${_how}: runner group gone ${tookMs} ms after kill -9 of tldr`);
+        expect(isRunning(killed.child)).toBe(false);
+        // Django's teardown ran (the KeyboardInterrupt path): no test database is left behind.
+        expect(await databases('test\\_tldr%')).toEqual([]);
 
-      expect(ownedTemp('test-events', killed.tldr)).toHaveLength(1);
-      const next = await cli(['--json', 'test', 'slow_tests.tests_quick']);
-      expect(next.exitCode, next.stderr).toBe(0);
-      expect(ownedTemp('test-events', killed.tldr)).toEqual([]);
-    } finally {
-      killGroup(killed.child);
-    }
-  });
+        expect(ownedTemp('test-events', killed.tldr)).toHaveLength(1);
+        const next = await cli(['--json', 'test', 'slow_tests.tests_quick']);
+        expect(next.exitCode, next.stderr).toBe(0);
+        expect(ownedTemp('test-events', killed.tldr)).toEqual([]);
+      } finally {
+        killGroup(killed.child);
+      }
+    },
+  );
 
   it("a run never sweeps another live run's temp folder", async () => {
     freshMarkers();

@@ -47,7 +47,11 @@ describe('migrations.lock_timeout', () => {
         // The `migrate` pipeline step and the dev loop's migrate get the same timeout.
         const step = await project.cli(['--json', 'run', 'apply'], env, locked, { timeoutMs: 90_000 });
         expect(step.exitCode, describeRun(step)).toBe(1);
-        expect(step.events.find((e) => e.type === 'step.end')).toMatchObject({ step: 'migrate', status: 'failed', message: expect.stringMatching(/migrations\.lock_timeout \(1s\)/) });
+        expect(step.events.find((e) => e.type === 'step.end')).toMatchObject({
+          step: 'migrate',
+          status: 'failed',
+          message: expect.stringMatching(/migrations\.lock_timeout \(1s\)/),
+        });
         const dev = await project.cli(['--json', 'dev'], env, locked, { timeoutMs: 90_000 });
         expect(dev.exitCode, describeRun(dev)).toBe(4);
         expect(dev.result!.error).toMatchObject({ code: 'migrate-failed', hint: expect.stringMatching(/migrations\.lock_timeout \(1s\)/) });
@@ -74,7 +78,11 @@ describe('migrations.lock_timeout', () => {
       // The control: without the setting, the probe migration fails on the scratch copy.
       const without = await project.check([], env, plain);
       const failed = findingsOf(without).find((f) => f.code === 'apply-fails');
-      expect(failed, describeRun(without)).toMatchObject({ app: 'lock_timeout', migration: '0003_probe', message: expect.stringContaining('lock_timeout is 0, application_name is tldr-lock-probe') });
+      expect(failed, describeRun(without)).toMatchObject({
+        app: 'lock_timeout',
+        migration: '0003_probe',
+        message: expect.stringContaining('lock_timeout is 0, application_name is tldr-lock-probe'),
+      });
     });
   }
 });

@@ -92,7 +92,11 @@ export async function checkProject(prefix: string): Promise<CheckProject> {
   dir.write('tldr.config.yaml', configYaml(name, { python: django52 }));
   dir.write('django32.yaml', configYaml(name, { python: django32 }));
   const cli: CheckProject['cli'] = (args, env, configFile = 'tldr.config.yaml', options = {}) =>
-    runCli(['--config', join(dir.path, configFile), ...args], { cwd: dir.path, ...options, env: { TLDR_TEST_DB: env.db, TLDR_APPS: env.apps, ...options.env } });
+    runCli(['--config', join(dir.path, configFile), ...args], {
+      cwd: dir.path,
+      ...options,
+      env: { TLDR_TEST_DB: env.db, TLDR_APPS: env.apps, ...options.env },
+    });
   // `tldr env` only inspects (it starts nothing): bring the services up first.
   const up = await cli(['--json', 'up'], { db: 'tldr', apps: '' });
   expect(up.exitCode, describeRun(up)).toBe(0);
@@ -130,7 +134,9 @@ export async function checkProject(prefix: string): Promise<CheckProject> {
     },
     client: connect,
     async scratchDatabases() {
-      return (await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tldr\\_scratch\\_%' ORDER BY 1")).rows.map((r) => r.datname);
+      return (await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tldr\\_scratch\\_%' ORDER BY 1")).rows.map(
+        (r) => r.datname,
+      );
     },
     writeConfig(file, options) {
       dir.write(file, configYaml(name, options));

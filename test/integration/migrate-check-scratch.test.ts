@@ -34,7 +34,10 @@ describe('left-over scratch databases', () => {
     it(`${label}: a check killed with SIGKILL leaves its scratch database; a live run's stays, the next check drops the dead one`, async () => {
       const config = project.writeConfig(`nap-${label.slice(-3)}.yaml`, { python, env: nap });
       const before = await project.scratchDatabases();
-      const killed = project.cli(['--json', 'migrate', '--check'], { db: await project.freshDb(), apps: 'scratch_sleep' }, config, { env: { TLDR_FIXTURE_SLEEP: '120' }, timeoutMs: 150_000 });
+      const killed = project.cli(['--json', 'migrate', '--check'], { db: await project.freshDb(), apps: 'scratch_sleep' }, config, {
+        env: { TLDR_FIXTURE_SLEEP: '120' },
+        timeoutMs: 150_000,
+      });
       let pid = 0;
       try {
         let left: string[] = [];
@@ -55,7 +58,10 @@ describe('left-over scratch databases', () => {
         process.kill(pid, 'SIGKILL');
         const run = await killed;
         expect(run.exitCode, describeRun(run)).toBe(3);
-        expect(run.result!.error).toMatchObject({ message: expect.stringMatching(/killed by SIGKILL/), hint: expect.stringContaining('the next check drops the scratch database') });
+        expect(run.result!.error).toMatchObject({
+          message: expect.stringMatching(/killed by SIGKILL/),
+          hint: expect.stringContaining('the next check drops the scratch database'),
+        });
         expect(await project.scratchDatabases()).toContain(database);
 
         const env = { db: await project.freshDb(), apps: 'scratch_sleep' };

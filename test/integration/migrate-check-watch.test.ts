@@ -61,20 +61,40 @@ describe('tldr migrate --check watches the scratch database', () => {
         expectLineAt(project.root, finding, operationAt[finding.code]!);
       }
       const rewrites = findings.filter((f) => f.code === 'table-rewrite');
-      for (const finding of rewrites) expect(finding.message).toMatch(/rewrote existing table "rules_unsafe_order" under ACCESS EXCLUSIVE, observed on the scratch database: ALTER TABLE/);
-      expect(findings.find((f) => f.code === 'alter-column-type')!.message).toMatch(/from integer to bigint \(observed: rewrote "rules_unsafe_order" under ACCESS EXCLUSIVE\)$/);
+      for (const finding of rewrites)
+        expect(finding.message).toMatch(/rewrote existing table "rules_unsafe_order" under ACCESS EXCLUSIVE, observed on the scratch database: ALTER TABLE/);
+      expect(findings.find((f) => f.code === 'alter-column-type')!.message).toMatch(
+        /from integer to bigint \(observed: rewrote "rules_unsafe_order" under ACCESS EXCLUSIVE\)$/,
+      );
       expect(findings.find((f) => f.migration === '0009_order_stars')?.message ?? 'db_default=None').toContain('db_default=None');
-      expect(findings.filter((f) => f.severity === 'warning').map((f) => f.code).sort()).toEqual(['add-check-constraint-validating', 'add-foreign-key-validating', 'mixed-schema-and-data', 'remove-index-blocking']);
+      expect(
+        findings
+          .filter((f) => f.severity === 'warning')
+          .map((f) => f.code)
+          .sort(),
+      ).toEqual(['add-check-constraint-validating', 'add-foreign-key-validating', 'mixed-schema-and-data', 'remove-index-blocking']);
 
       const data = dataOf(run);
       expect(data.django).toMatch(version);
       expect(data.reversibility).toMatchObject({ ran: true });
-      const observed = new Map<string, Array<Record<string, unknown>>>(data.observations.map((o: { migration: string; statements: [] }) => [o.migration, o.statements]));
-      expect(observed.get('rules_unsafe.0007_order_quantity_bigint')).toEqual([expect.objectContaining({ table: 'rules_unsafe_order', lock: 'ACCESS EXCLUSIVE', rewrite: true, line: 10 })]);
-      expect(observed.get('rules_unsafe.0006_order_token')).toEqual([expect.objectContaining({ table: 'rules_unsafe_order', lock: 'ACCESS EXCLUSIVE', rewrite: true })]);
+      const observed = new Map<string, Array<Record<string, unknown>>>(
+        data.observations.map((o: { migration: string; statements: [] }) => [o.migration, o.statements]),
+      );
+      expect(observed.get('rules_unsafe.0007_order_quantity_bigint')).toEqual([
+        expect.objectContaining({ table: 'rules_unsafe_order', lock: 'ACCESS EXCLUSIVE', rewrite: true, line: 10 }),
+      ]);
+      expect(observed.get('rules_unsafe.0006_order_token')).toEqual([
+        expect.objectContaining({ table: 'rules_unsafe_order', lock: 'ACCESS EXCLUSIVE', rewrite: true }),
+      ]);
       // The whole list, statements uncut, is in the project's log folder.
       const saved = JSON.parse(readFileSync(data.observationsFile, 'utf8'));
-      expect(saved).toContainEqual(expect.objectContaining({ app: 'rules_unsafe', migration: '0007_order_quantity_bigint', statements: [expect.objectContaining({ statement: expect.stringMatching(/TYPE bigint USING "quantity"::bigint$/) })] }));
+      expect(saved).toContainEqual(
+        expect.objectContaining({
+          app: 'rules_unsafe',
+          migration: '0007_order_quantity_bigint',
+          statements: [expect.objectContaining({ statement: expect.stringMatching(/TYPE bigint USING "quantity"::bigint$/) })],
+        }),
+      );
       // The foreign key locks both tables.
       expect(observed.get('rules_unsafe.0002_order_customer')).toEqual(
         expect.arrayContaining([expect.objectContaining({ table: 'rules_unsafe_customer', lock: 'SHARE ROW EXCLUSIVE', rewrite: false })]),
@@ -88,7 +108,10 @@ describe('tldr migrate --check watches the scratch database', () => {
       expect(run.exitCode, describeRun(run)).toBe(1);
       const findings = ownFindings(findingsOf(run), 'rules_unsafe');
       expect(codes(findings)).not.toContain('table-rewrite');
-      expect(where(findings.filter((f) => ['volatile-default', 'alter-column-type'].includes(f.code)))).toEqual(['alter-column-type@0007_order_quantity_bigint', 'volatile-default@0006_order_token']);
+      expect(where(findings.filter((f) => ['volatile-default', 'alter-column-type'].includes(f.code)))).toEqual([
+        'alter-column-type@0007_order_quantity_bigint',
+        'volatile-default@0006_order_token',
+      ]);
       expect(findings.find((f) => f.code === 'volatile-default')!.message).toMatch(/volatile (database )?default gen_random_uuid\(\)/);
       expect(findings.find((f) => f.code === 'alter-column-type')!.message).not.toContain('observed');
       expect(dataOf(run)).toMatchObject({ reversibility: { ran: false }, watched: 0, observations: [] });
@@ -108,29 +131,52 @@ describe('tldr migrate --check watches the scratch database', () => {
       expect(statements.length).toBeGreaterThan(5);
       expect(statements.filter((s: { rewrite: boolean }) => s.rewrite)).toEqual([]);
       for (const name of ['0010_order_code_widen', '0011_order_note_text']) {
-        expect(data.observations).toContainEqual({ migration: `rules_safe.${name}`, statements: [expect.objectContaining({ table: 'rules_safe_order', lock: 'ACCESS EXCLUSIVE', rewrite: false })], more: 0 });
+        expect(data.observations).toContainEqual({
+          migration: `rules_safe.${name}`,
+          statements: [expect.objectContaining({ table: 'rules_safe_order', lock: 'ACCESS EXCLUSIVE', rewrite: false })],
+          more: 0,
+        });
       }
       // VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE only; the concurrent index drop is not watched.
-      expect(data.observations).toContainEqual(expect.objectContaining({ migration: 'rules_safe.0005_validate_quantity_check', statements: [expect.objectContaining({ lock: 'SHARE UPDATE EXCLUSIVE' })] }));
+      expect(data.observations).toContainEqual(
+        expect.objectContaining({
+          migration: 'rules_safe.0005_validate_quantity_check',
+          statements: [expect.objectContaining({ lock: 'SHARE UPDATE EXCLUSIVE' })],
+        }),
+      );
       expect(data.observations.map((o: { migration: string }) => o.migration)).not.toContain('rules_safe.0006_remove_order_note_idx_concurrently');
     });
 
     it(`${label}: a NOT NULL column over existing rows is apply-fails (the static finding stays), and the other app is still checked`, async () => {
       const db = await project.freshDb();
       const env = { db, apps: 'rules_unsafe,rules_safe' };
-      for (const [app, target] of [['rules_unsafe', '0007_order_quantity_bigint'], ['rules_safe', '0011_order_note_text']]) {
+      for (const [app, target] of [
+        ['rules_unsafe', '0007_order_quantity_bigint'],
+        ['rules_safe', '0011_order_note_text'],
+      ]) {
         const migrated = await project.cli(['--json', 'migrate', app!, target!], env, configOf(label));
         expect(migrated.exitCode, describeRun(migrated)).toBe(0);
       }
-      await project.query(db, "INSERT INTO rules_unsafe_order (note, code, quantity) VALUES ('n', 'c', 1); INSERT INTO rules_safe_order (note, code, quantity) VALUES ('n', 'c', 1)");
+      await project.query(
+        db,
+        "INSERT INTO rules_unsafe_order (note, code, quantity) VALUES ('n', 'c', 1); INSERT INTO rules_safe_order (note, code, quantity) VALUES ('n', 'c', 1)",
+      );
 
       const run = await project.check([], env, configOf(label));
       expect(run.exitCode, describeRun(run)).toBe(1);
       const findings = ownFindings(findingsOf(run), 'rules_unsafe');
-      expect(where(findings)).toEqual(['adding-not-nullable-field@0008_order_rating', 'apply-fails@0008_order_rating', ...(db52 ? ['adding-not-nullable-field@0009_order_stars'] : [])].sort());
+      expect(where(findings)).toEqual(
+        [
+          'adding-not-nullable-field@0008_order_rating',
+          'apply-fails@0008_order_rating',
+          ...(db52 ? ['adding-not-nullable-field@0009_order_stars'] : []),
+        ].sort(),
+      );
       const failed = findings.find((f) => f.code === 'apply-fails')!;
       expect(failed).toMatchObject({ severity: 'error', line: 11 });
-      expect(failed.message).toMatch(/^Applying rules_unsafe\.0008_order_rating to a copy of the database \(with its rows\) fails: IntegrityError: column "rating" of relation "rules_unsafe_order" contains null values/);
+      expect(failed.message).toMatch(
+        /^Applying rules_unsafe\.0008_order_rating to a copy of the database \(with its rows\) fails: IntegrityError: column "rating" of relation "rules_unsafe_order" contains null values/,
+      );
       expect(failed.hint).toMatch(/nullable .*backfill/);
       expectLineAt(project.root, failed, operationAt['apply-fails']!);
       expect(ownFindings(findingsOf(run), 'rules_safe')).toEqual([]);
@@ -139,7 +185,9 @@ describe('tldr migrate --check watches the scratch database', () => {
       // The NOT NULL column with db_default=0 (Django 5) / nullable (3.2) of the other app was applied and watched.
       expect(data.observations.map((o: { migration: string }) => o.migration)).toContain('rules_safe.0012_order_rating');
       // The developer's database is where it was.
-      expect(await project.query(db, "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'rules_unsafe_order' AND column_name = 'rating'")).toEqual([{ n: 0 }]);
+      expect(
+        await project.query(db, "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'rules_unsafe_order' AND column_name = 'rating'"),
+      ).toEqual([{ n: 0 }]);
       expect(await project.scratchDatabases()).toEqual([]);
 
       // Without rows (an empty copy), the same migration applies: only the static finding is left.
@@ -156,8 +204,15 @@ describe('tldr migrate --check watches the scratch database', () => {
     const lines = run.stdout.split('\n');
     const at = lines.indexOf('  0007_order_quantity_bigint');
     expect(at).toBeGreaterThan(0);
-    const block = lines.slice(at + 1, lines.findIndex((l, i) => i > at && /^ {2}\S/.test(l)));
-    expect(block).toContainEqual(expect.stringMatching(/^ {4}watched line 10: rewrites rules_unsafe_order under ACCESS EXCLUSIVE {2}ALTER TABLE "rules_unsafe_order" ALTER COLUMN "quantity" TYPE bigint/));
+    const block = lines.slice(
+      at + 1,
+      lines.findIndex((l, i) => i > at && /^ {2}\S/.test(l)),
+    );
+    expect(block).toContainEqual(
+      expect.stringMatching(
+        /^ {4}watched line 10: rewrites rules_unsafe_order under ACCESS EXCLUSIVE {2}ALTER TABLE "rules_unsafe_order" ALTER COLUMN "quantity" TYPE bigint/,
+      ),
+    );
     expect(run.stdout).toMatch(/^ {4}watched line 11: locks rules_unsafe_customer \(SHARE ROW EXCLUSIVE\)/m);
   });
 });

@@ -3,7 +3,19 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
-import { checkProject, codes, configYaml, describeRun, django52, expectLineAt, findingsOf, fixtures, type CheckProject, type Finding, type TestEnv } from './migrate-check-project.js';
+import {
+  checkProject,
+  codes,
+  configYaml,
+  describeRun,
+  django52,
+  expectLineAt,
+  findingsOf,
+  fixtures,
+  type CheckProject,
+  type Finding,
+  type TestEnv,
+} from './migrate-check-project.js';
 
 // `tldr migrate --check` through the built CLI (`npm run build` first) on example/backend with the
 // fixture apps of test/fixtures/migrations, against one Postgres container shared by the file.
@@ -89,13 +101,21 @@ describe('tldr migrate --check', () => {
         expectLineAtOperation(finding);
       }
       expect(unsafe.find((f) => f.code === 'irreversible')).toMatchObject({ severity: 'error', migration: '0013_reverse_fails' });
-      expect(unsafe.find((f) => f.code === 'drop-column')).toMatchObject({ severity: 'error', file: expect.stringMatching(/^\.\.\/.*lint_unsafe\/migrations\/0003_/) });
+      expect(unsafe.find((f) => f.code === 'drop-column')).toMatchObject({
+        severity: 'error',
+        file: expect.stringMatching(/^\.\.\/.*lint_unsafe\/migrations\/0003_/),
+      });
       expect(unsafe.filter((f) => ['alter-column-type', 'table-rewrite'].includes(f.code)).map((f) => `${f.code}@${f.migration}:${f.line}`)).toEqual([
         'alter-column-type@0008_book_pages_bigint:10',
         'table-rewrite@0008_book_pages_bigint:10',
       ]);
       expect(unsafe.find((f) => f.code === 'alter-column-type')!.message).toContain('(observed: rewrote "lint_unsafe_book" under ACCESS EXCLUSIVE)');
-      expect(unsafe.filter((f) => f.severity === 'warning').map((f) => f.code).sort()).toEqual(['add-index-blocking', 'add-unique-blocking', 'runpython-irreversible', 'runsql-irreversible']);
+      expect(
+        unsafe
+          .filter((f) => f.severity === 'warning')
+          .map((f) => f.code)
+          .sort(),
+      ).toEqual(['add-index-blocking', 'add-unique-blocking', 'runpython-irreversible', 'runsql-irreversible']);
       expect(findings.filter((f) => f.code === 'unapplied' && f.app === 'lint_unsafe')).toHaveLength(14);
 
       const data = run.result!.data as Record<string, any>;
@@ -106,7 +126,15 @@ describe('tldr migrate --check', () => {
       expect(data.watched).toBeGreaterThanOrEqual(14);
       expect(data.observations).toContainEqual({
         migration: 'lint_unsafe.0008_book_pages_bigint',
-        statements: [{ statement: expect.stringMatching(/^ALTER TABLE "lint_unsafe_book" ALTER COLUMN "pages" TYPE/), table: 'lint_unsafe_book', lock: 'ACCESS EXCLUSIVE', rewrite: true, line: 10 }],
+        statements: [
+          {
+            statement: expect.stringMatching(/^ALTER TABLE "lint_unsafe_book" ALTER COLUMN "pages" TYPE/),
+            table: 'lint_unsafe_book',
+            lock: 'ACCESS EXCLUSIVE',
+            rewrite: true,
+            line: 10,
+          },
+        ],
         more: 0,
       });
       expect(run.result!.summary).toMatch(/^\d+ errors, 4 warnings \(\d+ migrations checked\)$/);
@@ -127,9 +155,15 @@ describe('tldr migrate --check', () => {
     expect(data.reversibility).toMatchObject({ ran: true });
     expect(data.checked).toContain('lint_safe.0009_article_title_widen');
     // Widening a varchar locks the table but rewrites nothing; the concurrent index (atomic = False) is not watched.
-    expect(data.observations).toContainEqual({ migration: 'lint_safe.0009_article_title_widen', statements: [expect.objectContaining({ table: 'lint_safe_article', lock: 'ACCESS EXCLUSIVE', rewrite: false })], more: 0 });
+    expect(data.observations).toContainEqual({
+      migration: 'lint_safe.0009_article_title_widen',
+      statements: [expect.objectContaining({ table: 'lint_safe_article', lock: 'ACCESS EXCLUSIVE', rewrite: false })],
+      more: 0,
+    });
     expect(data.observations.map((o: { migration: string }) => o.migration)).not.toContain('lint_safe.0004_article_subtitle_index_concurrently');
-    expect(data.observations.flatMap((o: { statements: Array<{ rewrite: boolean }> }) => o.statements).some((s: { rewrite: boolean }) => s.rewrite)).toBe(false);
+    expect(data.observations.flatMap((o: { statements: Array<{ rewrite: boolean }> }) => o.statements).some((s: { rewrite: boolean }) => s.rewrite)).toBe(
+      false,
+    );
     expect(await scratchDatabases()).toEqual([]);
   });
 
@@ -159,7 +193,11 @@ describe('tldr migrate --check', () => {
       const run = await check(['--no-reversibility'], { db, apps: 'conflicted,missing,lint_unsafe' }, configFile);
       expect(run.exitCode, describeRun(run)).toBe(1);
       const findings = findingsOf(run);
-      expect(findings.find((f) => f.code === 'conflict')).toMatchObject({ app: 'conflicted', severity: 'error', message: expect.stringMatching(/0002_widget_color.*0002_widget_size/) });
+      expect(findings.find((f) => f.code === 'conflict')).toMatchObject({
+        app: 'conflicted',
+        severity: 'error',
+        message: expect.stringMatching(/0002_widget_color.*0002_widget_size/),
+      });
       expect(findings.find((f) => f.code === 'missing-migration')).toMatchObject({ app: 'missing', migration: null, message: expect.stringMatching(/serial/) });
       expect(codes(findings.filter((f) => f.app === 'lint_unsafe' && f.code !== 'unapplied'))).toEqual([...lintCodes].sort());
       const data = run.result!.data as Record<string, any>;
@@ -205,7 +243,10 @@ describe('tldr migrate --check', () => {
     expect(pipeline.events.find((e) => e.type === 'step.end')).toMatchObject({ step: 'migrate-check', status: 'failed' });
     expect(findingsOf(pipeline).length).toBe(findings.length);
 
-    project.writeConfig('no-reason.yaml', { python: django52, extra: 'migrations:\n  ignore: [{ migration: lint_unsafe.0004_delete_note, rules: [drop-table] }]' });
+    project.writeConfig('no-reason.yaml', {
+      python: django52,
+      extra: 'migrations:\n  ignore: [{ migration: lint_unsafe.0004_delete_note, rules: [drop-table] }]',
+    });
     const invalid = await cli(['config', 'validate'], { db, apps: '' }, 'no-reason.yaml');
     expect(invalid.exitCode).toBe(2);
     expect(invalid.stderr).toContain('reason');
@@ -222,11 +263,27 @@ describe('tldr migrate --check', () => {
     const odd = '0013_seed, "odd" name.py';
     writeFileSync(
       join(app, 'migrations', odd),
-      ['from django.db import migrations', '', '', 'def seed(apps, schema_editor):', '    pass', '', '', 'class Migration(migrations.Migration):', '    dependencies = [("lint_unsafe", "0012_runsql_no_reverse")]', '', '    operations = [migrations.RunPython(seed)]', ''].join('\n'),
+      [
+        'from django.db import migrations',
+        '',
+        '',
+        'def seed(apps, schema_editor):',
+        '    pass',
+        '',
+        '',
+        'class Migration(migrations.Migration):',
+        '    dependencies = [("lint_unsafe", "0012_runsql_no_reverse")]',
+        '',
+        '    operations = [migrations.RunPython(seed)]',
+        '',
+      ].join('\n'),
     );
     project.writeConfig('since.yaml', { python: django52, backendDir: 'repo/backend' });
-    const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
-    const later = ['0010_book_isbn_unique.py', '0011_runpython_no_reverse.py', '0012_runsql_no_reverse.py', odd].map((f) => `backend/lint_unsafe/migrations/${f}`);
+    const git = (...args: string[]) =>
+      execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
+    const later = ['0010_book_isbn_unique.py', '0011_runpython_no_reverse.py', '0012_runsql_no_reverse.py', odd].map(
+      (f) => `backend/lint_unsafe/migrations/${f}`,
+    );
     await git('init', '-q', '-b', 'main');
     await git('add', '-A', '--', '.', ...later.map((f) => `:!${f}`));
     await git('commit', '-qm', 'base');
@@ -244,7 +301,12 @@ describe('tldr migrate --check', () => {
     const data = run.result!.data as Record<string, any>;
     expect(data).toMatchObject({
       since: 'base',
-      checked: ['lint_unsafe.0010_book_isbn_unique', 'lint_unsafe.0011_runpython_no_reverse', 'lint_unsafe.0012_runsql_no_reverse', 'lint_unsafe.0013_seed, "odd" name'],
+      checked: [
+        'lint_unsafe.0010_book_isbn_unique',
+        'lint_unsafe.0011_runpython_no_reverse',
+        'lint_unsafe.0012_runsql_no_reverse',
+        'lint_unsafe.0013_seed, "odd" name',
+      ],
       findings: { error: 0, warning: 4 },
     });
     expect(findingsOf(run).map((f) => `${f.code}@${f.file}`)).toEqual([

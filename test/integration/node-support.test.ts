@@ -16,7 +16,9 @@ describe('Node 20.x without Symbol.dispose / Symbol.asyncDispose / AbortSignal.a
     using dir = tempDir();
     dir.write('tldr.config.yaml', config);
     dir.write('backend/manage.py', ''); // so the preflight checks pass and the Docker step is reached
-    const check = await execa(process.execPath, [...earlyNode, '-e', 'process.stdout.write(String([typeof Symbol.asyncDispose, typeof AbortSignal.any]))'], { reject: false });
+    const check = await execa(process.execPath, [...earlyNode, '-e', 'process.stdout.write(String([typeof Symbol.asyncDispose, typeof AbortSignal.any]))'], {
+      reject: false,
+    });
     expect(check.stdout).toBe('undefined,undefined'); // the preload really takes them away
 
     const validate = await execa(process.execPath, [...earlyNode, binPath, 'config', 'validate'], { cwd: dir.path, reject: false, env });

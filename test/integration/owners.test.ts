@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../src/process/owner-lock.js';
-import { createTestLog, KEPT_TEST_LOGS } from '../../src/pipelines/test-log.js';
+import { createTestLog, KEPT_TEST_LOGS } from '../../src/commands/test/log.js';
 import { ownedTempDir, sweepOwnedTempDirs } from '../../src/process/owned-temp.js';
 import { currentOwner, ownerTag, startTimeOf } from '../../src/process/owner.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -129,6 +129,8 @@ describe('per-run test logs', () => {
     expect(readFileSync(join(logs.path, 'test.log'), 'utf8')).toBe('this run');
     expect(statSync(join(logs.path, 'test.log')).ino).toBe(statSync(path).ino);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readdirSync(logs.path).sort()).toEqual([...old.slice(-(KEPT_TEST_LOGS - 1)), live, `test-${ownerTag()}-bbbbbb.log`, 'test.log', 'worker.log'].sort());
+    expect(readdirSync(logs.path).sort()).toEqual(
+      [...old.slice(-(KEPT_TEST_LOGS - 1)), live, `test-${ownerTag()}-bbbbbb.log`, 'test.log', 'worker.log'].sort(),
+    );
   });
 });

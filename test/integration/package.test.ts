@@ -13,7 +13,8 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as 
 async function consumer(dir: string): Promise<void> {
   const installed = join(dir, 'node_modules', pkg.name);
   mkdirSync(installed, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'bin', 'LICENSE']) cpSync(join(repoRoot, entry), join(installed, entry), { recursive: true, filter: (src) => !src.includes('/dist/bundle/') });
+  for (const entry of ['package.json', 'dist', 'bin', 'LICENSE'])
+    cpSync(join(repoRoot, entry), join(installed, entry), { recursive: true, filter: (src) => !src.includes('/dist/bundle/') });
   const { stdout } = await execa('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, reject: false });
   const top = join(repoRoot, 'node_modules');
   for (const path of stdout.split('\n')) {
@@ -33,7 +34,22 @@ describe('the published package', () => {
     using dir = tempDir();
     await consumer(dir.path);
     dir.write('package.json', JSON.stringify({ name: 'consumer', type: 'module', private: true }));
-    dir.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], types: ['node'] }, files: ['consumer.ts'] }));
+    dir.write(
+      'tsconfig.json',
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          lib: ['ES2023', 'ESNext.Disposable'],
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
     dir.write(
       'consumer.ts',
       [

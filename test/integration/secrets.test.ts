@@ -41,7 +41,10 @@ beforeAll(async () => {
       `  leaky: [{ run: "python ${leakScript} --once" }]`,
     ].join('\n'),
   });
-  project.dir.write('secrets.env', `SECRET_KEY=${secrets.secretKey}\nCACHE_URL=redis://:${secrets.urlPassword}@127.0.0.1:6390/1\nPW_COPY=\${POSTGRES_PASSWORD}\n`);
+  project.dir.write(
+    'secrets.env',
+    `SECRET_KEY=${secrets.secretKey}\nCACHE_URL=redis://:${secrets.urlPassword}@127.0.0.1:6390/1\nPW_COPY=\${POSTGRES_PASSWORD}\n`,
+  );
 });
 
 afterAll(async () => {
@@ -72,7 +75,8 @@ function filesUnder(dir: string): string[] {
 function leaks(): string[] {
   const found: string[] = [];
   for (const { what, text } of outputs) {
-    for (const [name, value] of Object.entries(secrets)) if (text.includes(value)) found.push(`${name} in ${what}: …${text.slice(Math.max(0, text.indexOf(value) - 80), text.indexOf(value) + 40)}…`);
+    for (const [name, value] of Object.entries(secrets))
+      if (text.includes(value)) found.push(`${name} in ${what}: …${text.slice(Math.max(0, text.indexOf(value) - 80), text.indexOf(value) + 40)}…`);
   }
   return found;
 }
@@ -90,7 +94,14 @@ describe('no secret reaches any output, file or report, in any mode', () => {
     await run(['up'], undefined, 0);
     await run(['status'], undefined, 0);
     const env = await run(['env'], ['json'], 0);
-    expect((env.json!.result!.data as { env: Record<string, string> }).env).toMatchObject({ API_TOKEN: '***', X: '***', Y: 'pre-***', COPY: '***', PW_COPY: '***', SECRET_KEY: '***' });
+    expect((env.json!.result!.data as { env: Record<string, string> }).env).toMatchObject({
+      API_TOKEN: '***',
+      X: '***',
+      Y: 'pre-***',
+      COPY: '***',
+      PW_COPY: '***',
+      SECRET_KEY: '***',
+    });
     await run(['migrate'], undefined, 0);
     await run(['manage', 'check'], undefined, 0);
     // A passthrough child owns the terminal in plain mode (its own output is its business); with

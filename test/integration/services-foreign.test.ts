@@ -23,7 +23,7 @@ function config(name: string): string {
   ].join('\n');
 }
 
-describe('a container or volume that is not tldr\'s is never removed or reused', () => {
+describe("a container or volume that is not tldr's is never removed or reused", () => {
   let docker: Docker;
   const dirs: TempDir[] = [];
   const names: string[] = [];
@@ -46,8 +46,16 @@ describe('a container or volume that is not tldr\'s is never removed or reused',
 
   afterAll(async () => {
     const mine = { label: [`${testLabel}=${run}`] };
-    for (const c of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-    for (const v of (await docker.listVolumes({ filters: mine })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+    for (const c of await docker.listContainers({ all: true, filters: mine }))
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined);
+    for (const v of (await docker.listVolumes({ filters: mine })).Volumes ?? [])
+      await docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined);
     for (const name of names) await removeProjectResources(docker, name);
     for (const dir of dirs) dir[Symbol.dispose]();
   });
@@ -87,7 +95,7 @@ describe('a container or volume that is not tldr\'s is never removed or reused',
     expect(await tldrOwned(name)).toEqual({ containers: [], volumes: [] });
   });
 
-  it('tldr up: a volume of that name without tldr\'s labels is neither reused nor removed (exit 3)', async () => {
+  it("tldr up: a volume of that name without tldr's labels is neither reused nor removed (exit 3)", async () => {
     const name = uniqueName('tldrfv');
     const cli = project(name);
     await docker.createVolume({ Name: `${name}-postgres-data`, Labels: { [testLabel]: run } });

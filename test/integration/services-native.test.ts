@@ -83,7 +83,11 @@ describe('services.provider: native (local initdb / pg_ctl / redis-server)', () 
 
     const down = await cli(['--json', 'down']);
     expect(down.exitCode, describeRun(down)).toBe(0);
-    expect(services(down).map((s) => s.name).sort()).toEqual(['postgres', 'redis']);
+    expect(
+      services(down)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['postgres', 'redis']);
     for (const s of services(first)) expect(alive(Number(s.id)), `${s.name} pid ${s.id} still running after down`).toBe(false);
 
     const again = await up();

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgServerError, selectOne } from '../../src/services/pg-wire.js';
-import { Probe, ProbeFatal } from '../../src/services/probes.js';
+import { PgServerError, selectOne } from '../../src/readiness/pg-wire.js';
+import { ProbeFatal } from '../../src/readiness/probe.js';
+import { Probe } from '../../src/readiness/probes.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { uniqueName } from '../helpers/fixtures.js';
 

@@ -27,7 +27,10 @@ describe('image pull from a local registry', () => {
     });
     registry = execa('bash', [join(repoRoot, 'scripts/start-test-registry.sh'), String(port), join(dir.path, 'registry')], { reject: false, stdio: 'ignore' });
     for (let i = 0; ; i++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 100) throw new Error('the test registry did not start');
       await new Promise((r) => setTimeout(r, 100));
@@ -41,7 +44,11 @@ describe('image pull from a local registry', () => {
 
   afterAll(async () => {
     if (docker) await removeProjectResources(docker, name);
-    if (docker && image) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    if (docker && image)
+      await docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
     if (registry?.pid) process.kill(registry.pid, 'SIGTERM');
     await registry;
     dir?.[Symbol.dispose]();

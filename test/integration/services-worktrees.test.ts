@@ -9,7 +9,7 @@ import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
 
 const describeRun = (r: CliResult) => `exit ${r.exitCode}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-const redisOf = (r: CliResult) => (r.result!.data as { instance: string; services: Array<{ port: number }> });
+const redisOf = (r: CliResult) => r.result!.data as { instance: string; services: Array<{ port: number }> };
 
 describe('two checkouts of one project get disjoint services without editing the config', () => {
   const name = uniqueName('tldrwt');
@@ -68,7 +68,11 @@ describe('two checkouts of one project get disjoint services without editing the
     const volumes = (await docker.listVolumes({ filters: { label: [`dev.tldr.project=${other}`] } })).Volumes!.map((v) => v.Name);
     expect(volumes).toEqual([`${other}-redis-data`]);
     // The choice is remembered: the next run asks nobody and keeps the port.
-    expect(JSON.parse(readFileSync(join(second.path, '.tldr/state.json'), 'utf8'))).toMatchObject({ instance: other, checkout: second.path, ports: { redis: otherPort } });
+    expect(JSON.parse(readFileSync(join(second.path, '.tldr/state.json'), 'utf8'))).toMatchObject({
+      instance: other,
+      checkout: second.path,
+      ports: { redis: otherPort },
+    });
     const again = await runCli(['--json', 'up', 'redis'], { cwd: second.path });
     expect(redisOf(again).services[0]).toMatchObject({ port: otherPort, action: 'none' });
     // …and the main checkout is untouched.

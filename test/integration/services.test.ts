@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Output } from '../../src/output/output.js';
 import { openProject } from '../../src/config/project.js';
-import { serviceLogs } from '../../src/pipelines/services-logs.js';
+import { serviceLogs } from '../../src/commands/services/logs.js';
 import { binPath, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
 import { tempDir, uniqueName, type TempDir } from '../helpers/fixtures.js';
@@ -48,7 +48,8 @@ describe('services on a real Docker Engine', () => {
       await client.end();
     }
   };
-  const portOf = (r: CliResult, service: string) => (r.result!.data as { services: Array<{ name: string; port: number }> }).services.find((s) => s.name === service)!.port;
+  const portOf = (r: CliResult, service: string) =>
+    (r.result!.data as { services: Array<{ name: string; port: number }> }).services.find((s) => s.name === service)!.port;
 
   beforeAll(async () => {
     docker = await requireDocker();
@@ -80,7 +81,9 @@ describe('services on a real Docker Engine', () => {
       for (const p of ports) expect(p.HostIp).toBe('127.0.0.1');
       expect(info.Config.Labels).toMatchObject({ 'dev.tldr.project': name, 'dev.tldr.service': service, 'dev.tldr.checkout': dir.path });
       expect(info.Config.Labels['dev.tldr.config-hash']).toMatch(/^[0-9a-f]{16}$/);
-      expect(info.Mounts.map((m) => `${m.Name}:${m.Destination}`)).toEqual([`${name}-${service}-data:${service === 'postgres' ? '/var/lib/postgresql/data' : '/data'}`]);
+      expect(info.Mounts.map((m) => `${m.Name}:${m.Destination}`)).toEqual([
+        `${name}-${service}-data:${service === 'postgres' ? '/var/lib/postgresql/data' : '/data'}`,
+      ]);
     }
     expect(await volumes()).toEqual([`${name}-postgres-data`, `${name}-redis-data`]);
     const state = JSON.parse(readFileSync(join(dir.path, '.tldr/state.json'), 'utf8'));
@@ -99,7 +102,11 @@ describe('services on a real Docker Engine', () => {
     const before = await containers();
     const log = join(dir.path, 'loads.log');
     const started = performance.now();
-    const run = await execa(process.execPath, ['--import', join(repoRoot, 'test/helpers/record-loads.mjs'), binPath, '--json', 'up'], { cwd: dir.path, env: { TLDR_LOAD_LOG: log }, reject: false });
+    const run = await execa(process.execPath, ['--import', join(repoRoot, 'test/helpers/record-loads.mjs'), binPath, '--json', 'up'], {
+      cwd: dir.path,
+      env: { TLDR_LOAD_LOG: log },
+      reject: false,
+    });
     const ms = performance.now() - started;
     expect(run.exitCode, String(run.stderr)).toBe(0);
     const result = JSON.parse(String(run.stdout).trim().split('\n').pop()!);
@@ -141,12 +148,25 @@ describe('services on a real Docker Engine', () => {
       );
       const up = await runCli(['--json', 'up'], { cwd: other.path });
       expect(up.exitCode, describeRun(up)).toBe(0);
-      expect(up.result!.data).toMatchObject({ provider: 'external', services: [{ name: 'postgres', action: 'none' }, { name: 'redis', action: 'none' }] });
+      expect(up.result!.data).toMatchObject({
+        provider: 'external',
+        services: [
+          { name: 'postgres', action: 'none' },
+          { name: 'redis', action: 'none' },
+        ],
+      });
       expect(up.stdout).not.toContain(password);
       const env = await runCli(['--json', 'env'], { cwd: other.path });
-      expect((env.result!.data as { env: Record<string, string> }).env).toMatchObject({ POSTGRES_DB: 'app', POSTGRES_USER: 'app', POSTGRES_PORT: String(portOf(status, 'postgres')) });
+      expect((env.result!.data as { env: Record<string, string> }).env).toMatchObject({
+        POSTGRES_DB: 'app',
+        POSTGRES_USER: 'app',
+        POSTGRES_PORT: String(portOf(status, 'postgres')),
+      });
       const ext = await runCli(['--json', 'status'], { cwd: other.path });
-      expect((ext.result!.data as { services: Array<{ state: string; health: string }> }).services.map((s) => `${s.state}/${s.health}`)).toEqual(['external/ready', 'external/ready']);
+      expect((ext.result!.data as { services: Array<{ state: string; health: string }> }).services.map((s) => `${s.state}/${s.health}`)).toEqual([
+        'external/ready',
+        'external/ready',
+      ]);
       const psql = await runCli(['psql', '-c', 'select 1'], { cwd: other.path });
       expect(psql.exitCode).toBe(3);
       expect(psql.stderr).toContain('psql "$DATABASE_URL"');

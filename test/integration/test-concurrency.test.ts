@@ -36,7 +36,10 @@ const release = () => writeFileSync(join(markers(), 'release'), '');
 beforeAll(async () => {
   await requireDocker();
   dir = tempDir('tldr-concurrent-');
-  dir.write('tldr.config.yaml', slowProjectConfig({ name, python: venvPython, password, apps: 'sample_tests', pythonPath: [join(repoRoot, 'test/fixtures/testapps')] }));
+  dir.write(
+    'tldr.config.yaml',
+    slowProjectConfig({ name, python: venvPython, password, apps: 'sample_tests', pythonPath: [join(repoRoot, 'test/fixtures/testapps')] }),
+  );
   mkdirSync(markers(), { recursive: true });
   const up = await runCli(['--json', 'up'], { cwd: dir.path, env: env(true) });
   expect(up.exitCode, up.stderr).toBe(0);

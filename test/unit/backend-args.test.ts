@@ -39,7 +39,7 @@ describe('manage.py argument builders', () => {
     expect(error?.hint).toContain('documents');
   });
 
-  it('test: always --noinput and tldr\'s runner; labels after `--` so none reads as a flag', () => {
+  it("test: always --noinput and tldr's runner; labels after `--` so none reads as a flag", () => {
     expect(testArgs()).toEqual(['test', '--noinput', '--testrunner', TEST_RUNNER]);
     expect(testArgs({ labels: ['documents', 'x; touch /tmp/x', '--settings=evil'], keepdb: true, parallel: 'auto', failfast: true })).toEqual([
       'test',
@@ -59,7 +59,7 @@ describe('manage.py argument builders', () => {
     expect(testArgs({ parallel: 3 })).toContain('3');
   });
 
-  it('worker: -l info first, so the caller\'s own -l wins', () => {
+  it("worker: -l info first, so the caller's own -l wins", () => {
     expect(workerArgs()).toEqual(['worker', '-l', 'info']);
     expect(workerArgs(['-l', 'debug', '-c', '2'])).toEqual(['worker', '-l', 'info', '-l', 'debug', '-c', '2']);
   });

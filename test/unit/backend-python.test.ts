@@ -63,15 +63,27 @@ describe('command builders on the uv path', () => {
   const p = project('uv');
 
   it('manage.py runs as `uv run python manage.py …` in backend.dir', () => {
-    expect(manageCommand(p, uv, ['migrate', '--noinput'])).toEqual({ file: 'uv', args: ['run', 'python', 'manage.py', 'migrate', '--noinput'], cwd: '/repo/backend' });
+    expect(manageCommand(p, uv, ['migrate', '--noinput'])).toEqual({
+      file: 'uv',
+      args: ['run', 'python', 'manage.py', 'migrate', '--noinput'],
+      cwd: '/repo/backend',
+    });
   });
 
   it('celery runs as `uv run python -m celery -A <celery_app> …`', () => {
-    expect(celeryCommand(p, uv, ['worker', '-l', 'info'])).toEqual({ file: 'uv', args: ['run', 'python', '-m', 'celery', '-A', 'tldr', 'worker', '-l', 'info'], cwd: '/repo/backend' });
+    expect(celeryCommand(p, uv, ['worker', '-l', 'info'])).toEqual({
+      file: 'uv',
+      args: ['run', 'python', '-m', 'celery', '-A', 'tldr', 'worker', '-l', 'info'],
+      cwd: '/repo/backend',
+    });
   });
 
   it('python passes its arguments as argv elements, never shell text', () => {
-    expect(pythonCommand(p, uv, ['-c', 'print(1); import os'])).toEqual({ file: 'uv', args: ['run', 'python', '-c', 'print(1); import os'], cwd: '/repo/backend' });
+    expect(pythonCommand(p, uv, ['-c', 'print(1); import os'])).toEqual({
+      file: 'uv',
+      args: ['run', 'python', '-c', 'print(1); import os'],
+      cwd: '/repo/backend',
+    });
   });
 
   it('run words: manage / celery / python / a program, in `dir` when given', () => {

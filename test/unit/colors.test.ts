@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { colorEnabled } from '../../src/output/colors.js';
 import { Output } from '../../src/output/output.js';
-import { runPlan } from '../../src/pipelines/run.js';
+import { runPlan } from '../../src/pipeline/run.js';
 import type { Project } from '../../src/config/project.js';
 
 const ESC = '\u001b[';
@@ -56,7 +56,10 @@ describe('colour is decided per stream', () => {
     output.secrets.add('hunter2-secret');
     expect(output.listrRenderer).toBe('simple');
     const outcome = await runPlan({
-      plan: { pipeline: 'p', root: { kind: 'sequence', id: '0', title: 'p', children: [{ kind: 'step', id: '1', name: 'boom', title: 'boom with hunter2-secret' }] } },
+      plan: {
+        pipeline: 'p',
+        root: { kind: 'sequence', id: '0', title: 'p', children: [{ kind: 'step', id: '1', name: 'boom', title: 'boom with hunter2-secret' }] },
+      },
       context: { project: {} as Project, output, signal: new AbortController().signal, services: async () => ({}), env: async () => ({}) },
       resolveStep: async (name) => ({ name, title: name, run: async () => ({ status: 'failed', message: 'failed: hunter2-secret' }) }),
       runLeaf: async () => undefined,

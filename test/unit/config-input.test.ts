@@ -30,7 +30,15 @@ function noise(length: number, seed = 42): string {
 describe('bad config input is a config error (exit 2), bounded, and says where', () => {
   it('a YAML alias bomb', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g']] as const) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+    ] as const)
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     const error = errorOf(`version: 1\n${levels.join('\n')}\n`);
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(/alias/i);
@@ -81,12 +89,15 @@ describe('bad config input is a config error (exit 2), bounded, and says where',
   it("a secret's wrong value is not shown", () => {
     const error = errorOf('version: 1\nservices:\n  postgres:\n    password: 12345678\nenv:\n  API_TOKEN: [98765432]\n');
     expect(error.message).not.toMatch(/12345678|98765432/);
-    expect(error.message).toContain('services.postgres.password (value hidden): expected a string (quote it if it looks like a number), got a number (tldr.config.yaml:4:15)');
+    expect(error.message).toContain(
+      'services.postgres.password (value hidden): expected a string (quote it if it looks like a number), got a number (tldr.config.yaml:4:15)',
+    );
     expect(error.message).toContain('env.API_TOKEN (value hidden): expected a string (quote numbers: "1"), got a list (tldr.config.yaml:6:14)');
   });
 
   it('validation time grows linearly with the number of keys (2k vs 20k: at most ~15×)', () => {
-    const configWith = (n: number) => `version: 1\nenv:\n${Array.from({ length: n }, (_, i) => `  KEY_${i}: "value ${i}"`).join('\n')}\nprocesses:\n${Array.from({ length: n / 10 }, (_, i) => `  p${i}: { run: "x", nope: 1 }`).join('\n')}\n`;
+    const configWith = (n: number) =>
+      `version: 1\nenv:\n${Array.from({ length: n }, (_, i) => `  KEY_${i}: "value ${i}"`).join('\n')}\nprocesses:\n${Array.from({ length: n / 10 }, (_, i) => `  p${i}: { run: "x", nope: 1 }`).join('\n')}\n`;
     // CPU time of the fastest of three runs: what the code costs, not what else the machine is doing.
     const cost = (text: string) => {
       let best = Infinity;

@@ -92,9 +92,7 @@ describe('config', () => {
   });
 
   it('requires a reason on ignore entries', () => {
-    expect(errorOf('version: 1\nmigrations:\n  ignore: [{ migration: a.0001_x, rules: [drop-column] }]\n').message).toContain(
-      'migrations.ignore[0].reason',
-    );
+    expect(errorOf('version: 1\nmigrations:\n  ignore: [{ migration: a.0001_x, rules: [drop-column] }]\n').message).toContain('migrations.ignore[0].reason');
   });
 
   it('reports every problem at once', () => {

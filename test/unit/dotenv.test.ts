@@ -22,7 +22,7 @@ const cases: Array<{ text: string; values: Record<string, string>; skipped?: num
   { text: "A='never closed\nB=2\n", values: { B: '2' }, skipped: [1] },
   { text: 'A=é ünï\nB="日本"\n', values: { A: 'é ünï', B: '日本' } },
   { text: 'A=\nB= \nC=  x  \n', values: { A: '', B: '', C: 'x' } },
-  { text: "A='${HOME}/x'\nB=\"${HOME}/y\"\nC=${HOME}/z\nQ=$HOME\nR=${\n", values: { A: '/h/x', B: '/h/y', C: '/h/z', Q: '$HOME', R: '${' } },
+  { text: 'A=\'${HOME}/x\'\nB="${HOME}/y"\nC=${HOME}/z\nQ=$HOME\nR=${\n', values: { A: '/h/x', B: '/h/y', C: '/h/z', Q: '$HOME', R: '${' } },
 ];
 
 describe('env_files read like python-dotenv', () => {

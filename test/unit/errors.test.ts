@@ -18,3 +18,29 @@ describe('exit codes', () => {
     expect(error).toMatchObject({ code: 'docker-unreachable', hint: 'start docker', cause, exitCode: 3, name: 'EnvironmentError' });
   });
 });
+
+describe('TldrError as JSON (the control socket)', () => {
+  it('round-trips code, message, hint, details and the class its exit code belongs to', () => {
+    for (const error of [
+      new ConfigError('bad flag', { code: 'usage', hint: 'see --help' }),
+      new EnvironmentError('no docker', { details: ['tried /var/run/docker.sock'] }),
+      new ServiceError('web crashed', { code: 'process-crashed', hint: 'full log: x', details: ['last lines'] }),
+      new TldrError('odd', { code: 'helper-protocol', exitCode: ExitCode.internal }),
+    ]) {
+      const back = TldrError.fromJSON(JSON.parse(JSON.stringify(error)));
+      expect(back).toBeInstanceOf(error.constructor);
+      expect(back.toJSON()).toEqual(error.toJSON());
+      expect(back.exitCode).toBe(error.exitCode);
+    }
+    const interrupted = TldrError.fromJSON(new InterruptedError('SIGTERM').toJSON());
+    expect(interrupted).toBeInstanceOf(InterruptedError);
+    expect(interrupted.message).toBe('interrupted by SIGTERM');
+  });
+
+  it('anything else thrown becomes an internal error (exit 5) with its message', () => {
+    expect(TldrError.of(new Error('boom')).toJSON()).toEqual({ code: 'internal', message: 'boom', exitCode: 5 });
+    const known = new ServiceError('x');
+    expect(TldrError.of(known)).toBe(known);
+    expect(TldrError.fromJSON({ code: 'x', message: 'y', exitCode: 42 }).exitCode).toBe(5);
+  });
+});

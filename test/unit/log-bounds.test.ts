@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { logLimits, parseSize } from '../../src/config/size.js';
 import { CONTINUATION, incompleteTail, LineSplitter } from '../../src/output/line-splitter.js';
-import { followLog, readLastLines } from '../../src/output/log-file.js';
+import { readLastLines } from '../../src/output/log-file.js';
+import { followLog } from '../../src/process/file-follower.js';
 import { copyTruncate, RotatingLog, rotateFiles, watchInheritedLog } from '../../src/output/rotating-log.js';
 import { ndjsonReader } from '../../src/supervisor/control-protocol.js';
 import { tempDir, type TempDir } from '../helpers/fixtures.js';
@@ -38,7 +39,11 @@ describe('LineSplitter', () => {
     const lines = split(['ab€€€\n'], 4);
     expect(lines).toEqual(['ab', `${CONTINUATION}€`, `${CONTINUATION}€`, `${CONTINUATION}€`]);
     expect(lines.join('')).not.toContain('\uFFFD');
-    expect(split(['é'.repeat(70 * KiB), '\n']).map((l) => l.replace(CONTINUATION, '')).join('')).toBe('é'.repeat(70 * KiB));
+    expect(
+      split(['é'.repeat(70 * KiB), '\n'])
+        .map((l) => l.replace(CONTINUATION, ''))
+        .join(''),
+    ).toBe('é'.repeat(70 * KiB));
   });
   it('knows where a character is still incomplete', () => {
     const b = Buffer.from('a€');

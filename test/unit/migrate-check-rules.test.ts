@@ -23,7 +23,8 @@ interface Listed {
   hint: string;
 }
 
-const listRules = (python: string): Listed[] => JSON.parse(execFileSync(python, ['-m', 'tldr_migrate_check', '--list-rules', '--json'], { env: helperEnv, encoding: 'utf8' }));
+const listRules = (python: string): Listed[] =>
+  JSON.parse(execFileSync(python, ['-m', 'tldr_migrate_check', '--list-rules', '--json'], { env: helperEnv, encoding: 'utf8' }));
 
 /** `code → severity` from the README's table in "### `tldr migrate --check`". */
 function readmeTable(): Map<string, string> {

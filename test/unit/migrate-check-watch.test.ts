@@ -19,7 +19,9 @@ const observation = (migration: string, statements: ObservedStatement[], more = 
 
 describe('migrations.lock_timeout', () => {
   it('durations: ms, s, min, h; nothing else', () => {
-    expect([durationMs('5s'), durationMs('500ms'), durationMs('1.5min'), durationMs('2m'), durationMs('1h'), durationMs(' 3 s ')]).toEqual([5000, 500, 90_000, 120_000, 3_600_000, 3000]);
+    expect([durationMs('5s'), durationMs('500ms'), durationMs('1.5min'), durationMs('2m'), durationMs('1h'), durationMs(' 3 s ')]).toEqual([
+      5000, 500, 90_000, 120_000, 3_600_000, 3000,
+    ]);
     for (const bad of ['5', 's', '0s', '0.1ms', '-1s', '5 seconds', '']) expect(durationMs(bad), bad).toBeUndefined();
   });
 
@@ -66,7 +68,11 @@ describe('observations', () => {
 
   it('the result keeps a bounded summary: rewrites first, SQL cut, migrations without entries left out', () => {
     const locks = Array.from({ length: 30 }, (_, i) => statement({ rewrite: false, line: i + 1, table: `t${i}` }));
-    const { observations: summary, omitted } = summariseObservations([observation('0001_a', locks, 2), observation('0002_b', []), observation('0003_c', [statement()])], 20, 30);
+    const { observations: summary, omitted } = summariseObservations(
+      [observation('0001_a', locks, 2), observation('0002_b', []), observation('0003_c', [statement()])],
+      20,
+      30,
+    );
     expect(summary.map((s) => s.migration)).toEqual(['shop.0001_a', 'shop.0003_c']);
     expect(summary[1]!.statements).toHaveLength(1);
     expect(summary[0]!.statements).toHaveLength(19);
@@ -78,12 +84,26 @@ describe('observations', () => {
   });
 
   it('the human report shows them under the migration they belong to', () => {
-    const finding = { code: 'table-rewrite' as const, severity: 'error' as const, app: 'shop', migration: '0007_qty', file: 'shop/migrations/0007_qty.py', line: 10, message: 'AlterField rewrote …', hint: 'Avoid the rewrite.' };
-    const watched = [observation('0007_qty', [statement(), ...Array.from({ length: 6 }, () => statement({ rewrite: false }))]), observation('0008_other', [statement({ rewrite: false, lock: 'SHARE' })])];
+    const finding = {
+      code: 'table-rewrite' as const,
+      severity: 'error' as const,
+      app: 'shop',
+      migration: '0007_qty',
+      file: 'shop/migrations/0007_qty.py',
+      line: 10,
+      message: 'AlterField rewrote …',
+      hint: 'Avoid the rewrite.',
+    };
+    const watched = [
+      observation('0007_qty', [statement(), ...Array.from({ length: 6 }, () => statement({ rewrite: false }))]),
+      observation('0008_other', [statement({ rewrite: false, lock: 'SHARE' })]),
+    ];
     const text = formatReport([finding], false, { observations: watched });
     const lines = text.split('\n');
     const at = lines.indexOf('  0007_qty');
-    expect(lines[at + 4]).toBe('    watched line 10: rewrites shop_order under ACCESS EXCLUSIVE  ALTER TABLE "shop_order" ALTER COLUMN "qty" TYPE bigint USING "qty"::bigint');
+    expect(lines[at + 4]).toBe(
+      '    watched line 10: rewrites shop_order under ACCESS EXCLUSIVE  ALTER TABLE "shop_order" ALTER COLUMN "qty" TYPE bigint USING "qty"::bigint',
+    );
     expect(text).toContain('    watched and 2 more statements (.tldr/logs/migrate-check-observations.json has them)');
     expect(text).not.toContain('0008_other');
     const all = formatReport([finding], false, { observations: watched, allObservations: true });

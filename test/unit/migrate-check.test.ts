@@ -38,7 +38,10 @@ const doc = (over: Partial<CheckDocument> = {}): CheckDocument => ({
 
 describe('helper document', () => {
   it('accepts the helper document and drops keys it does not know', () => {
-    const parsed = parseCheckDocument({ ...doc({ reversibility: { ran: true, scratchDatabase: 'tldr_scratch_1', method: 'template', durationMs: 9 } }), extra: 1 });
+    const parsed = parseCheckDocument({
+      ...doc({ reversibility: { ran: true, scratchDatabase: 'tldr_scratch_1', method: 'template', durationMs: 9 } }),
+      extra: 1,
+    });
     expect(parsed).toMatchObject({ ok: true, document: { django: '5.2.17', findings: [{ code: 'drop-column', line: 12 }] } });
     expect(parsed.ok && 'extra' in parsed.document).toBe(false);
   });
@@ -80,7 +83,11 @@ describe('migrations.ignore', () => {
       finding({ code: 'missing-migration', migration: null, file: 'documents/migrations', line: null }),
     ];
     const out = applyIgnores(findings, [entry]);
-    expect(out.kept.map((f) => `${f.code}@${f.migration}`)).toEqual(['add-index-blocking@0004_remove_title', 'drop-column@0005_other', 'missing-migration@null']);
+    expect(out.kept.map((f) => `${f.code}@${f.migration}`)).toEqual([
+      'add-index-blocking@0004_remove_title',
+      'drop-column@0005_other',
+      'missing-migration@null',
+    ]);
     expect(out.ignored).toEqual([{ code: 'drop-column', migration: 'documents.0004_remove_title', reason: 'column unused since v2' }]);
     expect(out.unused).toEqual([]);
   });
@@ -108,7 +115,11 @@ describe('verdict', () => {
   });
 
   it('nothing found exits 0', () => {
-    expect(verdict([], { strict: true, checked: 0, ignored: 0 })).toEqual({ exitCode: 0, counts: { error: 0, warning: 0 }, summary: 'no migration problems (0 migrations checked)' });
+    expect(verdict([], { strict: true, checked: 0, ignored: 0 })).toEqual({
+      exitCode: 0,
+      counts: { error: 0, warning: 0 },
+      summary: 'no migration problems (0 migrations checked)',
+    });
   });
 });
 
@@ -127,7 +138,12 @@ describe('--since file filtering', () => {
         'billing/migrations/0003_a, "b" c.py',
         'billing/migrations/ 0004_lead.py',
       ]),
-    ).toEqual(['billing/migrations/ 0004_lead.py', 'billing/migrations/0003_a, "b" c.py', 'documents/migrations/0002_add_status.py', 'migrations/0001_initial.py']);
+    ).toEqual([
+      'billing/migrations/ 0004_lead.py',
+      'billing/migrations/0003_a, "b" c.py',
+      'documents/migrations/0002_add_status.py',
+      'migrations/0001_initial.py',
+    ]);
   });
 });
 
@@ -150,7 +166,12 @@ describe('gitAddedFiles', () => {
       diff: { stdout: ['b/migrations/0002_y.py\0a/migrations/0002_x.py\0'] },
       'ls-files': { stdout: ['a/migrations/0003_new, "odd".py\0a/migrations/0004_two', 'lines.py\0b/migrations/0002_y.py\0'] },
     });
-    expect(await gitAddedFiles('/repo/backend', 'origin/main', git)).toEqual(['a/migrations/0002_x.py', 'a/migrations/0003_new, "odd".py', 'a/migrations/0004_two\nlines.py', 'b/migrations/0002_y.py']);
+    expect(await gitAddedFiles('/repo/backend', 'origin/main', git)).toEqual([
+      'a/migrations/0002_x.py',
+      'a/migrations/0003_new, "odd".py',
+      'a/migrations/0004_two\nlines.py',
+      'b/migrations/0002_y.py',
+    ]);
     expect(calls[0]).toEqual(['rev-parse', '--verify', '--quiet', 'origin/main^{commit}']);
     expect(calls[1]).toEqual(['merge-base', 'abc123', 'HEAD']);
     expect(calls[2]).toContain('base456');
@@ -191,8 +212,22 @@ describe('human report', () => {
     finding({ app: 'documents', line: 20, code: 'add-index-blocking', severity: 'warning' }),
     finding({ app: 'documents', line: 8 }),
     finding({ app: 'documents', code: 'missing-migration', migration: null, file: 'documents/migrations', line: null, message: 'Model changes…' }),
-    finding({ app: 'billing', code: 'unapplied', migration: '0001_initial', file: 'billing/migrations/0001_initial.py', line: null, hint: 'Run `tldr migrate` to apply it.' }),
-    finding({ app: 'billing', code: 'unapplied', migration: '0002_x', file: 'billing/migrations/0002_x.py', line: null, hint: 'Run `tldr migrate` to apply it.' }),
+    finding({
+      app: 'billing',
+      code: 'unapplied',
+      migration: '0001_initial',
+      file: 'billing/migrations/0001_initial.py',
+      line: null,
+      hint: 'Run `tldr migrate` to apply it.',
+    }),
+    finding({
+      app: 'billing',
+      code: 'unapplied',
+      migration: '0002_x',
+      file: 'billing/migrations/0002_x.py',
+      line: null,
+      hint: 'Run `tldr migrate` to apply it.',
+    }),
   ];
 
   it('groups by app, then migration, then line; app-wide findings first', () => {

@@ -48,11 +48,20 @@ describe('redaction by value everywhere', () => {
   };
 
   it('knows the secrets of an environment: secret-named keys and URL passwords (also percent-decoded)', () => {
-    expect(envSecrets({ API_TOKEN: 'tok-123456', CACHE: 'redis://:p%40ss-word@h:6379/0', DSN: 'https://k:v@sentry/1', DEBUG: '1' })).toEqual(['tok-123456', 'p%40ss-word', 'p@ss-word', 'v']);
+    expect(envSecrets({ API_TOKEN: 'tok-123456', CACHE: 'redis://:p%40ss-word@h:6379/0', DSN: 'https://k:v@sentry/1', DEBUG: '1' })).toEqual([
+      'tok-123456',
+      'p%40ss-word',
+      'p@ss-word',
+      'v',
+    ]);
     const secrets = new SecretSet();
     secrets.addEnv({ API_TOKEN: 'tok-123456', CACHE: 'redis://:p%40ss-word@h:6379/0' });
     expect(secrets.redact('copied tok-123456 and p@ss-word')).toBe('copied *** and ***');
-    expect(secrets.redactEnv({ X: 'pre-tok-123456', POSTGRES_PASSWORD: 'short', URL: 'postgres://u:tok-123456@h/d' })).toEqual({ X: 'pre-***', POSTGRES_PASSWORD: '***', URL: 'postgres://u:***@h/d' });
+    expect(secrets.redactEnv({ X: 'pre-tok-123456', POSTGRES_PASSWORD: 'short', URL: 'postgres://u:tok-123456@h/d' })).toEqual({
+      X: 'pre-***',
+      POSTGRES_PASSWORD: '***',
+      URL: 'postgres://u:***@h/d',
+    });
   });
 
   it('hides the longest match first, and values with regex characters', () => {
@@ -63,7 +72,10 @@ describe('redaction by value everywhere', () => {
 
   it('redacts by key for config-like data', () => {
     const config = { services: { postgres: { password: 'tldr', url: 'postgres://u:pw@h/d' } }, env: { API_TOKEN: 'abc', NAME: 'x' } };
-    expect(redactDeep(config, undefined, { byKey: true })).toEqual({ services: { postgres: { password: '***', url: 'postgres://u:***@h/d' } }, env: { API_TOKEN: '***', NAME: 'x' } });
+    expect(redactDeep(config, undefined, { byKey: true })).toEqual({
+      services: { postgres: { password: '***', url: 'postgres://u:***@h/d' } },
+      env: { API_TOKEN: '***', NAME: 'x' },
+    });
   });
 
   it('whatever is written to output.stdout / output.stderr is redacted; NDJSON lines stay valid JSON', () => {
@@ -79,7 +91,11 @@ describe('redaction by value everywhere', () => {
       output.result({ ok: true, exitCode: 0, summary: 'done' });
       expect(out.text() + err.text()).not.toContain('tok-distinct-123');
       if (mode === 'json') {
-        const lines = out.text().trim().split('\n').filter((l) => l.startsWith('{'));
+        const lines = out
+          .text()
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('{'));
         for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
       }
     }

@@ -11,7 +11,18 @@ const root = new URL('../../', import.meta.url);
 const config = parseConfig(readFileSync(new URL('tldr.config.yaml', root), 'utf8'), { file: 'tldr.config.yaml', env: {} });
 const compose = parse(readFileSync(new URL('compose/docker-compose.yml', root), 'utf8')) as {
   name: string;
-  services: Record<string, { image: string; container_name: string; environment?: Record<string, string>; ports: string[]; volumes: string[]; labels: Record<string, string>; stop_grace_period: string }>;
+  services: Record<
+    string,
+    {
+      image: string;
+      container_name: string;
+      environment?: Record<string, string>;
+      ports: string[];
+      volumes: string[];
+      labels: Record<string, string>;
+      stop_grace_period: string;
+    }
+  >;
   volumes: Record<string, { name: string }>;
 };
 const name = config.name!;

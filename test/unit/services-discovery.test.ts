@@ -34,7 +34,10 @@ describe('Docker socket discovery', () => {
   it('the current docker context comes first when there is no DOCKER_HOST', () => {
     const files: Record<string, string> = {
       '/home/dev/.docker/config.json': JSON.stringify({ currentContext: 'colima' }),
-      '/home/dev/.docker/contexts/meta/abc/meta.json': JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///home/dev/.colima/default/docker.sock' } } }),
+      '/home/dev/.docker/contexts/meta/abc/meta.json': JSON.stringify({
+        Name: 'colima',
+        Endpoints: { docker: { Host: 'unix:///home/dev/.colima/default/docker.sock' } },
+      }),
     };
     const withContext: DiscoveryEnv = { ...sys({}, files), listDir: (p) => (p === '/home/dev/.docker/contexts/meta' ? ['abc'] : []) };
     const candidates = dockerCandidates(withContext);
@@ -79,6 +82,12 @@ describe('dockerode options from an endpoint', () => {
     expect(dockerOptions('tcp://10.0.0.2:2375', {})).toMatchObject({ protocol: 'http', host: '10.0.0.2', port: '2375', socketPath: undefined });
     expect(dockerOptions('tcp://10.0.0.2:2376', {})).toMatchObject({ protocol: 'https', port: '2376' });
     expect(dockerOptions('tcp://h:1234', { DOCKER_TLS_VERIFY: '1' })).toMatchObject({ protocol: 'https' });
-    expect(dockerOptions('ssh://me@build-box', { SSH_AUTH_SOCK: '/agent' })).toMatchObject({ protocol: 'ssh', host: 'build-box', username: 'me', port: 22, sshOptions: { agent: '/agent' } });
+    expect(dockerOptions('ssh://me@build-box', { SSH_AUTH_SOCK: '/agent' })).toMatchObject({
+      protocol: 'ssh',
+      host: 'build-box',
+      username: 'me',
+      port: 22,
+      sshOptions: { agent: '/agent' },
+    });
   });
 });

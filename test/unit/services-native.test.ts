@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { chooseProvider } from '../../src/services/provider-choice.js';
-import { clientArgv, createdbArgv, initdbArgv, parsePostmasterPid, pgCtlStartArgv, pgCtlStopArgv, postgresConf, redisServerArgv } from '../../src/services/native/argv.js';
+import {
+  clientArgv,
+  createdbArgv,
+  initdbArgv,
+  parsePostmasterPid,
+  pgCtlStartArgv,
+  pgCtlStopArgv,
+  postgresConf,
+  redisServerArgv,
+} from '../../src/services/native/argv.js';
 import { lastLines } from '../../src/output/log-file.js';
 import { ancestors, canTraverse, nativePaths } from '../../src/services/native/paths.js';
 
@@ -37,7 +46,15 @@ describe('native provider: paths', () => {
 describe('native provider: argv (never a shell)', () => {
   it('initdb makes the configured user superuser with a password file and password auth', () => {
     expect(initdbArgv('/pg/initdb', '/d', { user: 'tldr' }, '/d/.pw')).toEqual([
-      '/pg/initdb', '-D', '/d', '--username=tldr', '--pwfile=/d/.pw', '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions',
+      '/pg/initdb',
+      '-D',
+      '/d',
+      '--username=tldr',
+      '--pwfile=/d/.pw',
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-instructions',
     ]);
   });
 

@@ -8,7 +8,10 @@ import type { ServiceSpec } from '../../src/services/provider.js';
 import { selectServices, serviceSpecs } from '../../src/services/specs.js';
 import { postgresUrl, serviceValues } from '../../src/services/values.js';
 
-const config = parseConfig('version: 1\nname: app\nservices:\n  postgres: { image: "postgres:17", port: 5433, password: "p@ss word" }\n  redis: { port: 0 }\n', { file: 't.yaml', env: {} });
+const config = parseConfig(
+  'version: 1\nname: app\nservices:\n  postgres: { image: "postgres:17", port: 5433, password: "p@ss word" }\n  redis: { port: 0 }\n',
+  { file: 't.yaml', env: {} },
+);
 const pg: ServiceSpec = { name: 'postgres', image: 'postgres:17', port: 5433, portPolicy: 'fixed', db: 'tldr', user: 'tldr', password: 'pw' };
 const input = { instance: 'app', checkout: '/src/app', spec: pg, port: 5433, dataDir: '/var/lib/postgresql/data' };
 
@@ -40,7 +43,12 @@ describe('container definition and config hash', () => {
     expect(def.body.HostConfig?.Mounts).toEqual([{ Type: 'volume', Source: 'app-postgres-data', Target: '/var/lib/postgresql/data' }]);
     expect(def.body.Env).toEqual(['POSTGRES_DB=tldr', 'POSTGRES_USER=tldr', 'POSTGRES_PASSWORD=pw']);
     expect(def.body.StopTimeout).toBe(10);
-    expect(def.body.Labels).toEqual({ 'dev.tldr.project': 'app', 'dev.tldr.service': 'postgres', 'dev.tldr.checkout': '/src/app', 'dev.tldr.config-hash': def.hash });
+    expect(def.body.Labels).toEqual({
+      'dev.tldr.project': 'app',
+      'dev.tldr.service': 'postgres',
+      'dev.tldr.checkout': '/src/app',
+      'dev.tldr.config-hash': def.hash,
+    });
   });
 
   it('the hash is stable and changes with image, env, port and mount — not with the checkout path', () => {
@@ -94,8 +102,8 @@ describe('what up does with an existing container', () => {
   });
 });
 
-describe('containers and volumes that are not tldr\'s', () => {
-  it('only the dev.tldr.project label of this instance makes it tldr\'s', () => {
+describe("containers and volumes that are not tldr's", () => {
+  it("only the dev.tldr.project label of this instance makes it tldr's", () => {
     expect(ownedBy({ 'dev.tldr.project': 'app' }, 'app')).toBe(true);
     expect(ownedBy({ 'dev.tldr.project': 'other' }, 'app')).toBe(false);
     expect(ownedBy({ 'com.example': 'x' }, 'app')).toBe(false);
@@ -103,10 +111,15 @@ describe('containers and volumes that are not tldr\'s', () => {
   });
 
   it('the error names it, says what it is and gives both fixes (exit 3)', () => {
-    const error = foreignResourceError({ kind: 'container', name: 'app-postgres', image: 'postgres:16', created: '2025-03-04T05:06:07.123456789Z', state: 'running' }, 'app');
+    const error = foreignResourceError(
+      { kind: 'container', name: 'app-postgres', image: 'postgres:16', created: '2025-03-04T05:06:07.123456789Z', state: 'running' },
+      'app',
+    );
     expect(error.exitCode).toBe(3);
     expect(error.code).toBe('container-not-tldrs');
-    expect(error.message).toBe("a container named app-postgres already exists and is not tldr's (image postgres:16, created 2025-03-04 05:06:07 UTC, status running): tldr will not remove, replace or reuse it");
+    expect(error.message).toBe(
+      "a container named app-postgres already exists and is not tldr's (image postgres:16, created 2025-03-04 05:06:07 UTC, status running): tldr will not remove, replace or reuse it",
+    );
     expect(error.hint).toContain('docker rm -f app-postgres');
     expect(error.hint).toContain('`name:` in tldr.config.yaml');
     const volume = foreignResourceError({ kind: 'volume', name: 'app-postgres-data', project: 'other' }, 'app');
@@ -118,7 +131,9 @@ describe('containers and volumes that are not tldr\'s', () => {
 
 describe('service values', () => {
   it('URLs escape credentials; every expansion key is filled', () => {
-    expect(postgresUrl({ host: '127.0.0.1', port: 5433, user: 'u', password: 'p@ss word/:', db: 'd b' })).toBe('postgres://u:p%40ss%20word%2F%3A@127.0.0.1:5433/d%20b');
+    expect(postgresUrl({ host: '127.0.0.1', port: 5433, user: 'u', password: 'p@ss word/:', db: 'd b' })).toBe(
+      'postgres://u:p%40ss%20word%2F%3A@127.0.0.1:5433/d%20b',
+    );
     expect(postgresUrl({ host: '::1', port: 1, user: 'u', password: '', db: 'd' })).toBe('postgres://u@[::1]:1/d');
     const values = serviceValues([
       { spec: pg, host: '127.0.0.1', port: 5433 },
@@ -141,7 +156,6 @@ describe('service values', () => {
     expect(values['postgres.url']).toBe('postgres://u:p@db.example/x?sslmode=require');
   });
 });
-
 
 describe('password redaction', () => {
   it('registers the Postgres password, unless it is also a public name (it would mangle every name)', async () => {

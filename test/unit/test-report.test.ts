@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunnerLine } from '../../src/backend/test-protocol.js';
 import { countsText, formatTestSummary, summarizeTests, type TestRecord } from '../../src/output/test-report.js';
-import { judgeTestRun } from '../../src/pipelines/test-outcome.js';
+import { judgeTestRun } from '../../src/commands/test/outcome.js';
 
 const records: TestRecord[] = [
   { id: 't.A.test_fast', outcome: 'passed', durationMs: 2 },
@@ -75,7 +75,13 @@ describe('judgeTestRun', () => {
 
   it('an interrupt → 130, also when the runner stopped gracefully and exited 0', () => {
     expect(judgeTestRun({ records, end, child, aborted: true, logPath: 'l' }).exitCode).toBe(130);
-    const graceful = judgeTestRun({ records: records.slice(0, 2), end: { ...end, stopped: true }, child: { exitCode: 0, durationMs: 5 }, aborted: false, logPath: 'l' });
+    const graceful = judgeTestRun({
+      records: records.slice(0, 2),
+      end: { ...end, stopped: true },
+      child: { exitCode: 0, durationMs: 5 },
+      aborted: false,
+      logPath: 'l',
+    });
     expect(graceful).toMatchObject({ exitCode: 130, interrupted: true });
     expect(graceful.summary).toMatch(/^interrupted after 2 test/);
   });
@@ -86,7 +92,12 @@ describe('judgeTestRun', () => {
   });
 
   it('no `end` line → the process died: exit 4, pointing at the log', () => {
-    const v = judgeTestRun({ records: records.slice(0, 1), child: { exitCode: 137, signal: 'SIGKILL', durationMs: 10 }, aborted: false, logPath: '/p/test.log' });
+    const v = judgeTestRun({
+      records: records.slice(0, 1),
+      child: { exitCode: 137, signal: 'SIGKILL', durationMs: 10 },
+      aborted: false,
+      logPath: '/p/test.log',
+    });
     expect(v).toMatchObject({ exitCode: 4, died: true });
     expect(v.summary).toContain('(SIGKILL)');
     expect(v.summary).toContain('/p/test.log');
@@ -94,7 +105,7 @@ describe('judgeTestRun', () => {
 });
 
 describe('parseRunnerLine', () => {
-  it('accepts the runner\'s start, test and end lines', () => {
+  it("accepts the runner's start, test and end lines", () => {
     expect(parseRunnerLine('{"type":"start","total":6,"shard":null,"parallel":1,"django":"5.2","python":"3.11.2"}')).toEqual({
       event: { type: 'start', total: 6, shard: null, parallel: 1, django: '5.2', python: '3.11.2' },
     });

@@ -85,12 +85,24 @@ export class DockerConnection {
   }
 
   async listContainers(filters: Filters): Promise<ContainerInfo[]> {
-    if (this.socketPath) return (await engineRequest<ContainerInfo[]>(this.socketPath, 'GET', `/containers/json?all=true&filters=${encodeURIComponent(JSON.stringify(filters))}`)) ?? [];
+    if (this.socketPath)
+      return (
+        (await engineRequest<ContainerInfo[]>(this.socketPath, 'GET', `/containers/json?all=true&filters=${encodeURIComponent(JSON.stringify(filters))}`)) ?? []
+      );
     return (await this.client()).listContainers({ all: true, filters });
   }
 
   async listVolumes(filters: Filters): Promise<VolumeInspectInfo[]> {
-    if (this.socketPath) return (await engineRequest<{ Volumes: VolumeInspectInfo[] | null }>(this.socketPath, 'GET', `/volumes?filters=${encodeURIComponent(JSON.stringify(filters))}`))?.Volumes ?? [];
+    if (this.socketPath)
+      return (
+        (
+          await engineRequest<{ Volumes: VolumeInspectInfo[] | null }>(
+            this.socketPath,
+            'GET',
+            `/volumes?filters=${encodeURIComponent(JSON.stringify(filters))}`,
+          )
+        )?.Volumes ?? []
+      );
     return (await (await this.client()).listVolumes({ filters })).Volumes ?? [];
   }
 }

@@ -15,11 +15,22 @@ export function dockerOptions(host: string, env: NodeJS.ProcessEnv = process.env
   if (host.startsWith('npipe://')) return { ...none, socketPath: host.slice('npipe://'.length) || '//./pipe/docker_engine' };
   const url = new URL(host.includes('://') ? host : `tcp://${host}`);
   if (url.protocol === 'ssh:') {
-    return { ...none, protocol: 'ssh', host: url.hostname, port: url.port || 22, username: url.username || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } } as DockerOptions;
+    return {
+      ...none,
+      protocol: 'ssh',
+      host: url.hostname,
+      port: url.port || 22,
+      username: url.username || undefined,
+      sshOptions: { agent: env.SSH_AUTH_SOCK },
+    } as DockerOptions;
   }
   const tls = env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';
   const certs = env.DOCKER_CERT_PATH
-    ? { ca: readFileSync(join(env.DOCKER_CERT_PATH, 'ca.pem')), cert: readFileSync(join(env.DOCKER_CERT_PATH, 'cert.pem')), key: readFileSync(join(env.DOCKER_CERT_PATH, 'key.pem')) }
+    ? {
+        ca: readFileSync(join(env.DOCKER_CERT_PATH, 'ca.pem')),
+        cert: readFileSync(join(env.DOCKER_CERT_PATH, 'cert.pem')),
+        key: readFileSync(join(env.DOCKER_CERT_PATH, 'key.pem')),
+      }
     : {};
   return { ...none, protocol: tls ? 'https' : 'http', host: url.hostname, port: url.port || (tls ? 2376 : 2375), ...certs };
 }
@@ -43,7 +54,10 @@ export interface FoundDocker {
 }
 
 /** Pings the candidates in DESIGN.md's order until one answers; `found` is unset when none did. */
-export async function probeDocker(sys: DiscoveryEnv = systemDiscoveryEnv(), ping = pingCandidate): Promise<{ found?: SocketCandidate; tried: SocketAttempt[] }> {
+export async function probeDocker(
+  sys: DiscoveryEnv = systemDiscoveryEnv(),
+  ping = pingCandidate,
+): Promise<{ found?: SocketCandidate; tried: SocketAttempt[] }> {
   const tried: SocketAttempt[] = [];
   for (const candidate of dockerCandidates(sys)) {
     try {
@@ -71,8 +85,12 @@ export async function findDocker(sys: DiscoveryEnv = systemDiscoveryEnv(), ping 
 async function hintFor(sys: DiscoveryEnv, ping: typeof pingCandidate): Promise<string> {
   if (sys.env.DOCKER_HOST) {
     for (const other of dockerCandidates(sys, { ignoreDockerHost: true })) {
-      const ok = await ping(other, sys).then(() => true, () => false);
-      if (ok) return `DOCKER_HOST=${sys.env.DOCKER_HOST} does not answer but ${other.host} (${other.source}) does: unset DOCKER_HOST, or point it at a running daemon`;
+      const ok = await ping(other, sys).then(
+        () => true,
+        () => false,
+      );
+      if (ok)
+        return `DOCKER_HOST=${sys.env.DOCKER_HOST} does not answer but ${other.host} (${other.source}) does: unset DOCKER_HOST, or point it at a running daemon`;
     }
     return `DOCKER_HOST=${sys.env.DOCKER_HOST} does not answer: start that daemon, fix DOCKER_HOST or unset it`;
   }

@@ -28,19 +28,22 @@ export function engineRequest<T>(
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { accept: 'application/json' };
     if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
-    const req = request({ socketPath, path, method, headers, ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const status = res.statusCode ?? 0;
-        const json = parse(text);
-        if (status === 404) return resolve(undefined);
-        if (status >= 400) return reject(new EngineError(`(HTTP code ${status}) ${json?.message ?? text.trim()}`, status, json));
-        resolve((text ? json : undefined) as T | undefined);
-      });
-    });
+    const req = request(
+      { socketPath, path, method, headers, ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          const json = parse(text);
+          if (status === 404) return resolve(undefined);
+          if (status >= 400) return reject(new EngineError(`(HTTP code ${status}) ${json?.message ?? text.trim()}`, status, json));
+          resolve((text ? json : undefined) as T | undefined);
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`the Docker Engine did not answer ${method} ${path} within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(payload);

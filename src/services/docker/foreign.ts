@@ -26,8 +26,11 @@ export function foreignResourceError(found: ForeignResource, instance: string): 
     found.project && `made by tldr for the instance "${found.project}"`,
   ].filter(Boolean);
   const remove = found.kind === 'container' ? `docker rm -f ${found.name}` : `docker volume rm ${found.name}`;
-  return new EnvironmentError(`a ${found.kind} named ${found.name} already exists and is not tldr's${facts.length ? ` (${facts.join(', ')})` : ''}: tldr will not remove, replace or reuse it`, {
-    code: found.kind === 'container' ? 'container-not-tldrs' : 'volume-not-tldrs',
-    hint: `if you no longer need it, remove it yourself (\`${remove}\`); or keep it and give tldr other names with \`name:\` in tldr.config.yaml (now "${instance}")`,
-  });
+  return new EnvironmentError(
+    `a ${found.kind} named ${found.name} already exists and is not tldr's${facts.length ? ` (${facts.join(', ')})` : ''}: tldr will not remove, replace or reuse it`,
+    {
+      code: found.kind === 'container' ? 'container-not-tldrs' : 'volume-not-tldrs',
+      hint: `if you no longer need it, remove it yourself (\`${remove}\`); or keep it and give tldr other names with \`name:\` in tldr.config.yaml (now "${instance}")`,
+    },
+  );
 }

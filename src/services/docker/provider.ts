@@ -102,7 +102,10 @@ export class DockerProvider implements ServiceProvider {
         const volume = await docker
           .getVolume(volumeName(this.instance.name, name))
           .remove()
-          .then(() => 'removed' as const, (error) => ((error as { statusCode?: number }).statusCode === 404 ? ('missing' as const) : Promise.reject(error)));
+          .then(
+            () => 'removed' as const,
+            (error) => ((error as { statusCode?: number }).statusCode === 404 ? ('missing' as const) : Promise.reject(error)),
+          );
         return { name, container: existing ? 'removed' : 'missing', volume };
       }),
     );
@@ -129,7 +132,17 @@ export class DockerProvider implements ServiceProvider {
     if (!info) return undefined;
     const existing = existingContainer(info);
     if (!ownedBy(info.Config?.Labels, this.instance.name)) {
-      throw foreignResourceError({ kind: 'container', name: containerName(this.instance.name, name), image: existing.image, created: existing.created, state: existing.status, ...(existing.project ? { project: existing.project } : {}) }, this.instance.name);
+      throw foreignResourceError(
+        {
+          kind: 'container',
+          name: containerName(this.instance.name, name),
+          image: existing.image,
+          created: existing.created,
+          state: existing.status,
+          ...(existing.project ? { project: existing.project } : {}),
+        },
+        this.instance.name,
+      );
     }
     return existing;
   }
@@ -139,7 +152,15 @@ export class DockerProvider implements ServiceProvider {
     const info = await this.engine.inspectVolume(volume);
     if (info && !ownedBy(info.Labels, this.instance.name)) {
       const { CreatedAt } = info as { CreatedAt?: string };
-      throw foreignResourceError({ kind: 'volume', name: volume, ...(CreatedAt ? { created: CreatedAt } : {}), ...(info.Labels?.[Label.project] ? { project: info.Labels[Label.project] } : {}) }, this.instance.name);
+      throw foreignResourceError(
+        {
+          kind: 'volume',
+          name: volume,
+          ...(CreatedAt ? { created: CreatedAt } : {}),
+          ...(info.Labels?.[Label.project] ? { project: info.Labels[Label.project] } : {}),
+        },
+        this.instance.name,
+      );
     }
   }
 
@@ -198,7 +219,10 @@ export class DockerProvider implements ServiceProvider {
     const ports = planned.map((p) => p.port);
     const duplicate = ports.find((port, i) => ports.indexOf(port) !== i);
     if (duplicate !== undefined) {
-      throw new EnvironmentError(`postgres and redis are both configured for port ${duplicate}`, { code: 'port-taken', hint: 'give services.postgres.port and services.redis.port different values' });
+      throw new EnvironmentError(`postgres and redis are both configured for port ${duplicate}`, {
+        code: 'port-taken',
+        hint: 'give services.postgres.port and services.redis.port different values',
+      });
     }
     if (conflicts.length) throw portConflictError(conflicts);
   }
@@ -264,7 +288,11 @@ export class DockerProvider implements ServiceProvider {
       if (/port is already allocated|address already in use/i.test(message)) {
         throw portConflictError([{ service: p.spec.name, port: p.port, holder: await describeHolder(await this.docker, p.port) }]);
       }
-      throw new ServiceError(`could not start ${p.definition.name}: ${message}`, { code: 'service-start-failed', hint: `see \`tldr logs ${p.spec.name}\``, cause: error });
+      throw new ServiceError(`could not start ${p.definition.name}: ${message}`, {
+        code: 'service-start-failed',
+        hint: `see \`tldr logs ${p.spec.name}\``,
+        cause: error,
+      });
     }
   }
 }

@@ -33,7 +33,23 @@ export function createdbArgv(bin: string, port: number, spec: Pick<PostgresSpec,
 
 /** redis-server in the foreground (tldr detaches it), data in `dir`, log to stdout (a file). Pure. */
 export function redisServerArgv(bin: string, dir: string, port: number): string[] {
-  return [bin, '--bind', HOST, '--port', String(port), '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes', '--appendonly', 'no', '--save', '3600 1 300 100 60 10000'];
+  return [
+    bin,
+    '--bind',
+    HOST,
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+    '--appendonly',
+    'no',
+    '--save',
+    '3600 1 300 100 60 10000',
+  ];
 }
 
 /** A client shell pointed at the service: `psql …` / `redis-cli …` gain `-h 127.0.0.1 -p PORT`. Pure. */

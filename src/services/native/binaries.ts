@@ -1,7 +1,7 @@
 import { EnvironmentError } from '../../errors.js';
 import { delimiter } from 'node:path';
 import { findBinary } from '../binaries.js';
-import type { NativeRunner } from './runner.js';
+import type { NativeRunner } from '../../process/servers.js';
 
 const needed = { initdb: 'initdb', pg_ctl: 'pg_ctl', createdb: 'createdb', redisServer: 'redis-server' } as const;
 
@@ -14,12 +14,20 @@ export function missingBinaries(env: NodeJS.ProcessEnv = process.env): string[] 
 export function nativeBinaries(env: NodeJS.ProcessEnv = process.env): { initdb: string; pg_ctl: string; createdb: string; redisServer: string } {
   const missing = missingBinaries(env);
   if (missing.length) {
-    throw new EnvironmentError(`services.provider: native needs ${missing.join(', ')}, not found on PATH, in \`pg_config --bindir\` or /usr/lib/postgresql/*/bin`, {
-      code: 'native-binaries-missing',
-      hint: 'install them (apt-get install postgresql redis-server; brew install postgresql redis), or use services.provider: docker',
-    });
+    throw new EnvironmentError(
+      `services.provider: native needs ${missing.join(', ')}, not found on PATH, in \`pg_config --bindir\` or /usr/lib/postgresql/*/bin`,
+      {
+        code: 'native-binaries-missing',
+        hint: 'install them (apt-get install postgresql redis-server; brew install postgresql redis), or use services.provider: docker',
+      },
+    );
   }
-  return { initdb: findBinary('initdb', env)!, pg_ctl: findBinary('pg_ctl', env)!, createdb: findBinary('createdb', env)!, redisServer: findBinary('redis-server', env)! };
+  return {
+    initdb: findBinary('initdb', env)!,
+    pg_ctl: findBinary('pg_ctl', env)!,
+    createdb: findBinary('createdb', env)!,
+    redisServer: findBinary('redis-server', env)!,
+  };
 }
 
 /** The env with `pg_config --bindir` on PATH when PATH and /usr/lib/postgresql do not have initdb (Homebrew, source builds). */

@@ -1,4 +1,5 @@
-import { followLog, readLastLines } from '../../output/log-file.js';
+import { readLastLines } from '../../output/log-file.js';
+import { followLog } from '../../process/file-follower.js';
 import type { LogOptions } from '../provider.js';
 
 /** A native server's log file as `onLine` calls: the last `tail` lines, then (with `follow`) what is appended until the signal aborts. */

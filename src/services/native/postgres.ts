@@ -5,7 +5,7 @@ import type { PostgresSpec } from '../provider.js';
 import { createdbArgv, initdbArgv, parsePostmasterPid, pgCtlStartArgv, pgCtlStopArgv, postgresConf } from './argv.js';
 import type { NativePaths } from './paths.js';
 import { isRunning, readText } from './process.js';
-import type { NativeRunner, RunAs } from './runner.js';
+import type { NativeRunner, RunAs } from '../../process/servers.js';
 
 export interface RunningPostgres {
   pid: number;
@@ -60,14 +60,20 @@ export class NativePostgres {
     if (runAs) chownSync(conf, runAs.uid, runAs.gid);
     await this.must('pg_ctl start', pgCtlStartArgv(this.t.bin.pg_ctl, paths.postgresData, paths.postgresLog), 90_000);
     const running = this.running();
-    if (!running) throw new ServiceError('postgres stopped right after pg_ctl started it', { code: 'service-exited', hint: `see ${paths.postgresLog} or \`tldr logs postgres\`` });
+    if (!running)
+      throw new ServiceError('postgres stopped right after pg_ctl started it', {
+        code: 'service-exited',
+        hint: `see ${paths.postgresLog} or \`tldr logs postgres\``,
+      });
     return running;
   }
 
   /** The configured database (initdb only makes `postgres`); an existing one is fine. */
   async createDatabase(spec: PostgresSpec, port: number): Promise<void> {
     if (spec.db === 'postgres') return;
-    const out = await this.t.runner.run(createdbArgv(this.t.bin.createdb, port, spec), { env: { ...serverEnv(), PGPASSWORD: spec.password, PGCONNECT_TIMEOUT: '10' } });
+    const out = await this.t.runner.run(createdbArgv(this.t.bin.createdb, port, spec), {
+      env: { ...serverEnv(), PGPASSWORD: spec.password, PGCONNECT_TIMEOUT: '10' },
+    });
     if (out.exitCode !== 0 && !/already exists/.test(out.stderr)) {
       throw new ServiceError(`could not create database ${spec.db}: ${out.stderr.trim()}`, { code: 'service-start-failed', hint: 'see `tldr logs postgres`' });
     }

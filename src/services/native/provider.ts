@@ -6,7 +6,19 @@ import { EnvironmentError, ServiceError } from '../../errors.js';
 import { findBinary } from '../binaries.js';
 import type { Instance } from '../instance.js';
 import { freePort, isPortFree, portHolder } from '../ports.js';
-import type { DownReport, ExecOptions, LogOptions, PostgresSpec, ServiceHandle, ServiceName, ServiceProvider, ServiceSpec, ServiceStatus, UpAction, UpOptions } from '../provider.js';
+import type {
+  DownReport,
+  ExecOptions,
+  LogOptions,
+  PostgresSpec,
+  ServiceHandle,
+  ServiceName,
+  ServiceProvider,
+  ServiceSpec,
+  ServiceStatus,
+  UpAction,
+  UpOptions,
+} from '../provider.js';
 import { clientArgv, HOST } from './argv.js';
 import { withLock } from '../../process/owner-lock.js';
 import { readLogFile } from './log-file.js';
@@ -15,7 +27,7 @@ import { NativePostgres } from './postgres.js';
 import { watchExit } from './process.js';
 import { NativeRedis } from './redis.js';
 import { postgresRunAs, reachable } from './run-as.js';
-import type { NativeRunner, RunAs } from './runner.js';
+import { nativeServers, type NativeRunner, type RunAs } from '../../process/servers.js';
 import { nativeBinaries, withPgBindir } from './binaries.js';
 
 interface Started {
@@ -35,10 +47,10 @@ export class NativeProvider implements ServiceProvider {
   private setup?: Promise<{ postgres: NativePostgres; redis: NativeRedis; paths: NativePaths; runAs: RunAs | undefined }>;
 
   constructor(
-    private readonly runner: NativeRunner,
     private readonly instance: Instance,
     private readonly stateDir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly runner: NativeRunner = nativeServers,
   ) {
     this.where = `local processes (${stateDir}/${instance.name})`;
   }
@@ -78,7 +90,8 @@ export class NativeProvider implements ServiceProvider {
   async logs(name: ServiceName, options: LogOptions): Promise<void> {
     const { paths } = await this.parts();
     const file = name === 'postgres' ? paths.postgresLog : paths.redisLog;
-    if (!existsSync(file)) throw new ServiceError(`${name} has no log yet (${file})`, { code: 'service-not-running', hint: `start it with \`tldr up ${name}\`` });
+    if (!existsSync(file))
+      throw new ServiceError(`${name} has no log yet (${file})`, { code: 'service-not-running', hint: `start it with \`tldr up ${name}\`` });
     return readLogFile(file, options);
   }
 
@@ -88,7 +101,12 @@ export class NativeProvider implements ServiceProvider {
     if (!running) throw new ServiceError(`${name} is not running`, { code: 'service-not-running', hint: `start it with \`tldr up ${name}\`` });
     const full = clientArgv(argv, running.port, (program) => findBinary(program, this.env));
     const tty = options.tty ?? Boolean(options.stdio.stdin.isTTY && options.stdio.stdout.isTTY);
-    return this.runner.interactive(full, { ...(options.env ? { env: options.env } : {}), stdio: options.stdio, tty, ...(options.signal ? { signal: options.signal } : {}) });
+    return this.runner.interactive(full, {
+      ...(options.env ? { env: options.env } : {}),
+      stdio: options.stdio,
+      tty,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   private async downOne(name: ServiceName, volumes: boolean): Promise<DownReport> {
@@ -108,7 +126,10 @@ export class NativeProvider implements ServiceProvider {
     this.setup ??= (async () => {
       const bin = nativeBinaries(await withPgBindir(this.runner, this.env));
       const runAs = await postgresRunAs(this.runner);
-      const paths = nativePaths(this.stateDir, this.instance.name, { postgresReachable: reachable(join(this.stateDir, this.instance.name), runAs), tmp: tmpdir() });
+      const paths = nativePaths(this.stateDir, this.instance.name, {
+        postgresReachable: reachable(join(this.stateDir, this.instance.name), runAs),
+        tmp: tmpdir(),
+      });
       const postgres = new NativePostgres({ runner: this.runner, runAs, paths, bin });
       return { postgres, redis: new NativeRedis(this.runner, bin.redisServer, paths), paths, runAs };
     })();
@@ -170,7 +191,9 @@ export class NativeProvider implements ServiceProvider {
       [action, reason] = ['recreated', 'config changed (port)'];
     }
     if (!postgres.initialised) {
-      say(`initdb ${paths.postgresData}${runAs ? ` as ${runAs.user}` : ''}${paths.postgresElsewhere ? ' (the project folder is not reachable by that user)' : ''}`);
+      say(
+        `initdb ${paths.postgresData}${runAs ? ` as ${runAs.user}` : ''}${paths.postgresElsewhere ? ' (the project folder is not reachable by that user)' : ''}`,
+      );
       await postgres.init(spec);
       action = 'created';
     }
@@ -214,7 +237,10 @@ function ownBase(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const st = lstatSync(dir);
   if (!st.isDirectory() || st.uid !== process.getuid?.()) {
-    throw new EnvironmentError(`${dir} is not a folder owned by this user`, { code: 'native-data-dir', hint: `remove ${dir}, or move the project to a folder the postgres user can reach` });
+    throw new EnvironmentError(`${dir} is not a folder owned by this user`, {
+      code: 'native-data-dir',
+      hint: `remove ${dir}, or move the project to a folder the postgres user can reach`,
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import { makePrivateDir, writePrivateFile } from '../../config/private-files.js'
 import { redisServerArgv } from './argv.js';
 import type { NativePaths } from './paths.js';
 import { isRunning, readJson, waitGone } from './process.js';
-import type { NativeRunner } from './runner.js';
+import type { NativeRunner } from '../../process/servers.js';
 
 interface RedisRecord {
   pid: number;
@@ -32,7 +32,10 @@ export class NativeRedis {
 
   async start(port: number): Promise<RedisRecord> {
     makePrivateDir(this.paths.redisDir);
-    const pid = await this.runner.spawnDetached(redisServerArgv(this.bin, this.paths.redisDir, port), { logFile: this.paths.redisLog, cwd: this.paths.redisDir });
+    const pid = await this.runner.spawnDetached(redisServerArgv(this.bin, this.paths.redisDir, port), {
+      logFile: this.paths.redisLog,
+      cwd: this.paths.redisDir,
+    });
     const record = { pid, port, startedAt: new Date().toISOString() };
     writePrivateFile(this.paths.redisRecord, `${JSON.stringify(record)}\n`);
     return record;

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { EnvironmentError } from '../../errors.js';
 import { ancestors, canTraverse, type DirMode } from './paths.js';
-import type { NativeRunner, RunAs } from './runner.js';
+import type { NativeRunner, RunAs } from '../../process/servers.js';
 
 /** The unprivileged account Postgres runs as when tldr runs as root (Debian's package creates it). */
 export const POSTGRES_USER = 'postgres';

@@ -1,6 +1,0 @@
-import type { StepEntry } from '../types.js';
-
-/** Built-in steps of this area, by name: { title, load: () => import('…').then((m) => m.step) }. */
-export const checkSteps: Record<string, StepEntry> = {
-  'migrate-check': { title: 'Check migrations', load: () => import('./migrate-check.js').then((m) => m.step) },
-};

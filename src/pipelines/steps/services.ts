@@ -1,7 +1,0 @@
-import type { StepEntry } from '../types.js';
-
-/** Built-in steps of this area, by name: { title, load: () => import('…').then((m) => m.step) }. */
-export const serviceSteps: Record<string, StepEntry> = {
-  up: { title: 'services up (Postgres, Redis) and ready', load: () => import('./up-step.js').then((m) => m.step) },
-  down: { title: 'services down (data kept)', load: () => import('./down-step.js').then((m) => m.step) },
-};

@@ -1,0 +1,38 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { foreignAnswer, type OwnedBy } from './owner.js';
+import { ReadinessProbe, type Clock } from './probe.js';
+
+/** Ready on any answer below 500 from the probed process: a 404 or a redirect still means the server is up. */
+export class HttpProbe extends ReadinessProbe {
+  readonly description: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly by: OwnedBy = {},
+    clock?: Clock,
+  ) {
+    super(clock);
+    this.description = `http ${url}`;
+  }
+
+  attempt(budgetMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
+      const req = request(this.url, { method: 'GET', agent: false, timeout: Math.max(1, Math.round(budgetMs)), rejectUnauthorized: false }, (res) => {
+        res.resume();
+        const status = res.statusCode ?? 500;
+        if (status >= 500) return reject(new Error(`${this.url} answered ${status}`));
+        const foreign = foreignAnswer(res.socket?.remoteAddress, res.socket?.remotePort, this.by);
+        if (foreign) {
+          this.observation = foreign;
+          return reject(new Error(foreign));
+        }
+        resolve();
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round(budgetMs)} ms`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}

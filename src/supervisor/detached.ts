@@ -1,0 +1,97 @@
+import { EnvironmentError, TldrError } from '../errors.js';
+import type { Output } from '../output/output.js';
+import { identify } from '../process/process-table.js';
+import { adoptRecord } from './record.js';
+import { DEFAULT_LOG_LIMITS, watchInheritedLog } from '../output/rotating-log.js';
+import { supervisorLogPath } from './process-log.js';
+import type { SuperviseInput } from './plan.js';
+import { DevLoop } from './dev-loop.js';
+import type { ProcessStatus } from './types.js';
+
+export interface SuperviseOptions {
+  output: Output;
+  signal?: AbortSignal;
+  /** Where the plan comes from. @default process.stdin */
+  input?: NodeJS.ReadableStream;
+  /**
+   * `tldr dev --detach --down`: stops the services once the loop has ended (the supervisor layer
+   * knows no services; its callers do). Without it the services stay up.
+   */
+  stopServices?: (configFile: string) => Promise<void>;
+}
+
+async function readAll(input: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of input) text += chunk.toString();
+  return text;
+}
+
+function parseInput(text: string): SuperviseInput {
+  try {
+    const input = JSON.parse(text) as SuperviseInput;
+    if (input.version === 1 && Array.isArray(input.processes) && input.socket && input.stateDir) return input;
+  } catch {
+    // fall through
+  }
+  throw new EnvironmentError('tldr supervise: no plan on stdin (it is started by `tldr dev --detach`, not by hand)', {
+    code: 'supervise-no-plan',
+    hint: 'run `tldr dev --detach`',
+  });
+}
+
+/**
+ * The background supervisor of `tldr dev --detach` (the hidden `tldr supervise`): reads its plan
+ * from stdin, takes over the record, serves the control socket, and runs until `tldr stop`, a
+ * signal, or a crash. Resolves to the processes' final states.
+ */
+export async function supervise(options: SuperviseOptions): Promise<ProcessStatus[]> {
+  const { output } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const input = parseInput(await readAll(options.input ?? process.stdin));
+  const self = identify(process.pid)!;
+  const record = adoptRecord(input.stateDir, input.parent, self);
+  if (!record)
+    throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
+  for (const spec of input.processes) output.secrets.addEnv(spec.env);
+  const limits = input.logs ?? DEFAULT_LOG_LIMITS;
+  const stopWatchingLog = watchInheritedLog(2, supervisorLogPath(input.stateDir), limits);
+  const names = input.processes.map((p) => p.name);
+  const loop = new DevLoop({
+    stateDir: input.stateDir,
+    specs: input.processes,
+    record,
+    redact: (line) => output.secrets.redact(line),
+    supervisorLog: supervisorLogPath(input.stateDir),
+    logLimits: limits,
+    onState: (status, message) =>
+      output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
+  });
+  let failure: unknown;
+  try {
+    await loop.serve(() => ({
+      pid: process.pid,
+      startedAt: record.current.startedAt,
+      configHash: record.current.configHash,
+      configFile: input.configFile,
+      detached: true,
+      processes: names,
+    }));
+    try {
+      loop.startupSettled({ ok: true, processes: await loop.supervisor.startAll(signal) });
+    } catch (error) {
+      loop.startupSettled({ ok: false, error: TldrError.of(error).toJSON() });
+      throw error;
+    }
+    await loop.run(signal);
+    return loop.supervisor.status();
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    await loop.close();
+    loop.recordEnding(failure, signal);
+    if (input.down) await options.stopServices?.(input.configFile);
+    record.release(self);
+    stopWatchingLog();
+  }
+}
