@@ -166,15 +166,20 @@ class _Queries:
     def __init__(self):
         self.session = None
         self.local = False
-        self._loaded = False
+        self._session = None
 
     def load(self):
-        """Reads the settings once; a malformed TLDR_N_PLUS_ONE_CONFIG raises SettingsError."""
-        if not self._loaded:
-            self._loaded = True
-            settings = queries_settings_from_env()
-            if settings.enabled:
-                self.session = tldr_queries.Session(settings)
+        """Reads the settings from the environment again (each runner, each worker subsuite: a
+        process that forks runs, like the warm fork server, may change them); one Session per
+        process. A malformed TLDR_N_PLUS_ONE_CONFIG raises SettingsError."""
+        settings = queries_settings_from_env()
+        if not settings.enabled:
+            self.session = None
+        elif self._session is None:
+            self.session = self._session = tldr_queries.Session(settings)
+        else:
+            self._session.settings = settings
+            self.session = self._session
         return self.session
 
     def begin(self, test):
@@ -264,8 +269,22 @@ def _subtest_description(subtest):
     return " ".join(parts) or "(<subtest>)"
 
 
+def _skip_runner_frames(tb):
+    """The traceback from the first frame that is not unittest's or tldr's own. unittest skips
+    these by a ``__unittest`` global, which frames lose when a parallel worker pickles them."""
+    start = tb
+    while start is not None:
+        name = str(start.tb_frame.f_globals.get("__name__", ""))
+        if name.split(".")[0] not in ("unittest", "tldr_queries"):
+            return start
+        start = start.tb_next
+    return tb
+
+
 def _format_err(result, test, err):
     etype, value, tb = err
+    tb = _skip_runner_frames(tb)
+    err = (etype, value, tb)
     try:
         full = unittest.TestResult._exc_info_to_string(result, err, test)
     except Exception:

@@ -78,6 +78,20 @@ class NormalizeTests(unittest.TestCase):
         self.assertTrue(shape.endswith(" …"))
         self.assertEqual(shape, normalize(sql + ", (%s)"))
 
+    def test_the_plain_path_and_the_tokenizing_path_agree(self):
+        # SQL without quotes, dollars or comments takes a faster path than SQL with them.
+        for sql in (
+            'SELECT "t1"."c2", "2fa"."x" FROM "t1" WHERE "t1"."id" IN (%s, %s) AND "t1"."n" = 1.5 LIMIT 21',
+            'INSERT INTO "t" ("a") VALUES (%s), (%s) RETURNING "t"."id"',
+            'SAVEPOINT "s1_x2"',
+            "SELECT x FROM t WHERE a = $1 AND b = %(b)s AND c = ?",
+        ):
+            self.assertEqual(normalize(sql), normalize(sql + " /* tokenized */"), sql)
+        self.assertEqual(normalize('SELECT "2fa"."id" FROM "2fa"'), 'SELECT "2fa"."id" FROM "2fa"')
+
+    def test_a_string_right_after_a_word(self):
+        self.assertEqual(normalize("SELECT * FROM t WHERE'x'=a AND b=N'y'"), "SELECT * FROM t WHERE?=a AND b=?")
+
     def test_is_select(self):
         self.assertTrue(is_select('SELECT "a"."id" FROM "a"'))
         self.assertTrue(is_select("select 1"))

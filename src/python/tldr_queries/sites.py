@@ -70,8 +70,9 @@ class SiteFinder:
     ``import_roots``: where modules are imported from (default: sys.path and ``cwd``)."""
 
     def __init__(self, library_roots=None, helper_roots=(), cwd=None, import_roots=None):
-        roots = _default_library_roots() if library_roots is None else library_roots
-        self._roots = tuple(sorted({self._norm(r) for r in list(roots) + list(helper_roots) if r}, key=len))
+        roots = [r for r in list(_default_library_roots() if library_roots is None else library_roots) + list(helper_roots) if r]
+        # Each root as given and resolved: most files match as given, without a realpath call.
+        self._roots = tuple({self._norm(r) for r in roots} | {self._dir(os.path.abspath(r)) for r in roots})
         self._cwd = cwd or os.getcwd()
         imports = list(sys.path if import_roots is None else import_roots) + [self._cwd]
         # Longest first: a module's root is the deepest entry that holds it.
@@ -80,9 +81,12 @@ class SiteFinder:
         self._paths = {}
 
     @staticmethod
-    def _norm(path):
-        path = os.path.realpath(path)
+    def _dir(path):
         return path if path.endswith(os.sep) else path + os.sep
+
+    @classmethod
+    def _norm(cls, path):
+        return cls._dir(os.path.realpath(path))
 
     def kind(self, filename, test_file=None):
         """LIBRARY, TEST or PROJECT for a code object's file name."""
@@ -97,8 +101,10 @@ class SiteFinder:
     def _classify(self, filename):
         if not filename or filename.startswith("<"):  # <frozen ...>, <string>, <template>
             return LIBRARY
+        if filename.startswith(self._roots):
+            return LIBRARY
         path = os.path.realpath(filename if os.path.isabs(filename) else os.path.join(self._cwd, filename))
-        if any(path.startswith(root) for root in self._roots):
+        if path.startswith(self._roots):
             return LIBRARY
         parts = path.split(os.sep)
         if "site-packages" in parts or "dist-packages" in parts:
@@ -126,15 +132,17 @@ class SiteFinder:
         outside the test belong to the runner. ``test_file``: the running test's module file."""
         fallback = None
         depth = 0
+        kinds = self._kinds  # inlined kind(): this runs for every frame of every query
         while frame is not None and depth < MAX_DEPTH:
             code = frame.f_code
             if code is stop_code:
                 break
-            kind = self.kind(code.co_filename, test_file)
+            filename = code.co_filename
+            kind = TEST if filename == test_file else kinds.get(filename) or self.kind(filename)
             if kind == PROJECT:
-                return code.co_filename, frame.f_lineno
+                return filename, frame.f_lineno
             if kind == TEST and fallback is None:
-                fallback = (code.co_filename, frame.f_lineno)
+                fallback = (filename, frame.f_lineno)
             frame = frame.f_back
             depth += 1
         return fallback
