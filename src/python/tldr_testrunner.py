@@ -76,7 +76,6 @@ import tldr_queries
 from django.test.runner import RemoteTestResult, RemoteTestRunner
 from tldr_queries.settings import CONFIG_ENV as QUERIES_ENV
 from tldr_queries.settings import SettingsError
-from tldr_queries.settings import from_env as queries_settings_from_env
 
 __all__ = ["TldrTestRunner"]
 
@@ -156,51 +155,8 @@ class _Events:
 _events = _Events()
 
 
-# --------------------------------------------------------------------------- query recording
-
-
-class _Queries:
-    """This process' query recording (tldr_queries.Session), or None when it is off. ``local``:
-    tests run in this process (serial, or a parallel worker) rather than being replayed."""
-
-    def __init__(self):
-        self.session = None
-        self.local = False
-        self._session = None
-
-    def load(self):
-        """Reads the settings from the environment again (each runner, each worker subsuite: a
-        process that forks runs, like the warm fork server, may change them); one Session per
-        process. A malformed TLDR_N_PLUS_ONE_CONFIG raises SettingsError."""
-        settings = queries_settings_from_env()
-        if not settings.enabled:
-            self.session = None
-        elif self._session is None:
-            self.session = self._session = tldr_queries.Session(settings)
-        else:
-            self._session.settings = settings
-            self.session = self._session
-        return self.session
-
-    def begin(self, test):
-        if self.local and self.session is not None:
-            self.session.recorder.begin(test)
-
-    def finish(self, test):
-        """The test's report ({"queries", ...}) when this process recorded it, else None."""
-        if not (self.local and self.session is not None):
-            return None
-        record = self.session.recorder.finish(test)
-        if record is None:
-            return None
-        try:
-            return self.session.summarize(record, test_id(test))
-        except Exception as exc:  # a report must never fail the test run
-            sys.stderr.write("tldr_testrunner: could not summarise the queries of %s: %r\n" % (test_id(test), exc))
-            return {"queries": record.queries, "setupQueries": record.setup}
-
-
-_queries = _Queries()
+# The query recording of this process (tldr_queries.Recording): off, or a Session.
+_queries = tldr_queries.Recording()
 
 
 # --------------------------------------------------------------------------- ids and messages
@@ -369,7 +325,7 @@ class _EventsResultMixin:
         _queries.begin(test)
 
     def stopTest(self, test):
-        queries = _queries.finish(test)
+        queries = _queries.finish(test, test_id(test))
         super().stopTest(test)
         cur = self._tldr_cur
         if cur is None or not self._tldr_in_window(test):
@@ -463,7 +419,7 @@ class _TldrRemoteTestResult(RemoteTestResult):
     ``stopTest``: the worker records the queries of the tests it runs.
 
     Module-level so multiprocessing can pickle the runner class by reference; the events
-    it adds are plain tuples of str, int, float, and dicts and lists of them."""
+    it adds are plain tuples of str, int, float, None, and dicts and lists of them."""
 
     def startTest(self, test):
         self._tldr_t0 = time.perf_counter()
@@ -471,7 +427,7 @@ class _TldrRemoteTestResult(RemoteTestResult):
         _queries.begin(test)
 
     def stopTest(self, test):
-        queries = _queries.finish(test)
+        queries = _queries.finish(test, test_id(test))
         if queries is not None:
             self.events.append(("tldrQueries", self.test_index, queries))
         t0 = getattr(self, "_tldr_t0", None)

@@ -18,18 +18,11 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from markers import marked_line  # noqa: E402
 REPO = os.path.dirname(os.path.dirname(HERE))
 BACKEND = os.path.join(REPO, "example", "backend")
 APP = os.path.join(REPO, "test", "fixtures", "testapps", "nplusone_cases")
 PYTHONS = [os.path.join(BACKEND, ".venv", "bin", "python"), "/usr/bin/python3"]
-
-
-def marked_line(path, name):
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if line.rstrip().endswith("# site: %s" % name):
-                return number
-    raise LookupError("no line marked %r in %s" % (name, path))
 
 
 def site(spec):

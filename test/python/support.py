@@ -17,6 +17,7 @@ for entry in (HERE, FIXTURE_APPS, HELPERS):
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
+from markers import marked_line  # noqa: E402,F401
 
 if not settings.configured:
     settings.configure(
@@ -33,11 +34,3 @@ def sql_of(queryset):
     sql, _params = queryset.query.get_compiler(queryset.db).as_sql()
     return sql
 
-
-def marked_line(path, name):
-    """The number of the line that ends with ``# site: <name>``."""
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if line.rstrip().endswith("# site: %s" % name):
-                return number
-    raise LookupError("no line marked %r in %s" % (name, path))

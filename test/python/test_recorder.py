@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from nplusone_cases import reports
 from nplusone_cases.models import Author, Book, Profile, Review, Tag
 from tldr_queries import Session
+from tldr_queries.detect import TestQueries
 from tldr_queries.recorder import BETWEEN, IDLE
 from tldr_queries.settings import parse
 
@@ -155,3 +156,18 @@ class RecorderTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RecordingFailureTests(unittest.TestCase):
+    def test_a_failure_inside_the_recording_never_fails_the_query(self):
+        session = Session(parse(""))
+        recorder = session.recorder
+
+        def broken(record, sql):
+            raise RuntimeError("a bug in tldr")
+
+        recorder._record = broken
+        recorder.phase = "test"
+        recorder.current = record = TestQueries()
+        self.assertEqual(recorder._execute(lambda *args: "rows", "SELECT 1", None, False, {}), "rows")
+        self.assertEqual((record.queries, list(record.groups)), (1, [("(not shaped)", None, 0)]))

@@ -1,4 +1,5 @@
-"""The runner's side of the recording: settings read again for every runner, one Session per process."""
+"""The runner's side of the recording: settings read again for every runner, one Session per
+process (tldr_queries.Recording), and tracebacks without the runner's frames."""
 import os
 import sys
 import unittest
@@ -6,6 +7,7 @@ from unittest import mock
 
 import support  # noqa: F401
 
+import tldr_queries
 import tldr_testrunner
 from tldr_queries.settings import SettingsError
 
@@ -19,7 +21,7 @@ class LoadTests(unittest.TestCase):
             return self.queries.load()
 
     def setUp(self):
-        self.queries = tldr_testrunner._Queries()
+        self.queries = tldr_queries.Recording()
 
     def test_settings_are_read_again_and_the_session_kept(self):
         first = self.load(TLDR_N_PLUS_ONE_CONFIG='{"threshold": 3}')

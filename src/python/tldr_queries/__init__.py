@@ -7,37 +7,11 @@ query's shape and call site, and n-plus-one findings (a SELECT repeated from one
     detect.py     one test's queries -> counts, top shapes, findings
     settings.py   TLDR_N_PLUS_ONE_CONFIG / TLDR_QUERY_RECORDING
     recorder.py   the execute wrapper and the phases of a test (needs Django)
+    session.py    one process' recording, as tldr_testrunner.py uses it
 
-Everything but recorder.py is pure and runs without a database; tldr_testrunner.py wires it in.
+shape, sites, detect and settings are pure (stdlib only); relations reads the models' _meta;
+nothing here needs a database but the recorder's queries. tldr_testrunner.py wires it in.
 """
-import os
+from .session import HELPERS_DIR, Recording, Session
 
-__all__ = ["Session"]
-
-HELPERS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-class Session:
-    """The recording of one process (the runner, or one parallel worker): settings, recorder and
-    the relation lookups, built on first use."""
-
-    def __init__(self, settings):
-        from .recorder import Recorder
-        from .sites import SiteFinder
-
-        self.settings = settings
-        self.finder = SiteFinder(helper_roots=[HELPERS_DIR])
-        self.recorder = Recorder(self.finder)
-        self._relations = None
-
-    def relations(self):
-        if self._relations is None:
-            from .relations import Relations
-
-            self._relations = Relations()
-        return self._relations
-
-    def summarize(self, record, test_id):
-        from .detect import summarize
-
-        return summarize(record, test_id, self.settings, self.relations, self.finder.path)
+__all__ = ["Session", "Recording", "HELPERS_DIR"]

@@ -135,10 +135,13 @@ class Recorder:
         phase = self.phase
         if phase == TEST:
             record = self.current
-            if record is not None:
-                self._record(record, sql)
-            else:
+            if record is None:
                 self.outside += 1
+            else:
+                try:
+                    self._record(record, sql)
+                except Exception:  # the recording must never fail the project's query
+                    record.add("(not shaped)", None, 0)
         elif phase == SETUP:
             record = self.current
             if record is not None:
