@@ -14,7 +14,8 @@ TLDR_TEST_EVENTS=/path/events.ndjson
       {"type":"test","id":"app.tests.Case.test_x","outcome":"passed|failed|error|skipped",
        "durationMs":12.3,"message":"...",          (message only when there is something to say)
        "queries":7,"setupQueries":2,"topQueries":[{"shape":"SELECT ...","count":6,"file":"app/x.py","line":12}],
-       "findingsOmitted":N}                        (query fields while recording; findingsOmitted when > 10)
+       "queriesUngrouped":N,"findingsOmitted":N}   (query fields while recording; the last two only
+                                                   when over 500 distinct shapes/sites, 10 findings)
       {"type":"finding","code":"n-plus-one","severity":"warning","test":"app.tests.Case.test_x",
        "file":"app/reports.py","line":12,"count":6,"shape":"SELECT ... WHERE \"t\".\"id\" = ? LIMIT ?",
        "hint":"...","fix":"select_related|prefetch_related|null","relation":"Book.author|null",
@@ -25,14 +26,17 @@ TLDR_TEST_EVENTS=/path/events.ndjson
     (setUpClass/tearDownClass/setUpModule/tearDownModule, a test module that fails to import)
     become "error" events with ids like "app.tests.Case.setUpClass", "app.tests.setUpModule",
     "app.tests_broken" (the module that failed to import).
-    Queries (tldr_queries/, beside this file): "queries" counts the test method's queries (what
-    CaptureQueriesContext around its body counts), "setupQueries" its setUp/tearDown/cleanups;
-    the end event's "setupQueries" adds everything outside tests (setUpTestData, class and module
-    fixtures). "topQueries": up to 3 shapes (SQL without literals and parameters, at most 240
-    characters) by count, each with the call site issuing most of them. A "finding" follows its
-    test's event: one SELECT shape issued from one call site (the first frame in the project's own
-    code) at least `threshold` times in the test method — within one test-client request when it
-    ran in one. File paths are relative to the current directory (the project folder), with "/".
+    Queries (tldr_queries/, beside this file): "queries" counts the statements the test method
+    sent through Django's cursors (what CaptureQueriesContext around its body counts, but for the
+    COMMIT/ROLLBACK lines Django >= 4.2 adds there, which no test inside a TestCase sends);
+    "setupQueries" those of its setUp/tearDown/cleanups; the end event's "setupQueries" adds all
+    outside tests (setUpTestData, class and module fixtures). "topQueries": up to 3 shapes (SQL
+    without literals or parameter values, at most 240 characters) by count, each with the call
+    site issuing most of them. A "finding" follows its test's event: one SELECT shape issued from
+    one call site (the first frame in the project's own code) at least `threshold` times in the
+    test method — counted per test-client request when it ran in one. Queries in threads without
+    a project frame (Django's async ORM) have no call site and are never findings. File paths are
+    relative to the current directory (the project folder), with "/".
 TLDR_N_PLUS_ONE_CONFIG={"threshold":5,"ignore":[{"test":"app.tests.X.test_y","reason":"..."},
                         {"site":"app/reports.py:12","reason":"..."}],"enabled":true}
     tests.n_plus_one of tldr.config.yaml (keys other than these are ignored). threshold >= 2
@@ -141,7 +145,7 @@ class _Events:
         findings = ()
         if queries is not None:
             findings = queries.get("findings", ())
-            for name in ("queries", "setupQueries", "topQueries", "findingsOmitted"):
+            for name in ("queries", "setupQueries", "topQueries", "queriesUngrouped", "findingsOmitted"):
                 if name in queries:
                     event[name] = queries[name]
             self.queries["queries"] += queries.get("queries", 0)

@@ -131,6 +131,9 @@ class GroupBoundTests(unittest.TestCase):
         self.assertEqual(len(r.groups), MAX_GROUPS)
         self.assertEqual((r.queries, r.ungrouped), (MAX_GROUPS + 51, 50))
         self.assertEqual(r.groups[("SELECT 0", None, 0)], 2)
+        out = run(r)
+        self.assertEqual((out["queries"], out["queriesUngrouped"]), (MAX_GROUPS + 51, 50))
+        self.assertNotIn("queriesUngrouped", run(record((AUTHOR, None, 0, 3))))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ __all__ = ["TestQueries", "summarize", "truncate", "SHAPE_MAX_CHARS", "TOP_QUERI
 SHAPE_MAX_CHARS = 240  # a reported shape; the full one is only ever kept in memory
 TOP_QUERIES = 3  # shapes per test event
 MAX_FINDINGS = 10  # per test; the rest are counted in findingsOmitted
-MAX_GROUPS = 2000  # distinct (shape, site, request) per test; more are counted, not told apart
+MAX_GROUPS = 500  # distinct (shape, site, request) per test; more are counted, not told apart
 
 
 class TestQueries:
@@ -79,6 +79,8 @@ def summarize(record, test_id, settings, relations, path):
     ``relations()``: the Relations of the installed models (built on the first finding);
     ``path(filename)``: the project-relative path of a file."""
     out = {"queries": record.queries, "setupQueries": record.setup, "topQueries": _top(record.groups, path)}
+    if record.ungrouped:
+        out["queriesUngrouped"] = record.ungrouped  # counted, yet neither in topQueries nor judged
     repeats = _repeats(record.groups, settings.threshold)
     if not repeats:
         return out

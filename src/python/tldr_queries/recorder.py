@@ -25,7 +25,7 @@ IDLE, BETWEEN, SETUP, TEST = "idle", "between", "setup", "test"
 __unittest = True
 
 # Shapes of recent SQL texts (Django's SQL keeps its %s placeholders: a loop repeats one text).
-_SHAPE_CACHE_SIZE = 4096
+_SHAPE_CACHE_SIZE = 1024  # at most ~8 MB of keys and shapes, typically well under 1 MB
 _CACHED_SQL_MAX = 4096
 
 
@@ -111,7 +111,10 @@ class Recorder:
         self._in_request = False
         original = getattr(test, "_callTestMethod", None)
         if original is not None:
-            test._callTestMethod = _boundary(self, original)
+            try:
+                test._callTestMethod = _boundary(self, original)
+            except AttributeError:  # __slots__: its queries then count as setup, never judged
+                pass
         self.phase = SETUP
 
     def finish(self, test):
@@ -119,7 +122,7 @@ class Recorder:
         record, self.current = self.current, None
         if self.phase != IDLE:
             self.phase = BETWEEN
-        test.__dict__.pop("_callTestMethod", None)
+        getattr(test, "__dict__", {}).pop("_callTestMethod", None)
         return record
 
     def _file_of(self, cls):
