@@ -12,12 +12,40 @@ TLDR_TEST_EVENTS=/path/events.ndjson
     Append one JSON object per line, flushed at once (written by the parent process only):
       {"type":"start","total":N,"shard":"I/N"|null,"parallel":P,"django":"5.2.1","python":"3.11.2"}
       {"type":"test","id":"app.tests.Case.test_x","outcome":"passed|failed|error|skipped",
-       "durationMs":12.3,"message":"..."}          (message only when there is something to say)
-      {"type":"end","passed":..,"failed":..,"errors":..,"skipped":..,"durationMs":..,"stopped":bool}
+       "durationMs":12.3,"message":"...",          (message only when there is something to say)
+       "queries":7,"setupQueries":2,"topQueries":[{"shape":"SELECT ...","count":6,"file":"app/x.py","line":12}],
+       "queriesUngrouped":N,"findingsOmitted":N}   (query fields while recording; the last two only
+                                                   when over 500 distinct shapes/sites, 10 findings)
+      {"type":"finding","code":"n-plus-one","severity":"warning","test":"app.tests.Case.test_x",
+       "file":"app/reports.py","line":12,"count":6,"shape":"SELECT ... WHERE \"t\".\"id\" = ? LIMIT ?",
+       "hint":"...","fix":"select_related|prefetch_related|null","relation":"Book.author|null",
+       "ignored":{"site"|"test":"...","reason":"..."}}   (ignored only when an ignore entry silenced it)
+      {"type":"end","passed":..,"failed":..,"errors":..,"skipped":..,"durationMs":..,"stopped":bool,
+       "queries":N,"setupQueries":M,"findings":F,"ignoredFindings":G}      (query fields while recording)
     Expected failures count as passed, unexpected successes as failed. Errors outside a test
     (setUpClass/tearDownClass/setUpModule/tearDownModule, a test module that fails to import)
     become "error" events with ids like "app.tests.Case.setUpClass", "app.tests.setUpModule",
     "app.tests_broken" (the module that failed to import).
+    Queries (tldr_queries/, beside this file): "queries" counts the statements the test method
+    sent through Django's cursors (what CaptureQueriesContext around its body counts, but for the
+    COMMIT/ROLLBACK lines Django >= 4.2 adds there, which no test inside a TestCase sends);
+    "setupQueries" those of its setUp/tearDown/cleanups; the end event's "setupQueries" adds all
+    outside tests (setUpTestData, class and module fixtures). "topQueries": up to 3 shapes (SQL
+    without literals or parameter values, at most 240 characters) by count, each with the call
+    site issuing most of them. A "finding" follows its test's event: one SELECT shape issued from
+    one call site (the first frame in the project's own code) at least `threshold` times in the
+    test method — counted per test-client request when it ran in one. Queries in threads without
+    a project frame (Django's async ORM) have no call site and are never findings. File paths are
+    relative to the current directory (the project folder), with "/".
+TLDR_N_PLUS_ONE_CONFIG={"threshold":5,"ignore":[{"test":"app.tests.X.test_y","reason":"..."},
+                        {"site":"app/reports.py:12","reason":"..."}],"enabled":true}
+    tests.n_plus_one of tldr.config.yaml (keys other than these are ignored). threshold >= 2
+    (default 5); "test" silences a test id or a dotted prefix of one (a class, a module); "site"
+    a "file:line" or a whole "file", relative to the project folder; a reason is required.
+    Silenced findings are still reported, with "ignored". A malformed value exits 2.
+TLDR_QUERY_RECORDING=0
+    (also off/false/no) record nothing: no query fields, no findings — the recording's cost is
+    measured against this. "enabled": false in TLDR_N_PLUS_ONE_CONFIG does the same.
 TLDR_BASE_TEST_RUNNER=dotted.path.Runner
     The project's runner to wrap; default: settings.TEST_RUNNER unless that is this class,
     else django.test.runner.DiscoverRunner.
@@ -48,7 +76,10 @@ import unittest
 
 import django
 import tldr_lifeline
+import tldr_queries
 from django.test.runner import RemoteTestResult, RemoteTestRunner
+from tldr_queries.settings import CONFIG_ENV as QUERIES_ENV
+from tldr_queries.settings import SettingsError
 
 __all__ = ["TldrTestRunner"]
 
@@ -86,6 +117,7 @@ class _Events:
     def reset(self):
         self.counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
         self.reported = set()
+        self.queries = {"queries": 0, "setupQueries": 0, "findings": 0, "ignoredFindings": 0}
 
     def emit(self, event):
         if not self.path:
@@ -98,7 +130,7 @@ class _Events:
         self._fh.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
         self._fh.flush()
 
-    def test(self, test_id, outcome, duration_ms, message=None):
+    def test(self, test_id, outcome, duration_ms, message=None, queries=None):
         key = {"passed": "passed", "failed": "failed", "error": "errors", "skipped": "skipped"}
         self.counts[key[outcome]] += 1
         self.reported.add(test_id)
@@ -110,10 +142,25 @@ class _Events:
         }
         if message:
             event["message"] = message
+        findings = ()
+        if queries is not None:
+            findings = queries.get("findings", ())
+            for name in ("queries", "setupQueries", "topQueries", "queriesUngrouped", "findingsOmitted"):
+                if name in queries:
+                    event[name] = queries[name]
+            self.queries["queries"] += queries.get("queries", 0)
+            self.queries["setupQueries"] += queries.get("setupQueries", 0)
         self.emit(event)
+        for finding in findings:
+            self.queries["ignoredFindings" if "ignored" in finding else "findings"] += 1
+            self.emit(dict({"type": "finding"}, **finding))
 
 
 _events = _Events()
+
+
+# The query recording of this process (tldr_queries.Recording): off, or a Session.
+_queries = tldr_queries.Recording()
 
 
 # --------------------------------------------------------------------------- ids and messages
@@ -182,8 +229,22 @@ def _subtest_description(subtest):
     return " ".join(parts) or "(<subtest>)"
 
 
+def _skip_runner_frames(tb):
+    """The traceback from the first frame that is not unittest's or tldr's own. unittest skips
+    these by a ``__unittest`` global, which frames lose when a parallel worker pickles them."""
+    start = tb
+    while start is not None:
+        name = str(start.tb_frame.f_globals.get("__name__", ""))
+        if name.split(".")[0] not in ("unittest", "tldr_queries"):
+            return start
+        start = start.tb_next
+    return tb
+
+
 def _format_err(result, test, err):
     etype, value, tb = err
+    tb = _skip_runner_frames(tb)
+    err = (etype, value, tb)
     try:
         full = unittest.TestResult._exc_info_to_string(result, err, test)
     except Exception:
@@ -263,13 +324,18 @@ class _EventsResultMixin:
             "outcome": None,
             "messages": [],
             "duration": None,
+            "queries": None,
         }
+        _queries.begin(test)
 
     def stopTest(self, test):
+        queries = _queries.finish(test, test_id(test))
         super().stopTest(test)
         cur = self._tldr_cur
         if cur is None or not self._tldr_in_window(test):
             return
+        if queries is not None:
+            cur["queries"] = queries
         self._tldr_cur = None
         duration = cur["duration"]
         if duration is None:
@@ -279,11 +345,18 @@ class _EventsResultMixin:
         if outcome is None:
             outcome = "error"
             messages = messages + ["test did not finish (interrupted)"]
-        _events.test(cur["id"], outcome, duration, "\n---\n".join(messages) or None)
+        _events.test(cur["id"], outcome, duration, "\n---\n".join(messages) or None, cur["queries"])
 
     def tldrDuration(self, test, elapsed_ms):  # replayed from _TldrRemoteTestResult
         if self._tldr_in_window(test):
             self._tldr_cur["duration"] = float(elapsed_ms)
+
+    def tldrQueries(self, test, queries):  # replayed from _TldrRemoteTestResult
+        if self._tldr_in_window(test):
+            self._tldr_cur["queries"] = queries
+
+    def tldrOutsideQueries(self, test, count):  # replayed from _TldrRemoteTestRunner, once per subsuite
+        _events.queries["setupQueries"] += int(count)
 
     def addDuration(self, test, elapsed):  # Python 3.12+ (and Django 5's parallel replay)
         parent = getattr(super(), "addDuration", None)
@@ -346,16 +419,21 @@ def _with_events(base):
 
 
 class _TldrRemoteTestResult(RemoteTestResult):
-    """Django's worker result plus a ``tldrDuration`` event, sent before ``stopTest``.
+    """Django's worker result plus ``tldrDuration`` and ``tldrQueries`` events, sent before
+    ``stopTest``: the worker records the queries of the tests it runs.
 
     Module-level so multiprocessing can pickle the runner class by reference; the events
-    it adds are plain (str, int, float) tuples."""
+    it adds are plain tuples of str, int, float, None, and dicts and lists of them."""
 
     def startTest(self, test):
         self._tldr_t0 = time.perf_counter()
         super().startTest(test)
+        _queries.begin(test)
 
     def stopTest(self, test):
+        queries = _queries.finish(test, test_id(test))
+        if queries is not None:
+            self.events.append(("tldrQueries", self.test_index, queries))
         t0 = getattr(self, "_tldr_t0", None)
         if t0 is not None:
             self.events.append(("tldrDuration", self.test_index, (time.perf_counter() - t0) * 1000.0))
@@ -365,6 +443,21 @@ class _TldrRemoteTestResult(RemoteTestResult):
 
 class _TldrRemoteTestRunner(RemoteTestRunner):
     resultclass = _TldrRemoteTestResult
+
+    def run(self, test):
+        # One subsuite in a worker (forked: the parent's settings; spawned: read here again).
+        session = None
+        try:
+            session = _queries.load()
+        except SettingsError:
+            pass  # the parent checked the same value before any test ran
+        _queries.local = session is not None
+        if session is not None:
+            session.recorder.run_started()
+        result = super().run(test)
+        if session is not None:
+            result.events.append(("tldrOutsideQueries", 0, session.recorder.run_finished()))
+        return result
 
 
 # --------------------------------------------------------------------------- suites and shards
@@ -530,6 +623,11 @@ class _TldrRunnerMixin:
             except ValueError as exc:
                 sys.stderr.write("tldr_testrunner: %s: %s\n" % (SHARD_ENV, exc))
                 sys.exit(2)
+        try:
+            _queries.load()
+        except SettingsError as exc:
+            sys.stderr.write("tldr_testrunner: %s: %s\n" % (QUERIES_ENV, exc))
+            sys.exit(2)
         self._tldr_ids = []
         _lifeline.install()
 
@@ -588,6 +686,11 @@ class _TldrRunnerMixin:
         _events.result_attached = False
         t0 = time.perf_counter()
         result = None
+        session = _queries.session
+        # Parallel: the workers record (_TldrRemoteTestRunner); this process only replays.
+        _queries.local = session is not None and not _is_parallel(suite)
+        if _queries.local:
+            session.recorder.run_started()
         try:
             _lifeline.enter_tests(parallel=_is_parallel(suite))
             result = super().run_suite(suite, **kwargs)
@@ -598,23 +701,27 @@ class _TldrRunnerMixin:
             raise
         finally:
             _lifeline.leave_tests()
+            if _queries.local:
+                _events.queries["setupQueries"] += session.recorder.run_finished()
+                _queries.local = False
             if result is not None and not _events.result_attached:
                 try:
                     _synthesize_events(getattr(self, "_tldr_ids", ()), result)
                 except Exception as exc:  # never hide the run's own outcome
                     sys.stderr.write("tldr_testrunner: could not report results: %r\n" % (exc,))
             counts = dict(_events.counts)
-            _events.emit(
-                {
-                    "type": "end",
-                    "passed": counts["passed"],
-                    "failed": counts["failed"],
-                    "errors": counts["errors"],
-                    "skipped": counts["skipped"],
-                    "durationMs": round((time.perf_counter() - t0) * 1000.0, 3),
-                    "stopped": result is None or bool(getattr(result, "shouldStop", False)),
-                }
-            )
+            end = {
+                "type": "end",
+                "passed": counts["passed"],
+                "failed": counts["failed"],
+                "errors": counts["errors"],
+                "skipped": counts["skipped"],
+                "durationMs": round((time.perf_counter() - t0) * 1000.0, 3),
+                "stopped": result is None or bool(getattr(result, "shouldStop", False)),
+            }
+            if session is not None:
+                end.update(_events.queries)
+            _events.emit(end)
 
     def suite_result(self, suite, result, **kwargs):
         failures = super().suite_result(suite, result, **kwargs)
