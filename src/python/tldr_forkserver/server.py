@@ -1,0 +1,344 @@
+"""The fork server's parent: listen, answer status, judge each run request, fork.
+
+One request per connection. Before every fork the parent checks that it is not stale (files and
+environment, ``watch.Watch``) and that forking is safe (no thread, no database connection, no
+socket besides its own) — a stale parent answers ``stale`` and exits 75 so that its supervisor
+starts a fresh one; an unsafe one answers ``refused`` and exits 3. Everything else about a run
+happens in a forked session (``session``).
+"""
+import os
+import select
+import signal
+import socket
+import stat
+import struct
+import sys
+import time
+
+from tldr_start.program import Program, ProgramError
+
+from . import protocol
+from .boot import close_connections, open_connections, threads
+from .session import SIGNALS, serve_session
+
+__all__ = ["Server", "EXIT_STALE", "EXIT_REFUSED"]
+
+EXIT_STALE = 75
+EXIT_REFUSED = 3
+# Commands that want a terminal or run until stopped: tldr runs them cold.
+INTERACTIVE = {"runserver", "shell", "dbshell", "shell_plus", "runserver_plus", "testserver"}
+_REQUEST_TIMEOUT = 10.0
+
+
+class Server:
+    def __init__(self, boot, watch, socket_path, idle_timeout, reason, announce):
+        self.boot = boot
+        self.watch = watch
+        self.path = socket_path
+        self.idle_timeout = idle_timeout
+        self.reason = reason
+        self.announce = announce
+        self.started = time.time()
+        self.sessions = {}
+        self.served = 0
+        self.last_activity = time.monotonic()
+        self.last_check_ms = None
+        self.stopping = None
+        self.manage = os.path.realpath(os.path.join(boot.cwd, "manage.py"))
+
+    def bind(self):
+        """Listens on the socket path (0600). A live server there already is an error; a
+        leftover file is replaced."""
+        if os.path.exists(self.path):
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                probe.connect(self.path)
+                raise OSError("another fork server answers on %s" % self.path)
+            except (ConnectionRefusedError, FileNotFoundError):
+                os.unlink(self.path)
+            finally:
+                probe.close()
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        mask = os.umask(0o177)
+        try:
+            listener.bind(self.path)
+        finally:
+            os.umask(mask)
+        os.chmod(self.path, 0o600)
+        listener.listen(64)
+        self.listener = listener
+        self.inode = os.stat(self.path).st_ino
+
+    def serve(self):
+        """The accept loop; returns the exit status."""
+        wake_r, wake_w = os.pipe()
+        for fd in (wake_r, wake_w):
+            os.set_blocking(fd, False)
+        signal.set_wakeup_fd(wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+            signal.signal(getattr(signal, name), self._on_signal)
+        while True:
+            self._reap()
+            if self.stopping:
+                return self._stop(self.stopping)
+            timeout = None
+            if not self.sessions and self.idle_timeout > 0:
+                timeout = max(0.0, self.last_activity + self.idle_timeout - time.monotonic())
+                if timeout == 0.0:
+                    return self._stop("idle for %gs" % self.idle_timeout)
+            elif self.sessions:
+                timeout = 1.0
+            try:
+                readable, _, _ = select.select([self.listener, wake_r], [], [], timeout)
+            except InterruptedError:
+                continue
+            if wake_r in readable:
+                try:
+                    while os.read(wake_r, 4096):
+                        pass
+                except OSError:
+                    pass
+            if self.listener in readable and not self.stopping:
+                try:
+                    conn, _ = self.listener.accept()
+                except OSError:
+                    continue
+                status = self._handle(conn)
+                if status is not None:
+                    return status
+
+    def _on_signal(self, signum, frame):
+        self.stopping = "signal %s" % signal.Signals(signum).name
+
+    def _handle(self, conn):
+        """Answers one connection; returns an exit status when the parent must end."""
+        received_at = time.perf_counter()
+        self.last_activity = time.monotonic()
+        try:
+            if not _same_user(conn):
+                conn.close()
+                return None
+            conn.settimeout(_REQUEST_TIMEOUT)
+            request = _read_request(conn)
+        except (OSError, protocol.ProtocolError) as exc:
+            _reply(conn, {"type": "error", "reason": "bad request: %s" % exc})
+            return None
+        op = request.get("op")
+        if op == "status":
+            _reply(conn, self.status())
+            return None
+        if op == "stop":
+            _reply(conn, {"type": "stopping", "pid": os.getpid()})
+            self.stopping = "stop request"
+            return None
+        if op != "run":
+            _reply(conn, {"type": "error", "reason": "unknown op %r (run, status, stop)" % op})
+            return None
+        problem = self._invalid(request)
+        if problem:
+            _reply(conn, {"type": "refused", "reason": problem})
+            return None
+        started = time.perf_counter()
+        stale = self.watch.check_files()
+        kind = "files"
+        if stale is None:
+            stale, kind = self.watch.env_change(request["env"]), "env"
+        self.last_check_ms = round((time.perf_counter() - started) * 1000.0, 2)
+        if stale:
+            _reply(conn, {"type": "stale", "kind": kind, "reason": stale, "checkMs": self.last_check_ms})
+            self._close_listener()
+            self.announce({"event": "stale", "kind": kind, "reason": stale})
+            return EXIT_STALE
+        unsafe = self._unsafe(conn)
+        if unsafe:
+            _reply(conn, {"type": "refused", "reason": unsafe})
+            self._close_listener()
+            self.announce({"event": "refused", "reason": unsafe})
+            return EXIT_REFUSED
+        _flush_std()
+        pid = os.fork()
+        if pid == 0:
+            signal.set_wakeup_fd(-1)
+            serve_session(conn, self.listener, request, self.watch, received_at)
+        conn.close()
+        self.sessions[pid] = time.monotonic()
+        self.served += 1
+        return None
+
+    def _invalid(self, request):
+        argv, env, cwd = request.get("argv"), request.get("env"), request.get("cwd")
+        if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+            return "argv must be a list of strings"
+        if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+            return "env must map strings to strings"
+        if not isinstance(cwd, str) or os.path.realpath(cwd) != os.path.realpath(self.boot.cwd):
+            return "this server runs commands in %s, not %s" % (self.boot.cwd, cwd)
+        if request.get("tty"):
+            return "a terminal cannot be relayed: run it cold"
+        if request.get("stopSignal") not in (None,) + tuple(SIGNALS):
+            return "stopSignal must be one of %s" % ", ".join(SIGNALS)
+        grace = request.get("graceMs", 10000)
+        if not isinstance(grace, (int, float)) or isinstance(grace, bool) or not 0 <= grace <= 600000:
+            return "graceMs must be a number of milliseconds up to 600000"
+        try:
+            program = Program.parse(argv)
+        except ProgramError as exc:
+            return str(exc)
+        if program.kind == "script":
+            if os.path.realpath(os.path.join(self.boot.cwd, program.target)) != self.manage:
+                return "only %s runs here, not %s" % (self.manage, program.target)
+            if program.args and program.args[0] in INTERACTIVE:
+                return "`manage.py %s` needs a terminal or runs until stopped: run it cold" % program.args[0]
+        options = program.django_options()
+        if options:
+            return "%s chooses other settings than this server's: run it cold" % " and ".join(options)
+        return None
+
+    def _unsafe(self, conn):
+        """Why forking now would copy something it must not (threads, connections, sockets)."""
+        busy = threads()
+        if busy:
+            return "threads are running in the fork server (%s)" % ", ".join(busy)
+        close_connections()
+        still = open_connections()
+        if still:
+            return "database connections stay open in the fork server (%s)" % ", ".join(still)
+        stray = _stray_sockets({self.listener.fileno(), conn.fileno()})
+        if stray:
+            return "the fork server holds %d socket(s) besides its own (a database or cache connection?)" % stray
+        return None
+
+    def status(self):
+        now = time.time()
+        return {
+            "type": "status",
+            "pid": os.getpid(),
+            "startedAt": int(self.started * 1000),
+            "ageMs": int((now - self.started) * 1000),
+            "cwd": self.boot.cwd,
+            "socket": self.path,
+            "python": sys.version.split()[0],
+            "executable": sys.executable,
+            "django": self.boot.django,
+            "settings": self.boot.settings,
+            "reason": self.reason,
+            "served": self.served,
+            "active": len(self.sessions),
+            "idleTimeoutS": self.idle_timeout,
+            "idleMs": int((time.monotonic() - self.last_activity) * 1000) if not self.sessions else 0,
+            "bootMs": round(self.boot.import_ms + self.boot.setup_ms + self.boot.preload_ms, 1),
+            "preloaded": len(self.boot.preloaded),
+            "watched": self.watch.counts(),
+            "lastCheckMs": self.last_check_ms,
+        }
+
+    def _reap(self):
+        while self.sessions:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                self.sessions.clear()
+                break
+            if pid == 0:
+                break
+            if self.sessions.pop(pid, None) is not None:
+                self.last_activity = time.monotonic()
+
+    def _stop(self, why):
+        """Stops the running sessions (each stops its command as tldr would) and ends."""
+        self._close_listener()
+        for pid in list(self.sessions):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 30.0
+        while self.sessions and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.02)
+        for pid in list(self.sessions):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.announce({"event": "exit", "reason": why, "served": self.served})
+        return 0
+
+    def _close_listener(self):
+        listener = getattr(self, "listener", None)
+        if listener is None:
+            return
+        try:
+            if os.stat(self.path).st_ino == self.inode:
+                os.unlink(self.path)  # only our own socket: a successor may have bound the path
+        except OSError:
+            pass
+        listener.close()
+        self.listener = None
+
+
+def _read_exactly(conn, count):
+    data = b""
+    while len(data) < count:
+        chunk = conn.recv(count - len(data))
+        if not chunk:
+            raise protocol.ProtocolError("the connection closed before the request was complete")
+        data += chunk
+    return data
+
+
+def _read_request(conn):
+    stream, length = protocol.HEADER.unpack(_read_exactly(conn, protocol.HEADER.size))
+    if stream != protocol.CONTROL:
+        raise protocol.ProtocolError("the request must be a control frame")
+    if length > protocol.MAX_CONTROL:
+        raise protocol.ProtocolError("the request is %d bytes, more than %d" % (length, protocol.MAX_CONTROL))
+    return protocol.decode(_read_exactly(conn, length))
+
+
+def _reply(conn, message):
+    try:
+        conn.settimeout(_REQUEST_TIMEOUT)
+        conn.sendall(protocol.control(message))
+    except OSError:
+        pass
+    try:
+        conn.close()
+    except OSError:
+        pass
+
+
+def _same_user(conn):
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return True  # the socket file is 0600 in a private folder
+    _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i")))
+    return uid == os.getuid()
+
+
+def _stray_sockets(own):
+    """Sockets open in this process besides ``own`` (Linux; 0 where /proc is missing)."""
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return 0
+    count = 0
+    for name in fds:
+        fd = int(name)
+        if fd in own:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+def _flush_std():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
