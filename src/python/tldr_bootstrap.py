@@ -46,6 +46,7 @@ signal.signal(signal.SIGINT, _quiet_interrupt)
 from tldr_start import environ as envmod  # noqa: E402  (beside this file: sys.path[0])
 from tldr_start.django_boot import setup_ahead, skip_next_logging_setup  # noqa: E402
 from tldr_start.exiting import hide_own_frames  # noqa: E402
+from tldr_start.held import Held  # noqa: E402
 from tldr_start.manage_py import inspect, settings_module  # noqa: E402
 from tldr_start.program import Program, ProgramError  # noqa: E402
 
@@ -88,54 +89,6 @@ class Control:
         try:
             os.close(self.fd)
         except OSError:
-            pass
-
-
-class Held:
-    """stdout/stderr written to memory while nothing has been decided (Linux memfd; not for
-    terminals, where a program may ask isatty() and must get the answer it would get)."""
-
-    def __init__(self):
-        self.saved = {}
-        create = getattr(os, "memfd_create", None)
-        if create is None:
-            return
-        for fd in (1, 2):
-            try:
-                if os.isatty(fd):
-                    continue
-                held = create("tldr-bootstrap-%d" % fd)
-                self.saved[fd] = (os.dup(fd), held)
-                os.dup2(held, fd)
-            except OSError:
-                continue
-
-    def release(self):
-        """Puts the real descriptors back and writes what was held to them."""
-        _flush_std()
-        for fd, (original, held) in self.saved.items():
-            os.dup2(original, fd)
-            os.close(original)
-            os.lseek(held, 0, os.SEEK_SET)
-            while True:
-                chunk = os.read(held, 65536)
-                if not chunk:
-                    break
-                try:
-                    while chunk:
-                        chunk = chunk[os.write(fd, chunk):]
-                except OSError:
-                    break
-            os.close(held)
-        self.saved = {}
-
-
-def _flush_std():
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except Exception:
             pass
 
 
@@ -251,7 +204,7 @@ def main():
         decline(control, "the environment changed after preparation: %s" % ", ".join(changed[:10]))
     control.send({"event": "started", "mode": mode, "waitedMs": round((time.perf_counter() - waiting) * 1000.0, 1)})
     control.close()
-    held.release()
+    held.stop().write_out()
     signal.signal(signal.SIGINT, _SIGINT_AT_START)
     if mode == "setup":
         skip_next_logging_setup()

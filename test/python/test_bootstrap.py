@@ -91,6 +91,16 @@ class Cases:
         bare, _ = self.assertSame(["describe_process"], env=env)
         self.assertIn(b"a logger created while the apps loaded still logs", bare.stdout)
 
+    def test_what_the_settings_print_comes_out_on_go_or_never(self):
+        env = self.env(DJANGO_SETTINGS_MODULE="sample_commands.printing_settings")
+        bare, boot = self.assertSame(["exit_with", "5"], env=env)
+        self.assertEqual(bare.stdout, b"printing_settings: loaded\nexiting with 5\n")
+        self.assertEqual(bare.stderr, b"printing_settings: a note on stderr\non stderr before exit\n")
+        quiet = support.Bootstrap(self.PYTHON, ["manage.py", "exit_with", "5"], env)
+        self.assertEqual(quiet.event()["mode"], "setup")
+        quiet.close()
+        self.assertEqual(quiet.finish().key(), (0, None, "", ""))
+
     def test_end_of_file_runs_nothing(self):
         boot = support.Bootstrap(self.PYTHON, ["manage.py", "exit_with", "7"], self.env())
         ready = boot.event()

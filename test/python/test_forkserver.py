@@ -100,6 +100,35 @@ class Served:
         finally:
             probe.stop()
 
+    def test_what_the_settings_print_is_every_commands_output(self):
+        env = dict(self.env, DJANGO_SETTINGS_MODULE="sample_commands.printing_settings")
+        probe = support.ForkServer(self.PYTHON, env)
+        try:
+            self.assertEqual(probe.ready["event"], "ready")  # the announcement line is clean JSON
+            cold = self.cold(["manage.py", "exit_with", "5"], env)
+            for _ in range(2):
+                warm = probe.run(["manage.py", "exit_with", "5"])
+                self.assertEqual(warm.key(), cold.key())
+            self.assertEqual(cold.stdout, b"printing_settings: loaded\nexiting with 5\n")
+        finally:
+            probe.stop()
+
+    def test_files_the_start_opened_stay_open_in_every_child(self):
+        log = tempfile.NamedTemporaryFile(prefix="tldr-warm-log-", delete=False)
+        log.close()
+        env = dict(self.env, DJANGO_SETTINGS_MODULE="sample_commands.file_logging_settings", TLDR_FIXTURE_LOG_FILE=log.name)
+        probe = support.ForkServer(self.PYTHON, env)
+        try:
+            cold = self.cold(["manage.py", "describe_process"], env)
+            warm = [probe.run(["manage.py", "describe_process"]) for _ in range(2)]
+            for outcome in warm:
+                self.assertEqual(outcome.key(support.normalise), cold.key(support.normalise))
+            with open(log.name) as fh:
+                self.assertEqual(fh.read().count("a logger created while the apps loaded still logs"), 3)
+        finally:
+            probe.stop()
+            os.unlink(log.name)
+
     def test_large_output_arrives_byte_for_byte(self):
         cold, warm = self.assertSame(["manage.py", "print_lots", "20000"])
         self.assertEqual(len(warm.stdout), 2000000)

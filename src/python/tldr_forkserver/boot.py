@@ -21,7 +21,7 @@ from tldr_start.django_boot import setup_ahead
 from tldr_start.manage_py import inspect, settings_module
 from tldr_start.program import Program
 
-__all__ = ["Boot", "BootRefused", "boot", "DEFAULT_PRELOAD"]
+__all__ = ["Boot", "BootRefused", "boot", "open_fds", "DEFAULT_PRELOAD"]
 
 # Imported by most commands tldr sends; loading them once in the parent is most of a warm
 # `manage.py test`'s saving. Modules missing in a Django version are skipped.
@@ -61,6 +61,10 @@ class Boot:
         self.opened = set()
         self.missing = set()
         self.preloaded = []
+        # What the start wrote to stdout / stderr (fd → bytes), for every child to write first.
+        self.printed = {1: b"", 2: b""}
+        # Descriptors the start opened (a log file): a plain start has them open too, so children keep them.
+        self.fds = set()
         self.django = None
         self.import_ms = self.setup_ms = self.preload_ms = 0.0
 
@@ -213,6 +217,30 @@ def _preload(names):
     except Exception:
         pass
     return loaded
+
+
+def open_fds():
+    """This process's open descriptors (Linux /proc; elsewhere the first 1024 probed)."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        found = set()
+        for fd in range(1024):
+            try:
+                os.fstat(fd)
+                found.add(fd)
+            except OSError:
+                pass
+        return found
+    found = set()
+    for name in names:
+        fd = int(name)
+        try:
+            os.fstat(fd)  # the listing's own descriptor is closed by now
+            found.add(fd)
+        except OSError:
+            pass
+    return found
 
 
 def close_connections():

@@ -2,8 +2,9 @@
 
 Its own process group (signals reach what it starts too), default signal handling as a process
 Node spawned would have it, stdin ``/dev/null``, stdout/stderr on the relay's pipes, fd 3 the
-lifeline when asked for, every other descriptor closed; the request's cwd, environment (plus what
-the parent's start wrote to it, as a plain start would), PYTHONPATH on ``sys.path``; then the
+lifeline when asked for (``TLDR_LIFELINE_FD`` names it), the descriptors Django's start opened
+(a log file) and no other; the request's cwd, environment (plus what the parent's start wrote to
+it, as a plain start would), PYTHONPATH on ``sys.path``; what the start printed; then the
 program, and the interpreter's own ending (``tldr_start.exiting.finish``). Never returns.
 """
 import fcntl
@@ -40,6 +41,7 @@ def run_child(request, pipes, watch, sockets):
         _report_failure(status, exc)
         os._exit(70)
     os.close(status)  # end-of-file there: the relay says "started"
+    _write_start_output(watch.boot.printed)
     try:
         program.run()
     except BaseException as exc:
@@ -59,17 +61,19 @@ def _prepare(request, pipes, watch, sockets, status):
     os.dup2(null, 0)
     os.dup2(pipes["out_w"], 1)
     os.dup2(pipes["err_w"], 2)
-    keep = 3
+    keep = {0, 1, 2, status} | watch.boot.fds
+    lifeline = None
     if pipes.get("lifeline_r") is not None:
-        os.dup2(pipes["lifeline_r"], LIFELINE_FD)
-        keep = LIFELINE_FD + 1
-    os.closerange(keep, status)
-    os.closerange(status + 1, _max_fd())
+        # Where tldr puts it for a cold child, unless the start's own files took that number.
+        lifeline = min(fd for fd in range(LIFELINE_FD, status) if fd not in keep)
+        os.dup2(pipes["lifeline_r"], lifeline)
+        keep.add(lifeline)
+    _close_all_but(keep)
     os.chdir(request["cwd"])
     _environment(request["env"], watch.boot.env_writes)
     os.environ.pop(LIFELINE_ENV, None)
-    if pipes.get("lifeline_r") is not None:
-        os.environ[LIFELINE_ENV] = str(LIFELINE_FD)
+    if lifeline is not None:
+        os.environ[LIFELINE_ENV] = str(lifeline)
     sys.path[:] = watch.sys_path_for([p for p in request["env"].get("PYTHONPATH", "").split(os.pathsep) if p])
     _stdio()
 
@@ -116,6 +120,27 @@ def _stdio():
             reconfigure(line_buffering=buffered and (fd == 2 or os.isatty(fd)))
         except Exception:
             pass
+
+
+def _write_start_output(printed):
+    """What Django's start printed in the parent: a plain start prints it before the command runs."""
+    for fd in (1, 2):
+        data = printed.get(fd, b"")
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        except OSError:
+            pass
+
+
+def _close_all_but(keep):
+    """Closes every descriptor not in ``keep`` (the server's sockets and pipes, whatever the
+    server itself inherited)."""
+    low = 0
+    for fd in sorted(keep) + [_max_fd()]:
+        if fd > low:
+            os.closerange(low, fd)
+        low = fd + 1
 
 
 def _max_fd():

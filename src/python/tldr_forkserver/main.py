@@ -7,6 +7,9 @@ import time
 
 __all__ = ["main"]
 
+# Output of the start replayed to every child; a start that prints more is not served warm.
+MAX_HELD = 1 << 20
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m tldr_forkserver", description="tldr's warm Django: forks one child per request (see the package docstring for the protocol).")
@@ -32,16 +35,29 @@ def announce(event):
 def main(argv=None):
     started = time.perf_counter()
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from .boot import DEFAULT_PRELOAD, BootRefused, boot
+    from .boot import DEFAULT_PRELOAD, BootRefused, boot, open_fds
     from .server import EXIT_REFUSED, Server
     from .watch import Watch
 
+    from tldr_start.held import Held
+
     preload = ([] if args.no_default_preload else list(DEFAULT_PRELOAD)) + args.preload
+    # What the start prints is every command's output (a plain start prints it each time), not
+    # the supervisor's announcements: held, and written at the start of every child.
+    inherited = open_fds()
+    held = Held(skip_terminals=False)
     try:
         state = boot(preload)
     except BootRefused as exc:
+        held.stop().write_out(to=2)  # into the server's log, to explain the refusal
         announce({"event": "refused", "reason": str(exc)})
         return EXIT_REFUSED
+    held.stop()
+    if held.size() > MAX_HELD:
+        announce({"event": "refused", "reason": "Django's start printed %d bytes (more than %d): not kept for every command" % (held.size(), MAX_HELD)})
+        return EXIT_REFUSED
+    state.printed = held.captured
+    state.fds = open_fds() - inherited - {0, 1, 2}
     watch = Watch(state, args.watch)
     server = Server(state, watch, os.path.abspath(args.socket), args.idle_timeout, args.reason, announce)
     try:
