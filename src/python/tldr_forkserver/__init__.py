@@ -5,7 +5,8 @@
 Run in the backend folder (manage.py's) with tldr's helper folder on PYTHONPATH and the
 environment tldr gives backend commands. Stdout: one JSON line per event for the supervisor —
 ``ready`` (listening), ``refused`` (cannot serve, exit 3), ``stale`` (exit 75: start a fresh one),
-``exit`` (stop request, signal or idle timeout: exit 0). The wire protocol is in ``protocol`` and
-the README of this folder; ``boot`` (the parent's start), ``watch`` (staleness), ``server``
-(requests), ``session`` (one request's relay), ``child`` (the command's process).
+``exit`` (stop request, signal or idle timeout: exit 0). Modules: ``protocol`` (frames),
+``boot`` (the parent's start and what it depended on), ``watch`` (staleness), ``safety`` (what
+must hold before a fork), ``requests`` (which runs it serves), ``server`` (the accept loop),
+``session`` (one request's relay), ``child`` (the command's process), ``main`` (arguments).
 """

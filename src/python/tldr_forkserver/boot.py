@@ -13,7 +13,6 @@ import importlib
 import io
 import os
 import sys
-import threading
 import time
 
 from tldr_start import environ as envmod
@@ -21,7 +20,9 @@ from tldr_start.django_boot import setup_ahead
 from tldr_start.manage_py import inspect, settings_module
 from tldr_start.program import Program
 
-__all__ = ["Boot", "BootRefused", "boot", "open_fds", "DEFAULT_PRELOAD"]
+from .safety import close_connections, threads
+
+__all__ = ["Boot", "BootRefused", "boot", "DEFAULT_PRELOAD"]
 
 # Imported by most commands tldr sends; loading them once in the parent is most of a warm
 # `manage.py test`'s saving. Modules missing in a Django version are skipped.
@@ -219,52 +220,3 @@ def _preload(names):
     return loaded
 
 
-def open_fds():
-    """This process's open descriptors (Linux /proc; elsewhere the first 1024 probed)."""
-    try:
-        names = os.listdir("/proc/self/fd")
-    except OSError:
-        found = set()
-        for fd in range(1024):
-            try:
-                os.fstat(fd)
-                found.add(fd)
-            except OSError:
-                pass
-        return found
-    found = set()
-    for name in names:
-        fd = int(name)
-        try:
-            os.fstat(fd)  # the listing's own descriptor is closed by now
-            found.add(fd)
-        except OSError:
-            pass
-    return found
-
-
-def close_connections():
-    """Closes every Django database connection this process holds (normally none)."""
-    try:
-        from django.db import connections
-
-        connections.close_all()
-    except Exception:
-        pass
-
-
-def open_connections():
-    """Aliases whose connection is open (must be none before a fork)."""
-    try:
-        from django.db import connections
-
-        return [c.alias for c in connections.all() if getattr(c, "connection", None) is not None]
-    except Exception:
-        return []
-
-
-def threads():
-    """Names of threads besides the main one."""
-    if threading.active_count() == 1:
-        return []
-    return sorted(t.name for t in threading.enumerate() if t is not threading.main_thread())

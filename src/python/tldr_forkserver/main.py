@@ -35,7 +35,8 @@ def announce(event):
 def main(argv=None):
     started = time.perf_counter()
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from .boot import DEFAULT_PRELOAD, BootRefused, boot, open_fds
+    from .boot import DEFAULT_PRELOAD, BootRefused, boot
+    from .safety import open_fds
     from .server import EXIT_REFUSED, Server
     from .watch import Watch
 

@@ -4,7 +4,7 @@ streams 1 and 2 carry the child's stdout and stderr bytes as they came."""
 import json
 import struct
 
-__all__ = ["CONTROL", "STDOUT", "STDERR", "HEADER", "MAX_CONTROL", "MAX_CHUNK", "frame", "control", "Reader", "ProtocolError"]
+__all__ = ["CONTROL", "STDOUT", "STDERR", "HEADER", "MAX_CONTROL", "MAX_CHUNK", "frame", "control", "Reader", "ProtocolError", "read_request", "reply"]
 
 CONTROL, STDOUT, STDERR = 0, 1, 2
 HEADER = struct.Struct(">BI")
@@ -12,6 +12,8 @@ HEADER = struct.Struct(">BI")
 MAX_CONTROL = 1 << 20
 # Output is relayed in pieces of at most this many bytes.
 MAX_CHUNK = 1 << 16
+# A client has this long to send its request (and to take a short answer).
+REQUEST_TIMEOUT = 10.0
 
 
 class ProtocolError(ValueError):
@@ -60,3 +62,34 @@ def decode(payload):
     if not isinstance(message, dict):
         raise ProtocolError("a control frame is not a JSON object")
     return message
+
+
+def _read_exactly(conn, count):
+    data = b""
+    while len(data) < count:
+        chunk = conn.recv(count - len(data))
+        if not chunk:
+            raise ProtocolError("the connection closed before the request was complete")
+        data += chunk
+    return data
+
+
+def read_request(conn):
+    stream, length = HEADER.unpack(_read_exactly(conn, HEADER.size))
+    if stream != CONTROL:
+        raise ProtocolError("the request must be a control frame")
+    if length > MAX_CONTROL:
+        raise ProtocolError("the request is %d bytes, more than %d" % (length, MAX_CONTROL))
+    return decode(_read_exactly(conn, length))
+
+
+def reply(conn, message):
+    try:
+        conn.settimeout(REQUEST_TIMEOUT)
+        conn.sendall(control(message))
+    except OSError:
+        pass
+    try:
+        conn.close()
+    except OSError:
+        pass

@@ -10,24 +10,18 @@ import os
 import select
 import signal
 import socket
-import stat
-import struct
 import sys
 import time
 
-from tldr_start.program import Program, ProgramError
-
 from . import protocol
-from .boot import close_connections, open_connections, threads
-from .session import SIGNALS, serve_session
+from .requests import invalid
+from .safety import close_connections, open_connections, same_user, stray_sockets, threads
+from .session import serve_session
 
 __all__ = ["Server", "EXIT_STALE", "EXIT_REFUSED"]
 
 EXIT_STALE = 75
 EXIT_REFUSED = 3
-# Commands that want a terminal or run until stopped: tldr runs them cold.
-INTERACTIVE = {"runserver", "shell", "dbshell", "shell_plus", "runserver_plus", "testserver"}
-_REQUEST_TIMEOUT = 10.0
 
 
 class Server:
@@ -116,28 +110,28 @@ class Server:
         received_at = time.perf_counter()
         self.last_activity = time.monotonic()
         try:
-            if not _same_user(conn):
+            if not same_user(conn):
                 conn.close()
                 return None
-            conn.settimeout(_REQUEST_TIMEOUT)
-            request = _read_request(conn)
+            conn.settimeout(protocol.REQUEST_TIMEOUT)
+            request = protocol.read_request(conn)
         except (OSError, protocol.ProtocolError) as exc:
-            _reply(conn, {"type": "error", "reason": "bad request: %s" % exc})
+            protocol.reply(conn, {"type": "error", "reason": "bad request: %s" % exc})
             return None
         op = request.get("op")
         if op == "status":
-            _reply(conn, self.status())
+            protocol.reply(conn, self.status())
             return None
         if op == "stop":
-            _reply(conn, {"type": "stopping", "pid": os.getpid()})
+            protocol.reply(conn, {"type": "stopping", "pid": os.getpid()})
             self.stopping = "stop request"
             return None
         if op != "run":
-            _reply(conn, {"type": "error", "reason": "unknown op %r (run, status, stop)" % op})
+            protocol.reply(conn, {"type": "error", "reason": "unknown op %r (run, status, stop)" % op})
             return None
-        problem = self._invalid(request)
+        problem = invalid(request, self.boot.cwd, self.manage)
         if problem:
-            _reply(conn, {"type": "refused", "reason": problem})
+            protocol.reply(conn, {"type": "refused", "reason": problem})
             return None
         started = time.perf_counter()
         stale = self.watch.check_files()
@@ -146,13 +140,13 @@ class Server:
             stale, kind = self.watch.env_change(request["env"]), "env"
         self.last_check_ms = round((time.perf_counter() - started) * 1000.0, 2)
         if stale:
-            _reply(conn, {"type": "stale", "kind": kind, "reason": stale, "checkMs": self.last_check_ms})
+            protocol.reply(conn, {"type": "stale", "kind": kind, "reason": stale, "checkMs": self.last_check_ms})
             self._close_listener()
             self.announce({"event": "stale", "kind": kind, "reason": stale})
             return EXIT_STALE
         unsafe = self._unsafe(conn)
         if unsafe:
-            _reply(conn, {"type": "refused", "reason": unsafe})
+            protocol.reply(conn, {"type": "refused", "reason": unsafe})
             self._close_listener()
             self.announce({"event": "refused", "reason": unsafe})
             return EXIT_REFUSED
@@ -166,35 +160,6 @@ class Server:
         self.served += 1
         return None
 
-    def _invalid(self, request):
-        argv, env, cwd = request.get("argv"), request.get("env"), request.get("cwd")
-        if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
-            return "argv must be a list of strings"
-        if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
-            return "env must map strings to strings"
-        if not isinstance(cwd, str) or os.path.realpath(cwd) != os.path.realpath(self.boot.cwd):
-            return "this server runs commands in %s, not %s" % (self.boot.cwd, cwd)
-        if request.get("tty"):
-            return "a terminal cannot be relayed: run it cold"
-        if request.get("stopSignal") not in (None,) + tuple(SIGNALS):
-            return "stopSignal must be one of %s" % ", ".join(SIGNALS)
-        grace = request.get("graceMs", 10000)
-        if not isinstance(grace, (int, float)) or isinstance(grace, bool) or not 0 <= grace <= 600000:
-            return "graceMs must be a number of milliseconds up to 600000"
-        try:
-            program = Program.parse(argv)
-        except ProgramError as exc:
-            return str(exc)
-        if program.kind == "script":
-            if os.path.realpath(os.path.join(self.boot.cwd, program.target)) != self.manage:
-                return "only %s runs here, not %s" % (self.manage, program.target)
-            if program.args and program.args[0] in INTERACTIVE:
-                return "`manage.py %s` needs a terminal or runs until stopped: run it cold" % program.args[0]
-        options = program.django_options()
-        if options:
-            return "%s chooses other settings than this server's: run it cold" % " and ".join(options)
-        return None
-
     def _unsafe(self, conn):
         """Why forking now would copy something it must not (threads, connections, sockets)."""
         busy = threads()
@@ -204,7 +169,7 @@ class Server:
         still = open_connections()
         if still:
             return "database connections stay open in the fork server (%s)" % ", ".join(still)
-        stray = _stray_sockets({self.listener.fileno(), conn.fileno()})
+        stray = stray_sockets({self.listener.fileno(), conn.fileno()})
         if stray:
             return "the fork server holds %d socket(s) besides its own (a database or cache connection?)" % stray
         return None
@@ -276,64 +241,6 @@ class Server:
             pass
         listener.close()
         self.listener = None
-
-
-def _read_exactly(conn, count):
-    data = b""
-    while len(data) < count:
-        chunk = conn.recv(count - len(data))
-        if not chunk:
-            raise protocol.ProtocolError("the connection closed before the request was complete")
-        data += chunk
-    return data
-
-
-def _read_request(conn):
-    stream, length = protocol.HEADER.unpack(_read_exactly(conn, protocol.HEADER.size))
-    if stream != protocol.CONTROL:
-        raise protocol.ProtocolError("the request must be a control frame")
-    if length > protocol.MAX_CONTROL:
-        raise protocol.ProtocolError("the request is %d bytes, more than %d" % (length, protocol.MAX_CONTROL))
-    return protocol.decode(_read_exactly(conn, length))
-
-
-def _reply(conn, message):
-    try:
-        conn.settimeout(_REQUEST_TIMEOUT)
-        conn.sendall(protocol.control(message))
-    except OSError:
-        pass
-    try:
-        conn.close()
-    except OSError:
-        pass
-
-
-def _same_user(conn):
-    option = getattr(socket, "SO_PEERCRED", None)
-    if option is None:
-        return True  # the socket file is 0600 in a private folder
-    _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i")))
-    return uid == os.getuid()
-
-
-def _stray_sockets(own):
-    """Sockets open in this process besides ``own`` (Linux; 0 where /proc is missing)."""
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return 0
-    count = 0
-    for name in fds:
-        fd = int(name)
-        if fd in own:
-            continue
-        try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                count += 1
-        except OSError:
-            continue
-    return count
 
 
 def _flush_std():
