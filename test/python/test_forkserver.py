@@ -249,6 +249,19 @@ class Served:
         self.assertFalse(os.path.exists("/proc/%d" % seen["pid"]), "the test run outlived its client")
         self.assertEqual(pg.query("SELECT count(*) FROM pg_database WHERE datname = %s", database), [(0,)])
 
+    def test_requests_run_side_by_side(self):
+        import threading
+
+        results = []
+        started = time.perf_counter()
+        workers = [threading.Thread(target=lambda: results.append(self.server.run(["manage.py", "sleep_then_print", "1.5"]))) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        self.assertEqual([r.stdout for r in results], [b"sleeping\nwoke\n"] * 2)
+        self.assertLess(time.perf_counter() - started, 2.9)  # not one after the other
+
     # -- nothing shared at fork -------------------------------------------------------------
 
     def test_the_parent_holds_no_connection_and_no_thread(self):
