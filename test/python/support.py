@@ -256,9 +256,14 @@ class ForkServer:
         self.env = env
         self.cwd = cwd
         self.log = open(os.path.join(self.dir, "server.err"), "w+b")
+        # stdout a socket pair, as Node's 'pipe' stdio is (the server must not take it for a stray socket).
+        ours, theirs = socket.socketpair()
         self.proc = subprocess.Popen(
             [python, "-m", "tldr_forkserver", "--socket", self.socket, "--idle-timeout", str(idle_timeout)] + list(extra_args),
-            cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log)
+            cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=theirs, stderr=self.log)
+        theirs.close()
+        self.announcements = ours
+        self.proc.stdout = ours.makefile("rb")
         self.ready = self.announcement(timeout=60)
 
     def announcement(self, timeout=30):
@@ -282,6 +287,7 @@ class ForkServer:
             self.proc.kill()
             self.proc.wait()
         self.proc.stdout.close()
+        self.announcements.close()
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -78,6 +78,18 @@ class Served:
         self.assertEqual(self.assertSame(["manage.py", "finish_late"])[1].stdout, b"handle returned\nthread finished\natexit ran\n")
         self.assertSame(["manage.py", "--help"])
 
+    def test_the_interpreter_shuts_the_child_down_as_it_shuts_a_plain_start(self):
+        written = {}
+        for side in ("cold", "warm"):
+            path = tempfile.mktemp(prefix="tldr-warm-unclosed-")
+            args = ["manage.py", "unclosed_write", path]
+            outcome = self.cold(args) if side == "cold" else self.server.run(args)
+            with open(path) as fh:
+                written[side] = (outcome.code, fh.read())
+            os.unlink(path)
+        self.assertEqual(written["warm"], written["cold"])
+        self.assertEqual(written["warm"], (0, "flushed when the interpreter shut down\n"))
+
     def test_the_program_sees_a_plain_start(self):
         for env in (self.env, dict(self.env, PYTHONPATH=support.FIXTURE_APPS)):
             cold, warm = self.assertSame(["manage.py", "describe_process", "--env", "PYTHONPATH", "--env", "TZ"], env=env)
@@ -405,6 +417,24 @@ class Lifecycle:
         try:
             self.assertEqual(server.ready["event"], "refused")
             self.assertIn("argv_settings.py", server.ready["reason"])
+            self.assertEqual(server.proc.wait(10), 3)
+        finally:
+            server.stop()
+
+    def test_a_thread_left_by_the_start_is_refused(self):
+        server = support.ForkServer(self.PYTHON, support.backend_env(pg, {"DJANGO_SETTINGS_MODULE": "sample_commands.thread_settings"}))
+        try:
+            self.assertEqual(server.ready["event"], "refused")
+            self.assertIn("left-by-settings", server.ready["reason"])
+            self.assertEqual(server.proc.wait(10), 3)
+        finally:
+            server.stop()
+
+    def test_a_socket_left_open_by_the_start_is_refused_before_any_fork(self):
+        server = support.ForkServer(self.PYTHON, support.backend_env(pg, {"DJANGO_SETTINGS_MODULE": "sample_commands.socket_settings"}))
+        try:
+            self.assertEqual(server.ready["event"], "refused")
+            self.assertIn("1 socket(s) open", server.ready["reason"])
             self.assertEqual(server.proc.wait(10), 3)
         finally:
             server.stop()

@@ -10,7 +10,7 @@ import support
 sys.path.insert(0, support.HELPERS)
 
 from tldr_start import environ as envmod  # noqa: E402
-from tldr_start.exiting import exit_code_of  # noqa: E402
+from tldr_start.exiting import trimmed  # noqa: E402
 from tldr_start.manage_py import inspect, settings_module  # noqa: E402
 from tldr_start.program import Program, ProgramError  # noqa: E402
 
@@ -159,14 +159,30 @@ class EnvironmentRecording(unittest.TestCase):
         self.assertEqual(envmod.interpreter_keys(env), ["LANG", "LC_ALL", "LD_PRELOAD", "PYTHONHASHSEED", "TZ"])
 
 
-class ExitCodes(unittest.TestCase):
-    def test_system_exit_like_cpython(self):
-        self.assertEqual(exit_code_of(SystemExit()), 0)
-        self.assertEqual(exit_code_of(SystemExit(None)), 0)
-        self.assertEqual(exit_code_of(SystemExit(7)), 7)
-        self.assertEqual(exit_code_of(SystemExit(256)), 0)
-        self.assertEqual(exit_code_of(SystemExit(-1)), 255)
-        self.assertEqual(exit_code_of(SystemExit(True)), 1)
+class Tracebacks(unittest.TestCase):
+    def test_a_traceback_starts_at_the_programs_first_frame(self):
+        with tempfile.TemporaryDirectory() as folder:
+            script = os.path.join(folder, "manage.py")
+            with open(script, "w") as fh:
+                fh.write("def inner():\n    raise RuntimeError('x')\n\ninner()\n")
+            program = Program.parse([script])
+            try:
+                program.run()
+            except RuntimeError as exc:
+                tb = trimmed(exc.__traceback__)
+            finally:
+                sys.modules["__main__"] = sys.modules.get("__main__")
+            files = []
+            while tb is not None:
+                files.append((tb.tb_frame.f_code.co_filename, tb.tb_frame.f_code.co_name))
+                tb = tb.tb_next
+            self.assertEqual(files, [(script, "<module>"), (script, "inner")])
+
+    def test_an_exception_before_the_program_keeps_its_whole_traceback(self):
+        try:
+            raise ValueError("in tldr's own code")
+        except ValueError as exc:
+            self.assertIs(trimmed(exc.__traceback__), exc.__traceback__)
 
 
 if __name__ == "__main__":

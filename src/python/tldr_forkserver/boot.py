@@ -66,6 +66,8 @@ class Boot:
         self.printed = {1: b"", 2: b""}
         # Descriptors the start opened (a log file): a plain start has them open too, so children keep them.
         self.fds = set()
+        # Descriptors the server was started with (its stdio, maybe a socket pair from Node): not the start's.
+        self.inherited_fds = set()
         self.django = None
         self.import_ms = self.setup_ms = self.preload_ms = 0.0
 

@@ -5,7 +5,9 @@ Node spawned would have it, stdin ``/dev/null``, stdout/stderr on the relay's pi
 lifeline when asked for (``TLDR_LIFELINE_FD`` names it), the descriptors Django's start opened
 (a log file) and no other; the request's cwd, environment (plus what the parent's start wrote to
 it, as a plain start would), PYTHONPATH on ``sys.path``; what the start printed; then the
-program, and the interpreter's own ending (``tldr_start.exiting.finish``). Never returns.
+program. Never returns: its SystemExit or exception travels up through the fork server's frames
+(none of which catch it in a child) to the interpreter, which ends the process exactly as it
+ends ``python manage.py`` (threads, atexit, flushing and finalising modules, tracebacks).
 """
 import fcntl
 import os
@@ -13,7 +15,7 @@ import signal
 import sys
 
 from tldr_start.django_boot import skip_next_logging_setup
-from tldr_start.exiting import finish
+from tldr_start.exiting import hide_own_frames
 from tldr_start.program import Program
 
 __all__ = ["run_child"]
@@ -44,9 +46,13 @@ def run_child(request, pipes, watch, sockets):
     _write_start_output(watch.boot.printed)
     try:
         program.run()
+    except SystemExit:
+        raise
     except BaseException as exc:
-        finish(exc)
-    finish(None)
+        hide_own_frames(exc)
+        raise
+    # The program returned: the interpreter ends this process as it ends a plain start.
+    raise SystemExit(0)
 
 
 def _prepare(request, pipes, watch, sockets, status):

@@ -36,7 +36,7 @@ def main(argv=None):
     started = time.perf_counter()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from .boot import DEFAULT_PRELOAD, BootRefused, boot
-    from .safety import open_fds
+    from .safety import open_fds, stray_sockets
     from .server import EXIT_REFUSED, Server
     from .watch import Watch
 
@@ -58,7 +58,12 @@ def main(argv=None):
         announce({"event": "refused", "reason": "Django's start printed %d bytes (more than %d): not kept for every command" % (held.size(), MAX_HELD)})
         return EXIT_REFUSED
     state.printed = held.captured
+    state.inherited_fds = inherited
     state.fds = open_fds() - inherited - {0, 1, 2}
+    left_open = stray_sockets(inherited)
+    if left_open:
+        announce({"event": "refused", "reason": "Django's start left %d socket(s) open (a database or cache connection made at import?): a fork would share them with every command" % left_open})
+        return EXIT_REFUSED
     watch = Watch(state, args.watch)
     server = Server(state, watch, os.path.abspath(args.socket), args.idle_timeout, args.reason, announce)
     try:

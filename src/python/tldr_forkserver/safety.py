@@ -45,7 +45,8 @@ def same_user(conn):
 
 
 def stray_sockets(own):
-    """Sockets open in this process besides ``own`` (Linux; 0 where /proc is missing)."""
+    """Sockets open in this process besides ``own`` (Linux; 0 where /proc is missing). Node gives
+    a child socket pairs for stdio: the server's inherited descriptors belong in ``own``."""
     try:
         fds = os.listdir("/proc/self/fd")
     except OSError:

@@ -169,7 +169,7 @@ class Server:
         still = open_connections()
         if still:
             return "database connections stay open in the fork server (%s)" % ", ".join(still)
-        stray = stray_sockets({self.listener.fileno(), conn.fileno()})
+        stray = stray_sockets(self.boot.inherited_fds | {self.listener.fileno(), conn.fileno()})
         if stray:
             return "the fork server holds %d socket(s) besides its own (a database or cache connection?)" % stray
         return None

@@ -24,10 +24,14 @@ SIGNALS = {name: getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGKIL
 
 
 def serve_session(conn, listener, request, watch, received_at):
+    relay = os.getpid()
     try:
         _Session(conn, listener, request, watch, received_at).run()
     finally:
-        os._exit(0)
+        # The relay never returns into the server's loop; the command's child (another pid)
+        # passes through here on its way to the interpreter's own ending.
+        if os.getpid() == relay:
+            os._exit(0)
 
 
 class _Session:

@@ -68,7 +68,7 @@ def _high(fd):
     they get in a plain start."""
     import fcntl
 
-    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100)
+    moved = fcntl.fcntl(fd, getattr(fcntl, "F_DUPFD_CLOEXEC", fcntl.F_DUPFD), 100)
     os.close(fd)
     return moved
 
