@@ -1,9 +1,9 @@
 """The forked child that runs one command: made to look like a fresh ``python manage.py …``.
 
 Its own process group (signals reach what it starts too), default signal handling as a process
-Node spawned would have it, stdin ``/dev/null``, stdout/stderr on the relay's pipes, fd 3 the
-lifeline when asked for (``TLDR_LIFELINE_FD`` names it), the descriptors Django's start opened
-(a log file) and no other; the request's cwd, environment (plus what the parent's start wrote to
+Node spawned would have it, stdin ``/dev/null``, stdout/stderr on the relay's socket pairs (what
+Node gives a cold child), fd 3 the lifeline when asked for (``TLDR_LIFELINE_FD`` names it), the
+descriptors Django's start opened (a log file) and no other; the request's cwd, environment (plus what the parent's start wrote to
 it, as a plain start would), PYTHONPATH on ``sys.path``; what the start printed; then the
 program. Never returns: its SystemExit or exception travels up through the fork server's frames
 (none of which catch it in a child) to the interpreter, which ends the process exactly as it

@@ -62,7 +62,7 @@ def main(argv=None):
     state.fds = open_fds() - inherited - {0, 1, 2}
     left_open = stray_sockets(inherited)
     if left_open:
-        announce({"event": "refused", "reason": "Django's start left %d socket(s) open (a database or cache connection made at import?): a fork would share them with every command" % left_open})
+        announce({"event": "refused", "reason": "Django's start left %d socket(s) open (fd %s: a database or cache connection made at import?): a fork would share them with every command" % (len(left_open), ", ".join(map(str, left_open)))})
         return EXIT_REFUSED
     watch = Watch(state, args.watch)
     server = Server(state, watch, os.path.abspath(args.socket), args.idle_timeout, args.reason, announce)

@@ -45,23 +45,24 @@ def same_user(conn):
 
 
 def stray_sockets(own):
-    """Sockets open in this process besides ``own`` (Linux; 0 where /proc is missing). Node gives
-    a child socket pairs for stdio: the server's inherited descriptors belong in ``own``."""
+    """The descriptors of sockets open in this process besides ``own`` (Linux; none found where
+    /proc is missing). Node gives a child socket pairs for stdio: the server's inherited
+    descriptors belong in ``own``."""
     try:
         fds = os.listdir("/proc/self/fd")
     except OSError:
-        return 0
-    count = 0
+        return []
+    found = []
     for name in fds:
         fd = int(name)
         if fd in own:
             continue
         try:
             if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                count += 1
+                found.append(fd)
         except OSError:
             continue
-    return count
+    return sorted(found)
 
 
 def open_fds():

@@ -171,7 +171,7 @@ class Server:
             return "database connections stay open in the fork server (%s)" % ", ".join(still)
         stray = stray_sockets(self.boot.inherited_fds | {self.listener.fileno(), conn.fileno()})
         if stray:
-            return "the fork server holds %d socket(s) besides its own (a database or cache connection?)" % stray
+            return "the fork server holds %d socket(s) besides its own (fd %s: a database or cache connection?)" % (len(stray), ", ".join(map(str, stray)))
         return None
 
     def status(self):

@@ -12,6 +12,7 @@ slows the child down instead of growing this process.
 import os
 import select
 import signal
+import socket
 import time
 
 from . import protocol
@@ -61,8 +62,8 @@ class _Session:
         signal.signal(signal.SIGTERM, self._on_term)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
+        out_r, out_w = _stdio_pair()
+        err_r, err_w = _stdio_pair()
         status_r, status_w = os.pipe()
         pipes = {"out_w": out_w, "err_w": err_w, "status_w": status_w}
         lifeline_r = None
@@ -235,6 +236,13 @@ class _Session:
             self.conn.close()
         except OSError:
             pass
+
+
+def _stdio_pair():
+    """(read end, write end) for one of the child's output streams: a unix socket pair, which is
+    what a cold child's stdout/stderr are when Node spawns it with 'pipe'."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    return ours.detach(), theirs.detach()
 
 
 def _killpg(pid, number):
