@@ -45,7 +45,7 @@ signal.signal(signal.SIGINT, _quiet_interrupt)
 
 from tldr_start import environ as envmod  # noqa: E402  (beside this file: sys.path[0])
 from tldr_start.django_boot import setup_ahead, skip_next_logging_setup  # noqa: E402
-from tldr_start.exiting import hide_own_frames  # noqa: E402
+from tldr_start.exiting import run_as_main  # noqa: E402
 from tldr_start.held import Held  # noqa: E402
 from tldr_start.manage_py import inspect, settings_module  # noqa: E402
 from tldr_start.program import Program, ProgramError  # noqa: E402
@@ -208,13 +208,7 @@ def main():
     signal.signal(signal.SIGINT, _SIGINT_AT_START)
     if mode == "setup":
         skip_next_logging_setup()
-    try:
-        program.run()
-    except SystemExit:
-        raise
-    except BaseException as exc:
-        hide_own_frames(exc)
-        raise
+    run_as_main(program)
 
 
 def decline(control, reason):

@@ -91,6 +91,28 @@ class Postgres:
         subprocess.run(["docker", "rm", "-f", "-v", self.id], capture_output=True)
 
 
+def for_each_django(cases, namespace, prefix=""):
+    """One unittest class per interpreter of PYTHONS (``<prefix>Django52``, ``<prefix>Django32``)
+    running the test methods of the mixin ``cases`` with its ``PYTHON`` set."""
+    import unittest
+
+    for label, python in (("Django52", VENV_PYTHON), ("Django32", SYSTEM_PYTHON)):
+        name = prefix + label
+        namespace[name] = type(name, (cases, unittest.TestCase), {"PYTHON": python, "__module__": namespace["__name__"]})
+
+
+def module_postgres():
+    """The Postgres of one test module, migrated for every Django version under test."""
+    pg = Postgres()
+    try:
+        for python in PYTHONS.values():
+            migrate(python, backend_env(pg))
+    except BaseException:
+        pg.remove()
+        raise
+    return pg
+
+
 def backend_env(pg, extra=None, helpers=True):
     """The environment tldr gives a backend command (services, settings, fixture apps), plus the
     helper folder on PYTHONPATH like tldr's test runner and migration check have it."""

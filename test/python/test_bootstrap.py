@@ -14,9 +14,7 @@ pg = None
 
 def setUpModule():
     global pg
-    pg = support.Postgres()
-    for python in support.PYTHONS.values():
-        support.migrate(python, support.backend_env(pg))
+    pg = support.module_postgres()
 
 
 def tearDownModule():
@@ -198,12 +196,7 @@ class Cases:
         self.assertLess(min(after_go), bare.seconds)
 
 
-class Django52(Cases, unittest.TestCase):
-    PYTHON = support.VENV_PYTHON
-
-
-class Django32(Cases, unittest.TestCase):
-    PYTHON = support.SYSTEM_PYTHON
+support.for_each_django(Cases, globals())
 
 
 if __name__ == "__main__":

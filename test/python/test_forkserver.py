@@ -17,9 +17,7 @@ SLOW = os.path.join(support.REPO, "test", "fixtures", "slow")
 
 def setUpModule():
     global pg
-    pg = support.Postgres()
-    for python in support.PYTHONS.values():
-        support.migrate(python, support.backend_env(pg))
+    pg = support.module_postgres()
 
 
 def tearDownModule():
@@ -451,28 +449,9 @@ class Lifecycle:
             first.stop()
 
 
-class ServedDjango52(Served, unittest.TestCase):
-    PYTHON = support.VENV_PYTHON
-
-
-class ServedDjango32(Served, unittest.TestCase):
-    PYTHON = support.SYSTEM_PYTHON
-
-
-class StalenessDjango52(Staleness, unittest.TestCase):
-    PYTHON = support.VENV_PYTHON
-
-
-class StalenessDjango32(Staleness, unittest.TestCase):
-    PYTHON = support.SYSTEM_PYTHON
-
-
-class LifecycleDjango52(Lifecycle, unittest.TestCase):
-    PYTHON = support.VENV_PYTHON
-
-
-class LifecycleDjango32(Lifecycle, unittest.TestCase):
-    PYTHON = support.SYSTEM_PYTHON
+support.for_each_django(Served, globals(), "Served")
+support.for_each_django(Staleness, globals(), "Staleness")
+support.for_each_django(Lifecycle, globals(), "Lifecycle")
 
 
 if __name__ == "__main__":

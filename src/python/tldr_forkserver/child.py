@@ -15,7 +15,7 @@ import signal
 import sys
 
 from tldr_start.django_boot import skip_next_logging_setup
-from tldr_start.exiting import hide_own_frames
+from tldr_start.exiting import run_as_main
 from tldr_start.program import Program
 
 __all__ = ["run_child"]
@@ -44,13 +44,7 @@ def run_child(request, pipes, watch, sockets):
         os._exit(70)
     os.close(status)  # end-of-file there: the relay says "started"
     _write_start_output(watch.boot.printed)
-    try:
-        program.run()
-    except SystemExit:
-        raise
-    except BaseException as exc:
-        hide_own_frames(exc)
-        raise
+    run_as_main(program)
     # The program returned: the interpreter ends this process as it ends a plain start.
     raise SystemExit(0)
 

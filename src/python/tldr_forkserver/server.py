@@ -17,6 +17,7 @@ from . import protocol
 from .requests import invalid
 from .safety import close_connections, open_connections, same_user, stray_sockets, threads
 from .session import serve_session
+from .wake import drain, wake_on_signals
 
 __all__ = ["Server", "EXIT_STALE", "EXIT_REFUSED"]
 
@@ -65,11 +66,7 @@ class Server:
 
     def serve(self):
         """The accept loop; returns the exit status."""
-        wake_r, wake_w = os.pipe()
-        for fd in (wake_r, wake_w):
-            os.set_blocking(fd, False)
-        signal.set_wakeup_fd(wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
+        wake_r = wake_on_signals()
         for name in ("SIGTERM", "SIGINT", "SIGHUP"):
             signal.signal(getattr(signal, name), self._on_signal)
         while True:
@@ -88,11 +85,7 @@ class Server:
             except InterruptedError:
                 continue
             if wake_r in readable:
-                try:
-                    while os.read(wake_r, 4096):
-                        pass
-                except OSError:
-                    pass
+                drain(wake_r)
             if self.listener in readable and not self.stopping:
                 try:
                     conn, _ = self.listener.accept()

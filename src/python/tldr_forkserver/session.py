@@ -17,6 +17,7 @@ import time
 
 from . import protocol
 from .child import run_child
+from .wake import drain, wake_on_signals
 
 __all__ = ["serve_session", "SIGNALS"]
 
@@ -54,11 +55,7 @@ class _Session:
 
     def run(self):
         self.listener.close()
-        wake_r, wake_w = os.pipe()
-        for fd in (wake_r, wake_w):
-            os.set_blocking(fd, False)
-        signal.set_wakeup_fd(wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
+        wake_r = wake_on_signals()
         signal.signal(signal.SIGTERM, self._on_term)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -120,7 +117,7 @@ class _Session:
                 self.kill_at, self.killed = None, True
             for fd in readable:
                 if fd == wake_r:
-                    _drain(wake_r)
+                    drain(wake_r)
                 elif fd in readers:
                     self._pipe_readable(fd, readers)
                 elif fd is self.conn:
@@ -249,14 +246,6 @@ def _killpg(pid, number):
     try:
         os.killpg(pid, number)
     except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _drain(fd):
-    try:
-        while os.read(fd, 4096):
-            pass
-    except OSError:
         pass
 
 

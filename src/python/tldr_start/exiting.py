@@ -10,7 +10,7 @@ runs), and death by SIGINT after a KeyboardInterrupt. Only the traceback needs h
 import os
 import sys
 
-__all__ = ["hide_own_frames", "trimmed"]
+__all__ = ["run_as_main", "hide_own_frames", "trimmed"]
 
 # Program.run: every frame below it is the program's (runpy's frames included, as ``-m`` has them).
 _RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "program.py")
@@ -48,3 +48,15 @@ def hide_own_frames(exc):
         hook(kind, value, tb)
 
     sys.excepthook = excepthook
+
+
+def run_as_main(program):
+    """Runs ``program`` (a ``Program``); what ends it travels on to the interpreter, an
+    exception with the traceback a plain start would print."""
+    try:
+        program.run()
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        hide_own_frames(exc)
+        raise
