@@ -18,7 +18,11 @@ describe('query recording (Python unit tests)', () => {
     it(`${label}: every case passes`, () => {
       const django = spawnSync(python, ['-c', 'import django; print(django.get_version())'], { encoding: 'utf8' });
       expect(django.stdout.trim()).toMatch(version);
-      const run = spawnSync(python, ['-m', 'unittest'], { cwd: join(repo, 'test/python'), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+      const run = spawnSync(python, ['-m', 'unittest'], {
+        cwd: join(repo, 'test/python'),
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      });
       expect(run.stderr.slice(-4000)).toMatch(/\nOK\s*$/);
       expect(run.status).toBe(0);
       expect(Number(/Ran (\d+) tests?/.exec(run.stderr)?.[1])).toBeGreaterThanOrEqual(85);

@@ -1,0 +1,5 @@
+import sys
+
+from tldr_forkserver.main import main
+
+sys.exit(main())

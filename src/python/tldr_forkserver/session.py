@@ -1,0 +1,261 @@
+"""One request, in a process forked from the parent: fork the command's child, relay its output
+as frames, deliver the client's signals, report how it ended. Never returns.
+
+The relay is the child's parent, so it sees the exit status; it stays in the fork server's
+process group (so stopping the server reaches it) while the child gets a group of its own. When
+the client goes away (end of file, a reset) the child is stopped as if tldr had died: its
+lifeline closes (or, without one, ``stopSignal`` goes to its group), SIGKILL after ``graceMs``.
+The fork server stopping (SIGTERM) stops it as tldr stops a command: ``stopSignal``, then SIGKILL.
+Output is read only while less than ``HIGH_WATER`` bytes wait for the client, so a slow client
+slows the child down instead of growing this process.
+"""
+import os
+import select
+import signal
+import socket
+import time
+
+from . import protocol
+from .child import run_child
+from .wake import drain, wake_on_signals
+
+__all__ = ["serve_session", "SIGNALS"]
+
+HIGH_WATER = 1 << 20
+SIGNALS = {name: getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGKILL", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2") if hasattr(signal, name)}
+
+
+def serve_session(conn, listener, request, watch, received_at):
+    relay = os.getpid()
+    try:
+        _Session(conn, listener, request, watch, received_at).run()
+    finally:
+        # The relay never returns into the server's loop; the command's child (another pid)
+        # passes through here on its way to the interpreter's own ending.
+        if os.getpid() == relay:
+            os._exit(0)
+
+
+class _Session:
+    def __init__(self, conn, listener, request, watch, received_at):
+        self.conn = conn
+        self.listener = listener
+        self.request = request
+        self.watch = watch
+        self.received_at = received_at
+        self.stop_signal = SIGNALS[request.get("stopSignal") or "SIGTERM"]
+        self.grace = float(request.get("graceMs", 10000)) / 1000.0
+        self.out = bytearray()
+        self.client_open = True
+        self.exit_status = None
+        self.kill_at = None
+        self.killed = False
+        self.stopping = False
+        self.lifeline_w = None
+
+    def run(self):
+        self.listener.close()
+        wake_r = wake_on_signals()
+        signal.signal(signal.SIGTERM, self._on_term)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        out_r, out_w = _stdio_pair()
+        err_r, err_w = _stdio_pair()
+        status_r, status_w = os.pipe()
+        pipes = {"out_w": out_w, "err_w": err_w, "status_w": status_w}
+        lifeline_r = None
+        if self.request.get("lifeline"):
+            lifeline_r, self.lifeline_w = os.pipe()
+            pipes["lifeline_r"] = lifeline_r
+        self.pid = os.fork()
+        if self.pid == 0:
+            run_child(self.request, pipes, self.watch, [self.conn])
+        try:
+            os.setpgid(self.pid, self.pid)  # both sides set it: no signal can miss the group
+        except OSError:
+            pass
+        for fd in (out_w, err_w, status_w) + ((lifeline_r,) if lifeline_r is not None else ()):
+            os.close(fd)
+        failure = _read_all(status_r)
+        os.close(status_r)
+        if failure:
+            self._reap_blocking()
+            self._send_final({"type": "error", "reason": "the child could not start the program: %s" % failure.decode("utf-8", "replace")})
+            return
+        self._send_now({"type": "started", "pid": self.pid, "forkMs": round((time.perf_counter() - self.received_at) * 1000.0, 2)})
+        self.conn.setblocking(False)
+        self._relay({out_r: protocol.STDOUT, err_r: protocol.STDERR}, wake_r)
+        self._send_final(self._exit_message())
+
+    def _on_term(self, signum, frame):
+        self.stopping = True
+
+    def _relay(self, readers, wake_r):
+        reader = protocol.Reader()
+        while True:
+            if self.exit_status is None:
+                self._reap()
+            if self.stopping and self.kill_at is None:
+                self._stop_child()
+            if self.exit_status is not None and not readers and (not self.out or not self.client_open):
+                return
+            wanted = [wake_r] + ([self.conn] if self.client_open else [])
+            if len(self.out) < HIGH_WATER or not self.client_open:
+                wanted += list(readers)
+            writers = [self.conn] if self.out and self.client_open else []
+            timeout = None
+            if self.kill_at is not None and self.exit_status is None:
+                timeout = max(0.0, self.kill_at - time.monotonic())
+            elif self.exit_status is None and not readers:
+                timeout = 0.05  # pipes closed, status not yet there: the SIGCHLD may have come already
+            try:
+                readable, writable, _ = select.select(wanted, writers, [], timeout)
+            except (OSError, ValueError):
+                readable, writable = [], []
+            if self.kill_at is not None and self.exit_status is None and time.monotonic() >= self.kill_at:
+                _killpg(self.pid, signal.SIGKILL)
+                self.kill_at, self.killed = None, True
+            for fd in readable:
+                if fd == wake_r:
+                    drain(wake_r)
+                elif fd in readers:
+                    self._pipe_readable(fd, readers)
+                elif fd is self.conn:
+                    self._client_readable(reader)
+            if writable and self.client_open:
+                self._flush_some()
+
+    def _pipe_readable(self, fd, readers):
+        try:
+            chunk = os.read(fd, protocol.MAX_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            os.close(fd)
+            del readers[fd]
+            return
+        if self.client_open:
+            self.out += protocol.frame(readers[fd], chunk)
+
+    def _client_readable(self, reader):
+        try:
+            data = self.conn.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._client_gone()
+            return
+        try:
+            frames = reader.feed(data)
+        except protocol.ProtocolError:
+            self._client_gone()
+            return
+        for stream, message in frames:
+            if stream == protocol.CONTROL and message.get("type") == "signal" and message.get("signal") in SIGNALS:
+                _killpg(self.pid, SIGNALS[message["signal"]])
+
+    def _client_gone(self):
+        """As if tldr died: a child with a lifeline sees it close (and stops itself, cleaning up
+        — a signal on top could interrupt its clean-up); one without gets the stop signal."""
+        self.client_open = False
+        self.out = bytearray()
+        if self.exit_status is None:
+            self._stop_child(lifeline=True)
+
+    def _stop_child(self, lifeline=False):
+        """As tldr stops a command it gives up on: the stop signal (or, for a lost client, the
+        lifeline's end), then SIGKILL after the grace."""
+        if self.kill_at is not None or self.killed:
+            return
+        if lifeline and self.lifeline_w is not None:
+            os.close(self.lifeline_w)
+            self.lifeline_w = None
+        else:
+            _killpg(self.pid, self.stop_signal)
+        self.kill_at = time.monotonic() + self.grace
+
+    def _flush_some(self):
+        try:
+            sent = self.conn.send(self.out)
+        except BlockingIOError:
+            return
+        except OSError:
+            self._client_gone()
+            return
+        del self.out[:sent]
+
+    def _reap(self):
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            self.exit_status = self.exit_status or 0
+            return
+        if pid == self.pid:
+            self.exit_status = status
+
+    def _reap_blocking(self):
+        try:
+            _, self.exit_status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+    def _exit_message(self):
+        status = self.exit_status or 0
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            try:
+                name = signal.Signals(number).name
+            except ValueError:
+                name = "SIG%d" % number
+            return {"type": "exit", "code": 128 + number, "signal": name, "signo": number}
+        return {"type": "exit", "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1, "signal": None}
+
+    def _send_now(self, message):
+        try:
+            self.conn.sendall(protocol.control(message))
+        except OSError:
+            self.client_open = False
+
+    def _send_final(self, message):
+        if not self.client_open:
+            return
+        self.conn.setblocking(True)
+        self.conn.settimeout(30)
+        try:
+            self.conn.sendall(bytes(self.out) + protocol.control(message))
+        except OSError:
+            pass
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+def _stdio_pair():
+    """(read end, write end) for one of the child's output streams: a unix socket pair, which is
+    what a cold child's stdout/stderr are when Node spawns it with 'pipe'."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    return ours.detach(), theirs.detach()
+
+
+def _killpg(pid, number):
+    try:
+        os.killpg(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _read_all(fd):
+    data = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except InterruptedError:
+            continue
+        if not chunk:
+            return data
+        data += chunk
