@@ -8,8 +8,9 @@ import { runCommand } from '../../process/spawn.js';
 import { TailBuffer } from '../../process/tail-buffer.js';
 import { pythonHelperDir, withPythonPath } from '../../backend/helpers.js';
 import { resolvePython } from '../../backend/python.js';
-import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../../backend/test-protocol.js';
+import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart, type RunnerTest } from '../../backend/test-protocol.js';
 import { makePrivateDir } from '../../config/private-files.js';
+import { rebasePath } from '../../checks/paths.js';
 import { EnvironmentError, ServiceError } from '../../errors.js';
 import { logLimits } from '../../config/size.js';
 import { renderJUnit } from '../../output/junit.js';
@@ -18,6 +19,8 @@ import { FileFollower } from '../../process/file-follower.js';
 import { ownedTempDir } from '../../process/owned-temp.js';
 import { withLock } from '../../process/owner-lock.js';
 import { formatTestSummary, type TestRecord } from '../../output/test-report.js';
+import { formatQueryFindings, queriesSystemOut, type IgnoredQueryFinding, type QueryFinding, type TestQueries } from '../../output/query-report.js';
+import type { JUnitRecord } from '../../output/junit.js';
 import type { RunOptions } from '../../pipeline/context.js';
 import { commandContext } from '../context.js';
 import type { CommandResult } from '../definition.js';
@@ -25,6 +28,7 @@ import type { TestData, testInput } from './definition.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import { createTestLog } from './log.js';
 import { judgeTestRun } from './outcome.js';
+import { planQueries, readFinding, type QueryPlan } from './n-plus-one.js';
 import type { StepContext } from '../../pipeline/types.js';
 
 /** What `tldr test` takes besides the project: its flags. */
@@ -36,12 +40,18 @@ export type { TestData } from './definition.js';
 export async function test(options: TestOptions): Promise<CommandResult<TestData>> {
   const result = await runTests(commandContext(options), options, { showOutput: options.output.json || options.output.verbose });
   const { output } = options;
-  const closing = formatTestSummary(result.data, output.color);
+  const { data } = result;
+  const closing = formatTestSummary(data, output.color);
   if (!output.quiet && closing) output.print(closing);
+  // Findings are what --quiet keeps.
+  const queries = formatQueryFindings(data.findings, data.ignored, output.color, { strict: data.strict, omitted: data.findingsOmitted });
+  if (queries) output.print(queries);
   return result;
 }
 
 const TAIL_LINES = 30;
+/** Findings (and ignored ones) in the result; the events carry them all. */
+const MAX_FINDINGS = 20;
 
 /**
  * The work of `tldr test` on a step context (shared with the pipeline step). `showOutput`: pass
@@ -74,6 +84,7 @@ interface TestPlan {
   helpers: string;
   command: CommandSpec;
   junit: string | undefined;
+  queries: QueryPlan;
 }
 
 // Everything a run needs, checked before anything starts (flags, the shipped runner, the python).
@@ -90,10 +101,11 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
       hint: 'reinstall tldr (or run `npm run build`, which copies src/python to dist/python)',
     });
   }
+  const queries = planQueries(project, options.strict);
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
-  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit };
+  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit, queries };
 }
 
 async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<string, string>, showOutput: boolean): Promise<CommandResult<TestData>> {
@@ -111,12 +123,19 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
   delete env.TLDR_TEST_DB_SUFFIX;
   if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
+  // Query recording follows tests.n_plus_one only.
+  delete env.TLDR_QUERY_RECORDING;
+  env.TLDR_N_PLUS_ONE_CONFIG = plan.queries.runnerConfig;
+  if (!plan.queries.enabled) env.TLDR_QUERY_RECORDING = 'off';
   const logPath = createTestLog(join(project.stateDir, 'logs'), runId);
   // The run's log keeps its inode when it rotates: test.log is a hard link to it.
   const log = new RotatingLog(logPath, logLimits(project.config.logs), { inPlace: true });
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
+  const queries = new Map<string, TestQueries>();
+  const findings: QueryFinding[] = [];
+  const ignored: IgnoredQueryFinding[] = [];
   let start: RunnerStart | undefined;
   let end: RunnerEnd | undefined;
   const onEvent = (event: RunnerEvent) => {
@@ -128,7 +147,17 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
     } else if (event.type === 'test') {
       const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
       records.push(record);
-      output.emit({ type: 'test', ...record });
+      const recorded = testQueries(event, project.backendDir, project.root);
+      queries.set(event.id, recorded);
+      const { topQueries, ...counts } = recorded;
+      output.emit({ type: 'test', ...record, ...counts, ...(output.verbose && topQueries?.length ? { topQueries } : {}) });
+    } else if (event.type === 'finding') {
+      const read = readFinding(event, project, plan.queries);
+      if ('ignored' in read) ignored.push(read.ignored);
+      else {
+        findings.push(read.finding);
+        output.emit({ type: 'finding', ...read.finding });
+      }
     } else end = event;
   };
   const tail = new TailBuffer(TAIL_LINES);
@@ -171,7 +200,15 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       details: tail.lines(15),
     });
   }
-  const verdict = judgeTestRun({ records, ...(end ? { end } : {}), child: outcome, aborted: ctx.signal.aborted, ...(shard ? { shard } : {}), logPath });
+  const verdict = judgeTestRun({
+    records,
+    ...(end ? { end } : {}),
+    child: outcome,
+    aborted: ctx.signal.aborted,
+    ...(shard ? { shard } : {}),
+    logPath,
+    findings: { reported: findings.length, ignored: ignored.length, strict: plan.queries.strict },
+  });
   const { exitCode, summary, report, died } = verdict;
   let junit: string | undefined;
   if (plan.junit) {
@@ -180,7 +217,10 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
     // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
     writeFileSync(
       junit,
-      renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }),
+      renderJUnit(output.secrets.redactEvent(junitRecords(records, queries, findings, ignored)), {
+        timestamp: new Date(Date.now() - outcome.durationMs).toISOString(),
+        durationMs: outcome.durationMs,
+      }),
     );
   }
   return {
@@ -197,6 +237,11 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       ...(start?.python ? { python: start.python } : {}),
       ...(junit ? { junit } : {}),
       log: logPath,
+      ...(end?.queries !== undefined ? { queries: end.queries, setupQueries: end.setupQueries ?? 0 } : {}),
+      findings: findings.slice(0, MAX_FINDINGS),
+      findingsOmitted: Math.max(0, findings.length - MAX_FINDINGS),
+      ignored: ignored.slice(0, MAX_FINDINGS),
+      strict: plan.queries.strict,
       ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.lines(15) } : {}),
     },
   };
@@ -212,4 +257,25 @@ function lastMeaningful(lines: string[]): string | undefined {
     .reverse()
     .find((l) => l.trim() && !/^\s*(\^+|~+)\s*$/.test(l))
     ?.trim();
+}
+
+// A test event's query fields, its top shapes' call sites relative to the config folder like findings'.
+function testQueries(event: RunnerTest, backendDir: string, root: string): TestQueries {
+  if (event.queries === undefined) return {};
+  const topQueries = (event.topQueries ?? []).map((q) => (q.file ? { ...q, file: rebasePath(q.file, backendDir, root) ?? q.file } : q));
+  return { queries: event.queries, setupQueries: event.setupQueries ?? 0, topQueries };
+}
+
+function junitRecords(records: TestRecord[], queries: Map<string, TestQueries>, findings: QueryFinding[], ignored: IgnoredQueryFinding[]): JUnitRecord[] {
+  const byTest = <T extends { test: string }>(list: T[]) => {
+    const map = new Map<string, T[]>();
+    for (const item of list) map.set(item.test, [...(map.get(item.test) ?? []), item]);
+    return map;
+  };
+  const found = byTest(findings);
+  const silenced = byTest(ignored);
+  return records.map((r) => {
+    const systemOut = queriesSystemOut(queries.get(r.id) ?? {}, found.get(r.id) ?? [], silenced.get(r.id) ?? []);
+    return systemOut ? { ...r, systemOut } : r;
+  });
 }
