@@ -44,10 +44,9 @@ export function shortShape(shape: string, max = SHAPE_IN_MESSAGE): string {
   return shape.length > max ? `${shape.slice(0, max - 1)}…` : shape;
 }
 
-/** The finding's one-line message: which test, how often, what. */
-export function queryFindingMessage(f: Pick<QueryFinding, 'test' | 'count' | 'shape' | 'relation'>): string {
-  const what = f.relation ? ` (loads ${f.relation} one row at a time)` : '';
-  return `${f.test}: the same query ran ${f.count}× from this line${what}: ${shortShape(f.shape)}`;
+/** The finding's one-line message: which test, how often, what (the hint names the relation and the fix). */
+export function queryFindingMessage(f: Pick<QueryFinding, 'test' | 'count' | 'shape'>): string {
+  return `${f.test}: the same query ran ${f.count}× from this line: ${shortShape(f.shape)}`;
 }
 
 /**

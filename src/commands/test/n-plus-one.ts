@@ -69,7 +69,7 @@ export function readFinding(f: RunnerFinding, project: Project, plan: QueryPlan)
     const by = entry?.site !== undefined ? { site: entry.site } : entry?.test !== undefined ? { test: entry.test } : asWritten(kind, value, project);
     return { ignored: { test: f.test, file, line: f.line, count: f.count, by, reason: f.ignored.reason } };
   }
-  const fields = { test: f.test, count: f.count, shape: f.shape, relation: f.relation };
+  const fields = { test: f.test, count: f.count, shape: f.shape };
   return {
     finding: {
       code: 'n-plus-one',
@@ -81,6 +81,7 @@ export function readFinding(f: RunnerFinding, project: Project, plan: QueryPlan)
       message: queryFindingMessage(fields),
       hint: f.hint,
       ...fields,
+      relation: f.relation,
       fix: f.fix,
     },
   };
