@@ -133,7 +133,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
-  const queries = new Map<string, TestQueries>();
+  const queries = new Map<string, TestQueries>(); // with --junit
   const findings: QueryFinding[] = [];
   const ignored: IgnoredQueryFinding[] = [];
   let start: RunnerStart | undefined;
@@ -148,7 +148,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
       records.push(record);
       const recorded = testQueries(event, project.backendDir, project.root);
-      queries.set(event.id, recorded);
+      if (plan.junit) queries.set(event.id, recorded); // only JUnit needs them after the event
       const { topQueries, ...counts } = recorded;
       output.emit({ type: 'test', ...record, ...counts, ...(output.verbose && topQueries?.length ? { topQueries } : {}) });
     } else if (event.type === 'finding') {
