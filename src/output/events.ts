@@ -60,6 +60,8 @@ export const testEvent = z.object({
   queries: z.number().int().optional().describe('queries the test method sent (absent when recording is off)'),
   setupQueries: z.number().int().optional().describe('queries of its setUp / tearDown, counted apart'),
   topQueries: z.array(topQuery).optional().describe('its most frequent query shapes (with --verbose)'),
+  queriesUngrouped: z.number().int().optional().describe('queries not grouped by shape and site: the test sent more distinct ones than the runner keeps'),
+  findingsOmitted: z.number().int().optional().describe('n-plus-one findings of this test past the 10 the runner reports'),
 });
 export const resultEvent = z.object({
   ...base,

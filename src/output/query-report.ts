@@ -35,6 +35,8 @@ export interface TestQueries {
   queries?: number;
   setupQueries?: number;
   topQueries?: TopQuery[];
+  queriesUngrouped?: number;
+  findingsOmitted?: number;
 }
 
 const SHAPE_IN_MESSAGE = 100;
@@ -83,6 +85,8 @@ export function queriesSystemOut(queries: TestQueries, findings: QueryFinding[],
     lines.push(`n-plus-one (warning) ${f.file}:${f.line}: ${f.count}× ${f.shape}`);
     lines.push(`  fix: ${f.hint}`);
   }
+  if (queries.findingsOmitted) lines.push(`… and ${queries.findingsOmitted} more n-plus-one findings`);
   for (const i of ignored) lines.push(`n-plus-one ignored ${i.file}:${i.line}: ${i.count}× (${'site' in i.by ? 'site' : 'test'}: ${i.reason})`);
+  if (queries.queriesUngrouped) lines.push(`${queries.queriesUngrouped} queries not grouped (too many distinct shapes and sites)`);
   return lines.join('\n');
 }

@@ -207,6 +207,9 @@ describe('query report text', () => {
       ].join('\n'),
     );
     expect(queriesSystemOut({}, [], [])).toBe('');
+    expect(queriesSystemOut({ queries: 900, findingsOmitted: 2, queriesUngrouped: 40 }, [finding], [])).toMatch(
+      /\n… and 2 more n-plus-one findings\n40 queries not grouped \(too many distinct shapes and sites\)$/,
+    );
     const xml = renderJUnit([
       { id: 'shop.tests.OrderTests.test_list', outcome: 'passed', durationMs: 1, systemOut: out },
       { id: 'shop.tests.OrderTests.test_other', outcome: 'passed', durationMs: 1 },

@@ -263,7 +263,13 @@ function lastMeaningful(lines: string[]): string | undefined {
 function testQueries(event: RunnerTest, backendDir: string, root: string): TestQueries {
   if (event.queries === undefined) return {};
   const topQueries = (event.topQueries ?? []).map((q) => (q.file ? { ...q, file: rebasePath(q.file, backendDir, root) ?? q.file } : q));
-  return { queries: event.queries, setupQueries: event.setupQueries ?? 0, topQueries };
+  return {
+    queries: event.queries,
+    setupQueries: event.setupQueries ?? 0,
+    topQueries,
+    ...(event.queriesUngrouped ? { queriesUngrouped: event.queriesUngrouped } : {}),
+    ...(event.findingsOmitted ? { findingsOmitted: event.findingsOmitted } : {}),
+  };
 }
 
 function junitRecords(records: TestRecord[], queries: Map<string, TestQueries>, findings: QueryFinding[], ignored: IgnoredQueryFinding[]): JUnitRecord[] {
