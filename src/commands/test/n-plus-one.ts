@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { rebasePath } from '../../checks/paths.js';
-import type { RunnerFinding } from '../../backend/test-protocol.js';
+import type { RunnerFinding, RunnerTest } from '../../backend/test-protocol.js';
 import type { Project } from '../../config/project.js';
 import type { QueryIgnoreEntry } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
-import { queryFindingMessage, type IgnoredQueryFinding, type QueryFinding } from '../../output/query-report.js';
+import type { JUnitRecord } from '../../output/junit.js';
+import { queriesSystemOut, queryFindingMessage, type IgnoredQueryFinding, type QueryFinding, type TestQueries } from '../../output/query-report.js';
+import type { TestRecord } from '../../output/test-report.js';
 
 /** `tests.n_plus_one` made ready for one run: what the runner gets and how to read back what it says. */
 export interface QueryPlan {
@@ -90,4 +92,77 @@ export function readFinding(f: RunnerFinding, project: Project, plan: QueryPlan)
 // An entry tldr did not pass (cannot happen unless the runner changes): name it as the runner did.
 function asWritten(kind: 'site' | 'test', value: string, project: Project): { site: string } | { test: string } {
   return kind === 'test' ? { test: value } : { site: relative(project.root, value) };
+}
+
+/** Findings (and ignored ones) in the result; the events carry them all. */
+export const MAX_FINDINGS = 20;
+
+/**
+ * What one run's runner said about queries, bounded: counts, the first findings for the result,
+ * and — only for a JUnit report, which shows every test — each test's queries and findings.
+ */
+export class QueryTally {
+  reported = 0;
+  ignoredCount = 0;
+  private readonly findings: QueryFinding[] = [];
+  private readonly ignored: IgnoredQueryFinding[] = [];
+  private readonly perTest = new Map<string, { queries: TestQueries; findings: QueryFinding[]; ignored: IgnoredQueryFinding[] }>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly plan: QueryPlan,
+    private readonly options: { forJUnit: boolean },
+  ) {}
+
+  /** A test line's query fields, the top shapes' call sites relative to the config folder like findings'. */
+  test(event: RunnerTest): TestQueries {
+    if (event.queries === undefined) return {};
+    const { backendDir, root } = this.project;
+    const topQueries = (event.topQueries ?? []).map((q) => (q.file ? { ...q, file: rebasePath(q.file, backendDir, root) ?? q.file } : q));
+    const queries = {
+      queries: event.queries,
+      setupQueries: event.setupQueries ?? 0,
+      topQueries,
+      ...(event.queriesUngrouped ? { queriesUngrouped: event.queriesUngrouped } : {}),
+      ...(event.findingsOmitted ? { findingsOmitted: event.findingsOmitted } : {}),
+    };
+    if (this.options.forJUnit) this.perTest.set(event.id, { queries, findings: [], ignored: [] });
+    return queries;
+  }
+
+  /** A finding line → the finding to report, or undefined when an ignore entry silenced it (then it is listed). */
+  finding(event: RunnerFinding): QueryFinding | undefined {
+    const read = readFinding(event, this.project, this.plan);
+    const entry = this.perTest.get(event.test);
+    if ('ignored' in read) {
+      this.ignoredCount += 1;
+      if (this.ignored.length < MAX_FINDINGS) this.ignored.push(read.ignored);
+      entry?.ignored.push(read.ignored);
+      return undefined;
+    }
+    this.reported += 1;
+    if (this.findings.length < MAX_FINDINGS) this.findings.push(read.finding);
+    entry?.findings.push(read.finding);
+    return read.finding;
+  }
+
+  /** The result data's query fields. */
+  data(end: { queries?: number; setupQueries?: number } | undefined) {
+    return {
+      ...(end?.queries !== undefined ? { queries: end.queries, setupQueries: end.setupQueries ?? 0 } : {}),
+      findings: this.findings,
+      findingsOmitted: this.reported - this.findings.length,
+      ignored: this.ignored,
+      strict: this.plan.strict,
+    };
+  }
+
+  /** The tests with their `<system-out>` (forJUnit only). */
+  junitRecords(records: TestRecord[]): JUnitRecord[] {
+    return records.map((r) => {
+      const entry = this.perTest.get(r.id);
+      const systemOut = entry ? queriesSystemOut(entry.queries, entry.findings, entry.ignored) : '';
+      return systemOut ? { ...r, systemOut } : r;
+    });
+  }
 }

@@ -8,9 +8,8 @@ import { runCommand } from '../../process/spawn.js';
 import { TailBuffer } from '../../process/tail-buffer.js';
 import { pythonHelperDir, withPythonPath } from '../../backend/helpers.js';
 import { resolvePython } from '../../backend/python.js';
-import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart, type RunnerTest } from '../../backend/test-protocol.js';
+import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../../backend/test-protocol.js';
 import { makePrivateDir } from '../../config/private-files.js';
-import { rebasePath } from '../../checks/paths.js';
 import { EnvironmentError, ServiceError } from '../../errors.js';
 import { logLimits } from '../../config/size.js';
 import { renderJUnit } from '../../output/junit.js';
@@ -19,8 +18,7 @@ import { FileFollower } from '../../process/file-follower.js';
 import { ownedTempDir } from '../../process/owned-temp.js';
 import { withLock } from '../../process/owner-lock.js';
 import { formatTestSummary, type TestRecord } from '../../output/test-report.js';
-import { formatQueryFindings, queriesSystemOut, type IgnoredQueryFinding, type QueryFinding, type TestQueries } from '../../output/query-report.js';
-import type { JUnitRecord } from '../../output/junit.js';
+import { formatQueryFindings } from '../../output/query-report.js';
 import type { RunOptions } from '../../pipeline/context.js';
 import { commandContext } from '../context.js';
 import type { CommandResult } from '../definition.js';
@@ -28,7 +26,7 @@ import type { TestData, testInput } from './definition.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import { createTestLog } from './log.js';
 import { judgeTestRun } from './outcome.js';
-import { planQueries, readFinding, type QueryPlan } from './n-plus-one.js';
+import { planQueries, QueryTally, type QueryPlan } from './n-plus-one.js';
 import type { StepContext } from '../../pipeline/types.js';
 
 /** What `tldr test` takes besides the project: its flags. */
@@ -50,8 +48,6 @@ export async function test(options: TestOptions): Promise<CommandResult<TestData
 }
 
 const TAIL_LINES = 30;
-/** Findings (and ignored ones) in the result; the events carry them all. */
-const MAX_FINDINGS = 20;
 
 /**
  * The work of `tldr test` on a step context (shared with the pipeline step). `showOutput`: pass
@@ -133,9 +129,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
-  const queries = new Map<string, TestQueries>(); // with --junit
-  const findings: QueryFinding[] = [];
-  const ignored: IgnoredQueryFinding[] = [];
+  const queries = new QueryTally(project, plan.queries, { forJUnit: plan.junit !== undefined });
   let start: RunnerStart | undefined;
   let end: RunnerEnd | undefined;
   const onEvent = (event: RunnerEvent) => {
@@ -147,17 +141,11 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
     } else if (event.type === 'test') {
       const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
       records.push(record);
-      const recorded = testQueries(event, project.backendDir, project.root);
-      if (plan.junit) queries.set(event.id, recorded); // only JUnit needs them after the event
-      const { topQueries, ...counts } = recorded;
+      const { topQueries, ...counts } = queries.test(event);
       output.emit({ type: 'test', ...record, ...counts, ...(output.verbose && topQueries?.length ? { topQueries } : {}) });
     } else if (event.type === 'finding') {
-      const read = readFinding(event, project, plan.queries);
-      if ('ignored' in read) ignored.push(read.ignored);
-      else {
-        findings.push(read.finding);
-        output.emit({ type: 'finding', ...read.finding });
-      }
+      const finding = queries.finding(event);
+      if (finding) output.emit({ type: 'finding', ...finding });
     } else end = event;
   };
   const tail = new TailBuffer(TAIL_LINES);
@@ -207,7 +195,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
     aborted: ctx.signal.aborted,
     ...(shard ? { shard } : {}),
     logPath,
-    findings: { reported: findings.length, ignored: ignored.length, strict: plan.queries.strict },
+    findings: { reported: queries.reported, ignored: queries.ignoredCount, strict: plan.queries.strict },
   });
   const { exitCode, summary, report, died } = verdict;
   let junit: string | undefined;
@@ -217,7 +205,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
     // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
     writeFileSync(
       junit,
-      renderJUnit(output.secrets.redactEvent(junitRecords(records, queries, findings, ignored)), {
+      renderJUnit(output.secrets.redactEvent(queries.junitRecords(records)), {
         timestamp: new Date(Date.now() - outcome.durationMs).toISOString(),
         durationMs: outcome.durationMs,
       }),
@@ -237,11 +225,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       ...(start?.python ? { python: start.python } : {}),
       ...(junit ? { junit } : {}),
       log: logPath,
-      ...(end?.queries !== undefined ? { queries: end.queries, setupQueries: end.setupQueries ?? 0 } : {}),
-      findings: findings.slice(0, MAX_FINDINGS),
-      findingsOmitted: Math.max(0, findings.length - MAX_FINDINGS),
-      ignored: ignored.slice(0, MAX_FINDINGS),
-      strict: plan.queries.strict,
+      ...queries.data(end),
       ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.lines(15) } : {}),
     },
   };
@@ -257,31 +241,4 @@ function lastMeaningful(lines: string[]): string | undefined {
     .reverse()
     .find((l) => l.trim() && !/^\s*(\^+|~+)\s*$/.test(l))
     ?.trim();
-}
-
-// A test event's query fields, its top shapes' call sites relative to the config folder like findings'.
-function testQueries(event: RunnerTest, backendDir: string, root: string): TestQueries {
-  if (event.queries === undefined) return {};
-  const topQueries = (event.topQueries ?? []).map((q) => (q.file ? { ...q, file: rebasePath(q.file, backendDir, root) ?? q.file } : q));
-  return {
-    queries: event.queries,
-    setupQueries: event.setupQueries ?? 0,
-    topQueries,
-    ...(event.queriesUngrouped ? { queriesUngrouped: event.queriesUngrouped } : {}),
-    ...(event.findingsOmitted ? { findingsOmitted: event.findingsOmitted } : {}),
-  };
-}
-
-function junitRecords(records: TestRecord[], queries: Map<string, TestQueries>, findings: QueryFinding[], ignored: IgnoredQueryFinding[]): JUnitRecord[] {
-  const byTest = <T extends { test: string }>(list: T[]) => {
-    const map = new Map<string, T[]>();
-    for (const item of list) map.set(item.test, [...(map.get(item.test) ?? []), item]);
-    return map;
-  };
-  const found = byTest(findings);
-  const silenced = byTest(ignored);
-  return records.map((r) => {
-    const systemOut = queriesSystemOut(queries.get(r.id) ?? {}, found.get(r.id) ?? [], silenced.get(r.id) ?? []);
-    return systemOut ? { ...r, systemOut } : r;
-  });
 }
