@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeTestRun } from '../../src/commands/test/outcome.js';
-import { planQueries, readFinding } from '../../src/commands/test/n-plus-one.js';
+import { MAX_FINDINGS, planQueries, QueryTally, readFinding } from '../../src/commands/test/n-plus-one.js';
 import type { RunnerFinding } from '../../src/backend/test-protocol.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Project } from '../../src/config/project.js';
@@ -119,6 +119,48 @@ describe('planQueries and readFinding', () => {
     expect(relativeToBackend.message).toContain('tests.n_plus_one.ignore[1].site: no file shop/views.py');
     expect(relativeToBackend.hint).toContain('write backend/shop/views.py:12');
     expect(attempt('gone.py').hint).toContain('remove the entry if the file is gone');
+  });
+});
+
+describe('QueryTally', () => {
+  it('keeps the first 20 findings for the result and counts the rest; per-test details only for JUnit', () => {
+    using dir = tempDir();
+    const project = projectIn(dir.path);
+    const plan = planQueries(project, true);
+    const run = (forJUnit: boolean) => {
+      const tally = new QueryTally(project, plan, { forJUnit });
+      for (let i = 0; i < 25; i++) {
+        const test = `shop.tests.T.test_${i}`;
+        expect(
+          tally.test({
+            type: 'test',
+            id: test,
+            outcome: 'passed',
+            durationMs: 1,
+            queries: 7,
+            setupQueries: 1,
+            topQueries: [{ shape: 'SELECT 1', count: 6, file: 'shop/views.py', line: 12 }],
+          }),
+        ).toEqual({
+          queries: 7,
+          setupQueries: 1,
+          topQueries: [{ shape: 'SELECT 1', count: 6, file: 'backend/shop/views.py', line: 12 }],
+        });
+        expect(tally.finding(runnerFinding({ test }))).toMatchObject({ test, file: 'backend/shop/views.py' });
+      }
+      return tally;
+    };
+    const tally = run(false);
+    expect(tally.reported).toBe(25);
+    const data = tally.data({ queries: 175, setupQueries: 40 });
+    expect(data).toMatchObject({ queries: 175, setupQueries: 40, findingsOmitted: 25 - MAX_FINDINGS, ignored: [], strict: true });
+    expect(data.findings).toHaveLength(MAX_FINDINGS);
+    const records = [{ id: 'shop.tests.T.test_3', outcome: 'passed' as const, durationMs: 1 }];
+    expect(tally.junitRecords(records)).toEqual(records);
+    expect(run(true).junitRecords(records)[0]?.systemOut).toMatch(
+      /^queries: 7 \(\+1 in setUp\/tearDown\)\n.*\nn-plus-one \(warning\) backend\/shop\/views.py:12: 6×/,
+    );
+    expect(new QueryTally(project, plan, { forJUnit: true }).data(undefined)).not.toHaveProperty('queries');
   });
 });
 
