@@ -142,7 +142,7 @@ describe('tldr test finds N+1 queries (Django 5.2)', () => {
     expect(data.setupQueries).toBeGreaterThan(0);
     expect(data.strict).toBe(false);
     expect(run.result?.summary).toMatch(/; 6 n-plus-one findings \(2 ignored\)$/);
-    expect(JSON.stringify(run.result).length).toBeLessThan(16_000);
+    expect(JSON.stringify(run.result).length).toBeLessThan(8_000);
 
     const junit = await readJUnitOut(join(project.dir.path, 'junit.xml'));
     const fkLoop = where(expected.findings['nplusone_cases.tests.ForeignKeyLoopTests.test_fk_loop']!);

@@ -75,9 +75,9 @@ const testResults = once(() => {
     tail: z.array(z.string()).optional().describe("the test process's output tail when it ended without reporting (crash, kill)"),
     queries: z.number().int().optional().describe('queries the test methods sent, all tests together (absent when tests.n_plus_one.enabled is false)'),
     setupQueries: z.number().int().optional().describe('queries outside test methods (setUpTestData, setUp, class fixtures), counted apart'),
-    findings: z.array(queryFinding).describe('n-plus-one findings (the first 20), the same as the finding events'),
+    findings: z.array(queryFinding).describe('n-plus-one findings (the first 10), the same as the finding events'),
     findingsOmitted: z.number().int().describe('findings left out of `findings` (the events have them all)'),
-    ignored: z.array(ignoredQueryFinding).describe('findings tests.n_plus_one.ignore silenced (the first 20): not reported, not failing'),
+    ignored: z.array(ignoredQueryFinding).describe('findings tests.n_plus_one.ignore silenced (the first 10): not reported, not failing'),
     strict: z.boolean().describe('a finding fails the run (--strict or tests.n_plus_one.fail)'),
   });
   return { testReport, testData, queryFinding, ignoredQueryFinding };

@@ -94,8 +94,8 @@ function asWritten(kind: 'site' | 'test', value: string, project: Project): { si
   return kind === 'test' ? { test: value } : { site: relative(project.root, value) };
 }
 
-/** Findings (and ignored ones) in the result; the events carry them all. */
-export const MAX_FINDINGS = 20;
+/** Findings (and ignored ones) in the result, which stays a few KB; the events carry them all. */
+export const MAX_FINDINGS = 10;
 
 /**
  * What one run's runner said about queries, bounded: counts, the first findings for the result,
