@@ -85,7 +85,7 @@ export { openProject } from './config/project.js';
 export type { Project } from './config/project.js';
 export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
-export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
+export { configSchema, findingCodes, testFindingCodes, agentToolNames } from './config/schema.js';
 export type {
   Config,
   ConfigInput,
@@ -94,6 +94,8 @@ export type {
   PostgresConfig,
   RedisConfig,
   IgnoreEntry,
+  NPlusOneConfig,
+  QueryIgnoreEntry,
   FindingCode,
   PipelineStepConfig,
 } from './config/schema.js';
@@ -112,11 +114,12 @@ export { projectSecrets } from './config/secrets.js';
 export { Output } from './output/output.js';
 export type { OutputOptions, OutputMode } from './output/output.js';
 export { tldrEvent } from './output/events.js';
-export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, ResultEvent, StepEndEvent } from './output/events.js';
+export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, TopQuery, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
 export { redact, SecretSet, REDACTED } from './output/redact.js';
 export { renderJUnit } from './output/junit.js';
-export type { JUnitOptions } from './output/junit.js';
+export type { JUnitOptions, JUnitRecord } from './output/junit.js';
+export type { QueryFinding, IgnoredQueryFinding, TestQueries } from './output/query-report.js';
 export type { LogLimits } from './output/rotating-log.js';
 
 // Readiness probes
