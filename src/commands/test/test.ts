@@ -122,6 +122,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   const onEvent = (event: RunnerEvent) => {
     if (event.type === 'start') {
       start = event;
+      output.progress({ done: 0, total: event.total, message: `running ${event.total} test(s)` });
       output.note(
         `running ${event.total} test(s)${event.django ? ` on Django ${event.django}` : ''}${shard ? `, shard ${shard.index}/${shard.total}` : ''}${event.parallel && event.parallel > 1 ? ` in ${event.parallel} processes` : ''}${keepdb ? ', keeping the test database' : ''}`,
       );
@@ -129,6 +130,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
       records.push(record);
       output.emit({ type: 'test', ...record });
+      output.progress({ done: records.length, ...(start ? { total: start.total } : {}), message: `${event.id} ${event.outcome}` });
     } else end = event;
   };
   const tail = new TailBuffer(TAIL_LINES);
