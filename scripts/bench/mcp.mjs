@@ -33,6 +33,25 @@ export default async function (bench) {
       warmup: 2,
       goal: '≤ 1× (no Node start per call)',
     });
+    // What an agent's client pays once per session: spawn, handshake, tools/list (closing it is
+    // untimed). The SDK client's default opening (`initialize`): pinned to 2026-07-28 it also starts
+    // a sibling process of the server, which doubles this on two cores.
+    let session;
+    await bench.compare('`tldr mcp` start until tools/list answered (`initialize` opening) vs one `tldr --json status`', {
+      tldr: async () => {
+        session = new Client({ name: 'tldr-bench', version: '1.0.0' });
+        await session.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], cwd: dir, env, stderr: 'ignore' }));
+        await session.listTools();
+      },
+      bare: () => cli('--json', 'status'),
+      after: async () => {
+        await session?.close();
+        session = undefined;
+      },
+      runs: 7,
+      warmup: 1,
+      goal: 'information',
+    });
     await bench.compare('MCP `test` round trip vs `tldr --json test --keepdb documents`', {
       tldr: () => call('test', { labels: ['documents'], keepdb: true }),
       bare: () => cli('--json', 'test', '--keepdb', 'documents'),

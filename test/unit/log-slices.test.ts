@@ -33,6 +33,8 @@ describe('logs --since and --grep', () => {
     expect(['ERROR x', 'Traceback (most recent call last)', 'fine'].filter(match)).toEqual(['ERROR x', 'Traceback (most recent call last)']);
     expect(grepFilter(undefined)('anything')).toBe(true);
     expect(() => grepFilter('(')).toThrow(/not a regular expression/);
+    for (const evil of ['(a+)+$', '(x*y)*', '(a|a?){20}']) expect(() => grepFilter(evil), evil).toThrow(/exponential/);
+    expect(grepFilter('(error|warn)ing')('Warning: x')).toBe(true);
   });
 
   it('a result carries the newest lines, bounded, and says how many it left out', () => {

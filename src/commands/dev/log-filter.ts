@@ -1,9 +1,18 @@
 import { usageError } from '../../errors.js';
 import { TailBuffer } from '../../process/tail-buffer.js';
 
-/** `--grep`: a case-insensitive regular expression; a bad one is a usage error naming the fix. */
+// A group with a quantifier inside and one after it — `(a+)+`, `(x*y)*`, `(a|a?){9}` — can take
+// exponential time on one long line: a filter an agent sends must not stall the server.
+const NESTED_QUANTIFIER = /\([^()]*[+*?}][^()]*\)\s*[+*{]/;
+
+/** `--grep`: a case-insensitive regular expression; a bad one (or one that could run for ever) is a usage error naming the fix. */
 export function grepFilter(pattern: string | undefined): (line: string) => boolean {
   if (pattern === undefined) return () => true;
+  if (NESTED_QUANTIFIER.test(pattern))
+    throw usageError(
+      `--grep ${JSON.stringify(pattern)} repeats a group that itself repeats (it can take exponential time)`,
+      'drop the outer quantifier, e.g. --grep "(ab)+" → --grep "ab"',
+    );
   let regex: RegExp;
   try {
     regex = new RegExp(pattern, 'i');
