@@ -46,7 +46,7 @@ function startServer() {
 describe('tldr mcp: clients, agent.tools, errors, stdout', () => {
   it('the official Python MCP SDK (2.x) lists the tools and calls them, modern and legacy (initialize) alike', async () => {
     for (const mode of ['auto', 'legacy']) {
-      const run = await execa(pythonSdk, [join(repoRoot, 'test/python/mcp/interop.py'), mode, dir.path, process.execPath, binPath, 'mcp'], {
+      const run = await execa(pythonSdk, [join(repoRoot, 'test/python/mcp_interop.py'), mode, dir.path, process.execPath, binPath, 'mcp'], {
         reject: false,
         timeout: 60_000,
       });

@@ -1,6 +1,6 @@
 """Drives `tldr mcp` with the official Python MCP SDK (2.x) and prints what it saw as one JSON object.
 
-Usage: interop.py MODE CWD COMMAND ARGS...   (MODE: the SDK's ConnectMode, e.g. auto or legacy)
+Usage: mcp_interop.py MODE CWD COMMAND ARGS...   (MODE: the SDK's ConnectMode, e.g. auto or legacy)
 Used by test/integration/mcp-interop.test.ts; the SDK lives in the venv scripts/setup-mcp-python.sh makes.
 """
 import asyncio
