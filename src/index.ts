@@ -31,6 +31,7 @@ export type { DevOptions } from './commands/dev/types.js';
 export { ps } from './commands/dev/ps.js';
 export { processLogs } from './commands/dev/logs.js';
 export type { LogsOptions } from './commands/dev/logs.js';
+export { grepFilter } from './commands/dev/log-filter.js';
 export { stop } from './commands/dev/stop.js';
 export { supervise } from './commands/dev/supervise.js';
 export type { DevData, PsData, StopData, LogsData } from './commands/dev/schemas.js';
@@ -67,6 +68,9 @@ export type { EnvData } from './commands/env/definition.js';
 export { doctor } from './commands/doctor/doctor.js';
 export type { DoctorOptions, DoctorReport, DoctorCheck } from './commands/doctor/doctor.js';
 export { validateConfig, printConfig, printSchema } from './commands/config/config.js';
+export { mcp } from './commands/mcp/mcp.js';
+export type { McpOptions } from './commands/mcp/mcp.js';
+export type { McpData } from './commands/mcp/definition.js';
 export { validateProject, preflight } from './commands/preflight.js';
 export type { Needs, Problem } from './commands/preflight.js';
 
@@ -112,7 +116,7 @@ export { projectSecrets } from './config/secrets.js';
 
 // Output: the renderer choice, the event schema, redaction
 export { Output } from './output/output.js';
-export type { OutputOptions, OutputMode } from './output/output.js';
+export type { OutputOptions, OutputMode, OutputProgress } from './output/output.js';
 export { tldrEvent } from './output/events.js';
 export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, TopQuery, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
@@ -180,7 +184,7 @@ export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';
 export { manageCommand, celeryCommand, pythonCommand, runWordsCommand } from './backend/commands.js';
 export type { CommandSpec } from './backend/commands.js';
-export { checkMigrations } from './backend/migration-state.js';
+export { checkMigrations, unappliedBy } from './backend/migration-state.js';
 export type { MigrationCheck } from './backend/migration-state.js';
 
 // Migration checks: the document the helper writes

@@ -135,6 +135,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   const onEvent = (event: RunnerEvent) => {
     if (event.type === 'start') {
       start = event;
+      output.progress({ done: 0, total: event.total, message: `running ${event.total} test(s)` });
       output.note(
         `running ${event.total} test(s)${event.django ? ` on Django ${event.django}` : ''}${shard ? `, shard ${shard.index}/${shard.total}` : ''}${event.parallel && event.parallel > 1 ? ` in ${event.parallel} processes` : ''}${keepdb ? ', keeping the test database' : ''}`,
       );
@@ -143,6 +144,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       records.push(record);
       const { topQueries, ...counts } = queries.test(event);
       output.emit({ type: 'test', ...record, ...counts, ...(output.verbose && topQueries?.length ? { topQueries } : {}) });
+      output.progress({ done: records.length, ...(start ? { total: start.total } : {}), message: `${event.id} ${event.outcome}` });
     } else if (event.type === 'finding') {
       const finding = queries.finding(event);
       if (finding) output.emit({ type: 'finding', ...finding });
