@@ -21,6 +21,12 @@ export const testInput = z.object({
     .describe('run in N processes, or "auto" (default 1)')
     .meta({ examples: [4, 'auto'] }),
   shard: shardField.optional(),
+  durations: z
+    .string()
+    .optional()
+    .describe(
+      'with --shard: balance the shards by the test times in this JSON file (id → seconds, as `tldr ci --write-durations` writes); new tests count at the mean',
+    ),
   junit: z.string().optional().describe('also write a JUnit XML report to this file'),
   failfast: z.boolean().default(false).describe('stop at the first failure'),
 });
@@ -65,6 +71,7 @@ export const test = defineCommand({
     keepdb: { negate: 'also', negatedHelp: 'create the test database afresh' },
     parallel: { placeholder: 'n' },
     shard: { placeholder: 'i/n' },
+    durations: { placeholder: 'file', path: true },
     junit: { placeholder: 'file', path: true },
   },
   get result() {

@@ -25,6 +25,7 @@ import type { TestData, testInput } from './definition.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import { createTestLog } from './log.js';
 import { judgeTestRun } from './outcome.js';
+import { readDurations } from './durations.js';
 import type { StepContext } from '../../pipeline/types.js';
 
 /** What `tldr test` takes besides the project: its flags. */
@@ -74,6 +75,8 @@ interface TestPlan {
   helpers: string;
   command: CommandSpec;
   junit: string | undefined;
+  /** A durations file (checked readable): the shard split balances by it. */
+  durations: string | undefined;
 }
 
 // Everything a run needs, checked before anything starts (flags, the shipped runner, the python).
@@ -93,7 +96,8 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
-  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit };
+  const durations = shard && options.durations ? readDurations(options.durations) && resolve(options.durations) : undefined;
+  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit, durations };
 }
 
 async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<string, string>, showOutput: boolean): Promise<CommandResult<TestData>> {
@@ -108,6 +112,8 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
   delete env.TLDR_TEST_SHARD;
   if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
+  delete env.TLDR_TEST_DURATIONS;
+  if (plan.durations) env.TLDR_TEST_DURATIONS = plan.durations;
   // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
   delete env.TLDR_TEST_DB_SUFFIX;
   if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
