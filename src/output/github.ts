@@ -44,7 +44,11 @@ export interface Selection {
  * those in files the run's diff changed first (so a PR's own problems are the ones shown), the
  * order otherwise kept. Pure.
  */
-export function selectAnnotations(all: Annotation[], changed: ReadonlySet<string>, limits = ANNOTATION_LIMITS): Selection {
+export function selectAnnotations(
+  all: Annotation[],
+  changed: ReadonlySet<string>,
+  limits: { perKindPerStep: number; perJob: number } = ANNOTATION_LIMITS,
+): Selection {
   const rank = (a: Annotation) => (a.file && changed.has(a.file) ? 0 : 1);
   const shown: Annotation[] = [];
   for (const level of ['error', 'warning'] as const) {

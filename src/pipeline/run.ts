@@ -115,7 +115,8 @@ async function runLeafNode(
   if (status === 'skipped') task.skip(result?.message ? `${node.title} — ${result.message}` : node.title);
   else if (result?.message) task.title = `${node.title} — ${result.message}`;
   if (status !== 'failed') return;
-  if (options.keepGoing?.(node)) {
+  // An aborted run (Ctrl-C, SIGTERM, a timeout) goes no further, whatever the step.
+  if (options.keepGoing?.(node) && !options.context.signal.aborted) {
     outcome.keptExitCode ??= result?.exitCode ?? ExitCode.no;
     return;
   }
