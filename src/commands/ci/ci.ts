@@ -124,7 +124,6 @@ export async function ci(options: CiOptions): Promise<CommandResult<CiData>> {
   };
   const written = writeReports(output, facts, {
     ...(options.junit ? { junit: options.junit } : {}),
-    ...(options.durations ? { durations: options.durations } : {}),
     ...(options.writeDurations ? { writeDurations: options.writeDurations } : {}),
     github,
     ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: env.GITHUB_STEP_SUMMARY } : {}),

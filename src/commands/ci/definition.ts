@@ -10,8 +10,13 @@ export const ciInput = z.object({
   durations: z
     .string()
     .optional()
-    .describe('with --shard: balance the shards by the test times in this JSON file (id → seconds, from --write-durations); new tests count at the mean'),
-  writeDurations: z.string().optional().describe("write this run's test times (merged into the --durations file's) as JSON id → seconds"),
+    .describe(
+      'with --shard: balance the shards by the test times in this JSON file (id → seconds, from --write-durations); new tests count at the mean; a missing file splits by id',
+    ),
+  writeDurations: z
+    .string()
+    .optional()
+    .describe("write this run's test times as JSON id → seconds (merge the shards' files: `jq -s add old.json shard-*.json`)"),
   timeout: z
     .string()
     .refine((v) => durationMs(v) !== undefined, { message: 'expected a duration such as 90s, 20min or 1h' })

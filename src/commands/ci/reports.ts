@@ -5,12 +5,10 @@ import { stepSummary, type CiFacts } from '../../output/ci-summary.js';
 import { annotationCommand, selectAnnotations } from '../../output/github.js';
 import { renderJUnit } from '../../output/junit.js';
 import type { Output } from '../../output/output.js';
-import { mergeDurations, readDurations, writeDurations, type Durations } from '../test/durations.js';
+import { mergeDurations, writeDurations } from '../test/durations.js';
 
 export interface ReportTargets {
   junit?: string;
-  /** --durations: the earlier times the written file is merged into. */
-  durations?: string;
   writeDurations?: string;
   /** GITHUB_ACTIONS=true */
   github: boolean;
@@ -46,10 +44,10 @@ export function writeReports(output: Output, facts: CiFacts, targets: ReportTarg
     );
   }
   if (targets.writeDurations) {
-    const earlier: Durations = targets.durations ? readDurations(targets.durations) : {};
+    // This run's tests only: the shards' files merge with `jq -s add old.json shard-*.json` (later files win).
     written.durations = resolve(targets.writeDurations);
     mkdirSync(dirname(written.durations), { recursive: true });
-    writeDurations(written.durations, mergeDurations(earlier, facts.tests));
+    writeDurations(written.durations, mergeDurations({}, facts.tests));
   }
   if (targets.github) {
     const selection = selectAnnotations(ciAnnotations(facts.findings, facts.tests, facts.root), targets.changed);

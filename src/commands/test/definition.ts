@@ -25,7 +25,7 @@ export const testInput = z.object({
     .string()
     .optional()
     .describe(
-      'with --shard: balance the shards by the test times in this JSON file (id → seconds, as `tldr ci --write-durations` writes); new tests count at the mean',
+      'with --shard: balance the shards by the test times in this JSON file (id → seconds, as `tldr ci --write-durations` writes); new tests count at the mean; a missing file splits by id',
     ),
   junit: z.string().optional().describe('also write a JUnit XML report to this file'),
   failfast: z.boolean().default(false).describe('stop at the first failure'),

@@ -6,19 +6,17 @@ import type { TestRecord } from '../../output/test-report.js';
 /** Test id → seconds, as `--durations` reads and `--write-durations` writes it. */
 export type Durations = Record<string, number>;
 
-/** A durations file, checked: a missing or malformed one is a usage error (exit 2) before anything starts. */
-export function readDurations(file: string): Durations {
+/**
+ * A durations file, checked before anything starts: a malformed one is a usage error (exit 2);
+ * a missing one is undefined — a CI cache is empty on the first run, which then splits by id.
+ */
+export function readDurations(file: string): Durations | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw usageError(
-      `--durations ${file}: ${missing ? 'no such file' : `not JSON (${(error as Error).message})`}`,
-      missing
-        ? 'write it with `tldr ci --write-durations FILE` in an earlier run (a CI cache keeps it), or leave --durations out'
-        : 'it holds {"test id": seconds, …}',
-    );
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw usageError(`--durations ${file}: not JSON (${(error as Error).message})`, 'it holds {"test id": seconds, …}, as --write-durations writes it');
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw usageError(`--durations ${file}: expected a JSON object of test id → seconds`, 'it holds {"test id": seconds, …}');

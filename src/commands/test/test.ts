@@ -96,7 +96,8 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
-  const durations = shard && options.durations ? readDurations(options.durations) && resolve(options.durations) : undefined;
+  const durations = shard && options.durations && readDurations(options.durations) ? resolve(options.durations) : undefined;
+  if (shard && options.durations && !durations) output.note(`--durations ${options.durations}: no such file yet, so the shards split by test id`);
   return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit, durations };
 }
 
