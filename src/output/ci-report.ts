@@ -4,7 +4,10 @@ import type { Annotation } from './github.js';
 import type { TestRecord } from './test-report.js';
 
 /** A `finding` event as CI reports it, whichever command emitted it (migration checks, `n-plus-one` from the tests, …). */
-export type FindingRecord = Omit<FindingEvent, 'v' | 'ts' | 'type'>;
+export type FindingRecord = Omit<FindingEvent, 'v' | 'ts' | 'type'> & {
+  /** The test a finding of `tldr test` is about (`n-plus-one`); other fields a finding may carry pass through untouched. */
+  test?: string;
+};
 
 export interface Location {
   file: string;
@@ -36,7 +39,15 @@ export function findingWhere(f: FindingRecord): string {
 }
 
 export function findingTitle(f: FindingRecord): string {
-  return f.app && f.migration ? `${f.code} in ${f.app}.${f.migration}` : f.code;
+  if (f.app && f.migration) return `${f.code} in ${f.app}.${f.migration}`;
+  return f.test ? `${f.code} in ${f.test}` : f.code;
+}
+
+/** The JUnit classname of a finding: its app, else the class of the test it is about. */
+export function findingClassname(f: FindingRecord): string {
+  if (f.app) return f.app;
+  if (f.test) return f.test.includes('.') ? f.test.slice(0, f.test.lastIndexOf('.')) : f.test;
+  return 'project';
 }
 
 export function findingAnnotation(f: FindingRecord): Annotation {

@@ -1,4 +1,4 @@
-import { failureLocation, findingWhere, type FindingRecord } from './ci-report.js';
+import { failureLocation, findingClassname, findingWhere, type FindingRecord } from './ci-report.js';
 import type { TestRecord } from './test-report.js';
 
 export interface JUnitOptions {
@@ -58,7 +58,7 @@ export function renderJUnit(records: TestRecord[], options: JUnitOptions = {}): 
 }
 
 function findingCase(f: FindingRecord): string {
-  const open = `    <testcase classname="${attr(f.app ?? 'project')}" name="${attr(`${f.code} ${f.migration ?? findingWhere(f)}`)}" time="0.000"${f.file ? ` file="${attr(f.file)}"` : ''}${f.line ? ` line="${f.line}"` : ''}`;
+  const open = `    <testcase classname="${attr(findingClassname(f))}" name="${attr(`${f.code} ${f.migration ?? findingWhere(f)}`)}" time="0.000"${f.file ? ` file="${attr(f.file)}"` : ''}${f.line ? ` line="${f.line}"` : ''}`;
   const body = `${findingWhere(f)}: ${f.message}\nfix: ${f.hint}`;
   if (f.severity === 'error')
     return `${open}>\n      <failure message="${attr(f.message.split('\n')[0] ?? '')}" type="${attr(f.code)}">${text(body)}</failure>\n    </testcase>`;

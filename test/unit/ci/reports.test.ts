@@ -42,7 +42,15 @@ describe('failureLocation', () => {
 
 describe('ciAnnotations', () => {
   it('annotates any finding generically (an n-plus-one from the tests too) and failed tests at their frame', () => {
-    const nplusone = finding({ code: 'n-plus-one', severity: 'warning', app: null, migration: null, file: 'backend/app/views.py', line: 40 });
+    const nplusone = finding({
+      code: 'n-plus-one',
+      severity: 'warning',
+      app: null,
+      migration: null,
+      file: 'backend/app/views.py',
+      line: 40,
+      test: 'app.tests.T.test_list',
+    });
     const all = ciAnnotations([finding(), nplusone], tests, root);
     expect(all).toEqual([
       {
@@ -52,7 +60,7 @@ describe('ciAnnotations', () => {
         title: 'drop-column in app.0002_remove_x',
         message: 'RemoveField drops column x\nfix: deploy the code first',
       },
-      { level: 'warning', file: 'backend/app/views.py', line: 40, title: 'n-plus-one', message: expect.any(String) },
+      { level: 'warning', file: 'backend/app/views.py', line: 40, title: 'n-plus-one in app.tests.T.test_list', message: expect.any(String) },
       { level: 'error', file: 'backend/app/tests.py', line: 12, title: 'FAIL app.tests.T.test_x', message: expect.stringContaining('AssertionError') },
     ]);
   });
@@ -66,6 +74,14 @@ describe('renderJUnit with findings', () => {
     expect(xml).toContain('<failure message="RemoveField drops column x" type="drop-column">');
     expect(xml).toContain('<system-out>warning: ');
     expect(xml).toContain('name="test_x" time="0.030" file="backend/app/tests.py" line="12">');
+    const nplusone = renderJUnit([], {
+      findings: [
+        finding({ code: 'n-plus-one', severity: 'warning', app: null, migration: null, file: 'backend/app/views.py', line: 40, test: 'app.tests.T.test_list' }),
+      ],
+    });
+    expect(nplusone).toContain(
+      '<testcase classname="app.tests.T" name="n-plus-one backend/app/views.py:40" time="0.000" file="backend/app/views.py" line="40">',
+    );
   });
 });
 
