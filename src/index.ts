@@ -185,7 +185,7 @@ export { resolveInstance, instanceName } from './services/instance.js';
 export type { Instance, InstanceOptions } from './services/instance.js';
 export { CiLabel, ciRunLabels, leftoverReason } from './services/ci-run.js';
 export type { CiRunIdentity, LeftoverCheck } from './services/ci-run.js';
-export { sweepCiRuns, teardownCiServices } from './services/ci-services.js';
+export { recordCiRun, sweepCiRuns, teardownCiServices } from './services/ci-services.js';
 export type { SweptResource } from './services/ci-services.js';
 export { serviceSpecs } from './services/specs.js';
 

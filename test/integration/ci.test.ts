@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEvent } from '../../src/output/events.js';
@@ -116,6 +116,8 @@ describe('tldr ci', () => {
     expect(md).not.toContain('ci-pw-4d1e');
 
     expect(await ciResources(docker, name)).toEqual([]);
+    // Run records (what a native instance is swept by): the killed run's swept, this run's removed by its teardown.
+    expect(readdirSync(join(dir.path, '.tldr/ci-runs'))).toEqual([]);
   }, 240_000);
 
   it('SIGTERM mid-run and --timeout mid-run leave no container, volume or process behind', async () => {

@@ -8,7 +8,7 @@ import { summarizeTests } from '../../output/test-report.js';
 import { createStepContext, type RunOptions } from '../../pipeline/context.js';
 import { runPlan } from '../../pipeline/run.js';
 import { ciRunLabels } from '../../services/ci-run.js';
-import { sweepCiRuns, teardownCiServices } from '../../services/ci-services.js';
+import { recordCiRun, sweepCiRuns, teardownCiServices } from '../../services/ci-services.js';
 import { startServices } from '../../services/ensure.js';
 import type { CommandResult } from '../definition.js';
 import { planNeeds, preflight } from '../preflight.js';
@@ -82,6 +82,7 @@ export async function ci(options: CiOptions): Promise<CommandResult<CiData>> {
       runId,
       expires: new Date(startedAt.getTime() + (timeoutMs ?? DEFAULT_DEADLINE_MS) + DEADLINE_MARGIN_MS),
     });
+    recordCiRun(project, isolate, labels);
     const context = createStepContext({ project, output, signal }, ({ signal: s }) =>
       startServices(project, output, { isolate, labels, ...(s ? { signal: s } : {}) }).then((started) => started.values),
     );

@@ -60,7 +60,9 @@ const ciResults = once(() => {
     junit: z.string().optional(),
     durations: z.string().optional().describe('the --write-durations file written'),
     stepSummary: z.string().optional().describe('the $GITHUB_STEP_SUMMARY file appended to'),
-    swept: z.array(z.object({ kind: z.enum(['container', 'volume']), name: z.string(), reason: z.string() })).describe("earlier runs' leftovers removed first"),
+    swept: z
+      .array(z.object({ kind: z.enum(['container', 'volume', 'instance']), name: z.string(), reason: z.string() }))
+      .describe("earlier runs' leftovers removed first"),
     teardown: z.array(z.string()).describe('what the teardown removed'),
     timedOut: z.boolean(),
     logs: z.array(z.string()),

@@ -2,7 +2,8 @@ import { CiLabel, leftoverReason, type LeftoverCheck } from '../ci-run.js';
 import type { DockerConnection } from './connection.js';
 
 export interface SweptResource {
-  kind: 'container' | 'volume';
+  /** `instance`: a whole instance named by a run record (native servers and their data). */
+  kind: 'container' | 'volume' | 'instance';
   name: string;
   reason: string;
 }
