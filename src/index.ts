@@ -62,6 +62,12 @@ export type { TestData } from './commands/test/definition.js';
 export { runPipeline, planFor, defaultPipelines, pipelineNames } from './commands/run/run.js';
 export type { RunPipelineOptions } from './commands/run/run.js';
 export type { RunData } from './commands/run/definition.js';
+export { ci } from './commands/ci/ci.js';
+export type { CiOptions } from './commands/ci/ci.js';
+export type { CiData } from './commands/ci/definition.js';
+export { ciRunId } from './commands/ci/run-id.js';
+export { readDurations, mergeDurations } from './commands/test/durations.js';
+export type { Durations } from './commands/test/durations.js';
 export { envCommand } from './commands/env/env.js';
 export type { EnvCommandOptions } from './commands/env/env.js';
 export type { EnvData } from './commands/env/definition.js';
@@ -124,6 +130,12 @@ export { redact, SecretSet, REDACTED } from './output/redact.js';
 export { renderJUnit } from './output/junit.js';
 export type { JUnitOptions, JUnitRecord } from './output/junit.js';
 export type { QueryFinding, IgnoredQueryFinding, TestQueries } from './output/query-report.js';
+export { annotationCommand, escapeData, escapeProperty, selectAnnotations, groupStart, groupEnd, ANNOTATION_LIMITS } from './output/github.js';
+export type { Annotation, Selection } from './output/github.js';
+export { ciAnnotations, failureLocation, findingAnnotation, testAnnotation } from './output/ci-report.js';
+export type { FindingRecord, Location } from './output/ci-report.js';
+export { stepSummary, screenSummary, STEP_SUMMARY_LIMIT } from './output/ci-summary.js';
+export type { CiFacts } from './output/ci-summary.js';
 export type { LogLimits } from './output/rotating-log.js';
 
 // Readiness probes
@@ -154,6 +166,7 @@ export type {
   ServiceHandle,
   ServiceStatus,
   DownReport,
+  DownOptions,
   UpAction,
   UpOptions,
   UpProgress,
@@ -177,6 +190,10 @@ export { chooseProvider } from './services/provider-choice.js';
 export type { ProviderChoice } from './services/provider-choice.js';
 export { resolveInstance, instanceName } from './services/instance.js';
 export type { Instance, InstanceOptions } from './services/instance.js';
+export { CiLabel, ciRunLabels, leftoverReason } from './services/ci-run.js';
+export type { CiRunIdentity, LeftoverCheck } from './services/ci-run.js';
+export { recordCiRun, sweepCiRuns, teardownCiServices } from './services/ci-services.js';
+export type { SweptResource } from './services/ci-services.js';
 export { serviceSpecs } from './services/specs.js';
 
 // Backend: python resolution, the commands tldr builds, the migration-state fast path

@@ -1,3 +1,4 @@
+import { failureLocation, findingClassname, findingWhere, type FindingRecord } from './ci-report.js';
 import type { TestRecord } from './test-report.js';
 
 /** A test as JUnit shows it; `systemOut` becomes the test case's `<system-out>` (what its queries were). */
@@ -10,6 +11,14 @@ export interface JUnitOptions {
   timestamp?: string;
   /** Wall time of the whole run; defaults to the sum of the tests. */
   durationMs?: number;
+  /**
+   * Findings (migration checks, `n-plus-one`, …) as test cases beside the tests, so CI test views
+   * show both: classname = the app, name = `code migration`; an error is a <failure>, a warning
+   * a passing case with the warning in <system-out> (JUnit has no warning outcome).
+   */
+  findings?: FindingRecord[];
+  /** The project root: a failed test's case gets `file` and `line` of its innermost project frame, relative to it. */
+  root?: string;
 }
 
 /**
@@ -26,24 +35,42 @@ export function renderJUnit(records: JUnitRecord[], options: JUnitOptions = {}):
   const count = (list: TestRecord[], outcome: TestRecord['outcome']) => list.filter((r) => r.outcome === outcome).length;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const total = options.durationMs ?? records.reduce((sum, r) => sum + r.durationMs, 0);
+  const findings = options.findings ?? [];
+  const findingErrors = findings.filter((f) => f.severity === 'error').length;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuites name="${attr(options.name ?? 'tldr test')}" tests="${records.length}" failures="${count(records, 'failed')}" errors="${count(records, 'error')}" skipped="${count(records, 'skipped')}" time="${seconds(total)}">`,
+    `<testsuites name="${attr(options.name ?? 'tldr test')}" tests="${records.length + findings.length}" failures="${count(records, 'failed') + findingErrors}" errors="${count(records, 'error')}" skipped="${count(records, 'skipped')}" time="${seconds(total)}">`,
   );
   for (const [classname, list] of suites) {
     const time = list.reduce((sum, r) => sum + r.durationMs, 0);
     out.push(
       `  <testsuite name="${attr(classname)}" tests="${list.length}" failures="${count(list, 'failed')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${seconds(time)}"${options.timestamp ? ` timestamp="${attr(options.timestamp)}"` : ''}>`,
     );
-    for (const r of list) out.push(testcase(r, classname, seconds(r.durationMs)));
+    for (const r of list) out.push(testcase(r, classname, seconds(r.durationMs), options.root));
+    out.push('  </testsuite>');
+  }
+  if (findings.length) {
+    out.push(
+      `  <testsuite name="tldr findings" tests="${findings.length}" failures="${findingErrors}" errors="0" skipped="0" time="0.000"${options.timestamp ? ` timestamp="${attr(options.timestamp)}"` : ''}>`,
+    );
+    for (const f of findings) out.push(findingCase(f));
     out.push('  </testsuite>');
   }
   out.push('</testsuites>', '');
   return out.join('\n');
 }
 
-function testcase(r: JUnitRecord, classname: string, time: string): string {
-  const open = `    <testcase classname="${attr(classname)}" name="${attr(splitId(r.id).name)}" time="${time}"`;
+function findingCase(f: FindingRecord): string {
+  const open = `    <testcase classname="${attr(findingClassname(f))}" name="${attr(`${f.code} ${f.migration ?? findingWhere(f)}`)}" time="0.000"${f.file ? ` file="${attr(f.file)}"` : ''}${f.line ? ` line="${f.line}"` : ''}`;
+  const body = `${findingWhere(f)}: ${f.message}\nfix: ${f.hint}`;
+  if (f.severity === 'error')
+    return `${open}>\n      <failure message="${attr(f.message.split('\n')[0] ?? '')}" type="${attr(f.code)}">${text(body)}</failure>\n    </testcase>`;
+  return `${open}>\n      <system-out>${text(`warning: ${body}`)}</system-out>\n    </testcase>`;
+}
+
+function testcase(r: JUnitRecord, classname: string, time: string, root: string | undefined): string {
+  const at = root && (r.outcome === 'failed' || r.outcome === 'error') ? failureLocation(r.message, root) : undefined;
+  const open = `    <testcase classname="${attr(classname)}" name="${attr(splitId(r.id).name)}" time="${time}"${at ? ` file="${attr(at.file)}" line="${at.line}"` : ''}`;
   const out = r.systemOut ? `\n      <system-out>${text(r.systemOut)}</system-out>` : '';
   const message = r.message ?? '';
   const first = message.split('\n')[0] ?? '';

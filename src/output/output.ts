@@ -56,6 +56,11 @@ export class Output {
   private readonly listeners: Array<(event: TldrEvent) => void>;
   private readonly onProgress: ((progress: OutputProgress) => void) | undefined;
   private resultSent = false;
+  /**
+   * Draw steps with listr2's non-TTY renderer even at a terminal: a CI log reads the same on a
+   * laptop and on a runner (`tldr ci`).
+   */
+  plain = false;
 
   constructor(options: OutputOptions = {}) {
     this.mode = options.mode ?? 'human';
@@ -68,7 +73,7 @@ export class Output {
     const redact = (text: string) => this.secrets.redact(text);
     this.stdout = new RedactingStream(this.terminal.stdout, redact, this.color);
     this.stderr = new RedactingStream(this.terminal.stderr, redact, this.stderrColor);
-    this.listeners = options.listeners ?? [];
+    this.listeners = [...(options.listeners ?? [])];
     this.onProgress = options.onProgress;
   }
 
@@ -84,13 +89,31 @@ export class Output {
   /** listr2 renderer for this mode: default when stdout (where it draws) is a TTY, simple without, silent with --json. */
   get listrRenderer(): 'default' | 'simple' | 'silent' {
     if (this.json || this.quiet) return 'silent';
-    return this.stdout.isTTY ? 'default' : 'simple';
+    return this.stdout.isTTY && !this.plain ? 'default' : 'simple';
   }
 
-  emit(input: EventInput): void {
+  /** Every later (redacted) event also goes to `listener` until the returned function is called (`tldr ci` collects findings and tests). */
+  listen(listener: (event: TldrEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  /**
+   * An event a person already read another way (findings in a grouped report): listeners and
+   * --json get it, the human renderer prints nothing for it.
+   */
+  record(input: EventInput): void {
+    this.emit(input, { render: this.json });
+  }
+
+  emit(input: EventInput, { render = true }: { render?: boolean } = {}): void {
     const event = this.secrets.redactEvent({ v: 1, ts: new Date().toISOString(), ...input } as TldrEvent);
     if (event.type === 'result') this.resultSent = true;
-    for (const listener of this.listeners) listener(event);
+    for (const listener of [...this.listeners]) listener(event);
+    if (!render) return;
     if (this.json) {
       // Redacted above, field by field; a second pass over the serialised line could cut JSON apart.
       this.terminal.stdout.write(`${JSON.stringify(event)}\n`);

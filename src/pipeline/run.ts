@@ -12,6 +12,11 @@ export interface RunPlanOptions {
   context: Omit<StepContext, 'log'>;
   resolveStep: (name: string) => Promise<Step>;
   runLeaf: RunLeaf;
+  /**
+   * Whether a failed leaf lets the pipeline go on (`tldr ci`: findings and failed tests are an
+   * answer, not a broken setup); the run still ends with its exit code. @default never
+   */
+  keepGoing?: (node: Extract<PlanNode, { kind: 'step' | 'run' }>) => boolean;
 }
 
 export interface PlanOutcome {
@@ -21,6 +26,8 @@ export interface PlanOutcome {
   /** `data` of each step that returned some, by step id. */
   data: Record<string, unknown>;
   error?: unknown;
+  /** The exit code of the first failed step the run went on after. */
+  keptExitCode?: number;
 }
 
 /** A step ended with "no" (findings, failed tests): stop the pipeline with that exit code. */
@@ -57,6 +64,12 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanOutcome> {
   } as never);
   try {
     await list.run();
+    // Failures that let the run go on (keepGoing) are in the steps; the first one's code is the run's.
+    const kept = outcome.steps.find((s) => s.status === 'failed');
+    if (kept) {
+      outcome.ok = false;
+      outcome.exitCode = outcome.keptExitCode ?? ExitCode.no;
+    }
   } catch (error) {
     outcome.ok = false;
     outcome.error = error;
@@ -101,5 +114,11 @@ async function runLeafNode(
   end(status, result?.message);
   if (status === 'skipped') task.skip(result?.message ? `${node.title} — ${result.message}` : node.title);
   else if (result?.message) task.title = `${node.title} — ${result.message}`;
-  if (status === 'failed') throw new StepFailed(result?.message ?? `${node.title} failed`, result?.exitCode ?? ExitCode.no);
+  if (status !== 'failed') return;
+  // An aborted run (Ctrl-C, SIGTERM, a timeout) goes no further, whatever the step.
+  if (options.keepGoing?.(node) && !options.context.signal.aborted) {
+    outcome.keptExitCode ??= result?.exitCode ?? ExitCode.no;
+    return;
+  }
+  throw new StepFailed(result?.message ?? `${node.title} failed`, result?.exitCode ?? ExitCode.no);
 }

@@ -52,6 +52,9 @@ TLDR_BASE_TEST_RUNNER=dotted.path.Runner
 TLDR_TEST_SHARD=I/N
     Keep only the tests whose index in the sorted list of all test ids satisfies
     index % N == I - 1 (1 <= I <= N), so N jobs run each test exactly once.
+TLDR_TEST_DURATIONS=/path/durations.json
+    With TLDR_TEST_SHARD: balance the shards by these recorded times (JSON test id -> seconds),
+    tests without one counted at the mean (see shard_ids).
 TLDR_TEST_DB_SUFFIX=abc123
     Name each test database ``<its test name>_abc123`` (``test_tldr_abc123``, clones
     ``test_tldr_abc123_1`` ...), so concurrent runs without --keepdb never share one.
@@ -86,6 +89,7 @@ __all__ = ["TldrTestRunner"]
 EVENTS_ENV = "TLDR_TEST_EVENTS"
 BASE_ENV = "TLDR_BASE_TEST_RUNNER"
 SHARD_ENV = "TLDR_TEST_SHARD"
+DURATIONS_ENV = "TLDR_TEST_DURATIONS"
 DB_SUFFIX_ENV = "TLDR_TEST_DB_SUFFIX"
 LIFELINE_ENV = "TLDR_LIFELINE_FD"
 
@@ -489,9 +493,37 @@ def _flatten(suite):
     return tests
 
 
-def shard_ids(ids, index, total):
+def shard_ids(ids, index, total, durations=None):
+    """The ids of shard `index` of `total`. Without durations: every N-th of the sorted ids. With
+    durations (id -> seconds of an earlier run): longest first, each to the shard with the least
+    time so far (ties: the lower shard), tests without a recorded time counted at the mean. Both
+    are deterministic, so N jobs that list the same ids run each exactly once."""
     ordered = sorted(set(ids))
-    return {tid for i, tid in enumerate(ordered) if i % total == index - 1}
+    if not durations:
+        return {tid for i, tid in enumerate(ordered) if i % total == index - 1}
+    known = [durations[tid] for tid in ordered if tid in durations]
+    mean = sum(known) / len(known) if known else 1.0
+    cost = {tid: durations.get(tid, mean) for tid in ordered}
+    loads = [0.0] * total
+    keep = set()
+    for tid in sorted(ordered, key=lambda t: (-cost[t], t)):
+        shard = min(range(total), key=lambda s: (loads[s], s))
+        loads[shard] += cost[tid]
+        if shard == index - 1:
+            keep.add(tid)
+    return keep
+
+
+def load_durations(path):
+    """JSON {test id: seconds} (what `tldr ci --write-durations` writes); raises ValueError."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = json.load(fh)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError("cannot read %s: %s" % (path, exc))
+    if not isinstance(raw, dict):
+        raise ValueError("%s: expected a JSON object of test id -> seconds" % path)
+    return {k: float(v) for k, v in raw.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0}
 
 
 def _parallel_type(value):
@@ -623,6 +655,14 @@ class _TldrRunnerMixin:
             except ValueError as exc:
                 sys.stderr.write("tldr_testrunner: %s: %s\n" % (SHARD_ENV, exc))
                 sys.exit(2)
+        self.tldr_durations = None
+        durations = os.environ.get(DURATIONS_ENV, "").strip()
+        if durations and self.tldr_shard is not None:
+            try:
+                self.tldr_durations = load_durations(durations)
+            except ValueError as exc:
+                sys.stderr.write("tldr_testrunner: %s: %s\n" % (DURATIONS_ENV, exc))
+                sys.exit(2)
         try:
             _queries.load()
         except SettingsError as exc:
@@ -660,7 +700,7 @@ class _TldrRunnerMixin:
 
     def _tldr_apply_shard(self, suite):
         index, total = self.tldr_shard
-        keep = shard_ids([test_id(t) for t in _flatten(suite)], index, total)
+        keep = shard_ids([test_id(t) for t in _flatten(suite)], index, total, self.tldr_durations)
         if _is_parallel(suite):
             subsuites = []
             for sub in suite.subsuites:

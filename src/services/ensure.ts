@@ -16,6 +16,8 @@ export interface EnsureOptions {
   signal?: AbortSignal;
   /** An isolated instance `<name>-<id>` with free ports, never remembered (CI runs). */
   isolate?: string;
+  /** With `isolate`: extra labels on its containers and volumes. */
+  labels?: Record<string, string>;
   /** Readiness timeout per service. @default 90 s for Postgres, 30 s for Redis */
   readyTimeoutMs?: number;
 }
@@ -90,5 +92,5 @@ export async function ensureServices(project: Project, output: Output, options: 
 }
 
 function openOptions(options: EnsureOptions): OpenOptions {
-  return options.isolate ? { isolate: options.isolate } : {};
+  return options.isolate ? { isolate: options.isolate, ...(options.labels ? { labels: options.labels } : {}) } : {};
 }

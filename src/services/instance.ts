@@ -14,6 +14,8 @@ export interface Instance {
   main: boolean;
   /** Host ports picked earlier for services whose port is chosen freely. */
   ports: Partial<Record<ServiceName, number>>;
+  /** Extra labels on every resource of this instance (a CI run's owner and deadline). */
+  labels?: Record<string, string>;
 }
 
 export type GitKind = 'dir' | 'file' | 'none';
@@ -25,6 +27,8 @@ export interface InstanceOptions {
   persist?: boolean;
   /** An isolated instance `<name>-<id>` with free ports, never remembered (CI runs). */
   isolate?: string;
+  /** With `isolate`: extra labels on the instance's resources. */
+  labels?: Record<string, string>;
   /** @default the first `.git` at or above the root */
   gitKind?: (root: string) => GitKind;
 }
@@ -54,7 +58,15 @@ export function findGit(root: string): GitKind {
  * records the checkout it was made for.
  */
 export async function resolveInstance(project: Pick<Project, 'name' | 'root' | 'stateDir'>, options: InstanceOptions = {}): Promise<Instance> {
-  if (options.isolate) return { name: `${project.name}-${options.isolate}`, checkout: project.root, main: false, ports: {} };
+  if (options.isolate) {
+    return {
+      name: `${project.name}-${options.isolate}`,
+      checkout: project.root,
+      main: false,
+      ports: {},
+      ...(options.labels ? { labels: options.labels } : {}),
+    };
+  }
   const state = readState(project.stateDir);
   const ports = rememberedPorts(state.ports);
   if (typeof state.instance === 'string' && state.checkout === project.root) {

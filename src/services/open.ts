@@ -13,12 +13,16 @@ import { nativeServers } from '../process/servers.js';
 import { chooseProvider } from './provider-choice.js';
 import type { ServiceName, ServiceProvider, ServiceSpec } from './provider.js';
 import { serviceSpecs } from './specs.js';
+import type { LeftoverCheck } from './ci-run.js';
+import { sweepCiLeftovers, type SweptResource } from './docker/ci-leftovers.js';
 
 export interface OpenOptions {
   /** Remember the instance decision in `.tldr/state.json`. @default true */
   persist?: boolean;
   /** An isolated instance `<name>-<id>` with free ports (CI runs). */
   isolate?: string;
+  /** With `isolate`: extra labels on its containers and volumes. */
+  labels?: Record<string, string>;
   /** @default systemDiscoveryEnv(project.env) */
   discovery?: DiscoveryEnv;
 }
@@ -28,6 +32,8 @@ export interface OpenedServices {
   provider: ServiceProvider;
   instance: Instance;
   specs(names: readonly ServiceName[]): ServiceSpec[];
+  /** Docker only: removes this project's leftovers of CI runs that are over (by label). */
+  sweepCiLeftovers?(check: LeftoverCheck): Promise<SweptResource[]>;
 }
 
 /**
@@ -65,11 +71,13 @@ export async function openServices(project: Project, options: OpenOptions = {}):
     owners: (name) => dockerOwners(engine, name),
     ...(options.persist !== undefined ? { persist: options.persist } : {}),
     ...(options.isolate ? { isolate: options.isolate } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
   });
   return {
     provider: new DockerProvider(engine, instance),
     instance,
     specs: (names) => serviceSpecs(services, instance, names),
+    sweepCiLeftovers: (check) => sweepCiLeftovers(engine, project.name, check),
   };
 }
 
@@ -77,6 +85,7 @@ async function openNative(project: Project, options: OpenOptions): Promise<Opene
   const instance = await resolveInstance(project, {
     ...(options.persist !== undefined ? { persist: options.persist } : {}),
     ...(options.isolate ? { isolate: options.isolate } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
   });
   return {
     provider: new NativeProvider(instance, project.stateDir, project.env),

@@ -110,6 +110,12 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
+export interface DownOptions {
+  volumes?: boolean;
+  /** With `volumes`: the data is thrown away, so skip the clean shutdown (a CI run's teardown). */
+  discard?: boolean;
+}
+
 /** One way of running Postgres and Redis: docker, native or external (DESIGN.md § Services). */
 export interface ServiceProvider {
   readonly kind: 'docker' | 'native' | 'external';
@@ -119,7 +125,7 @@ export interface ServiceProvider {
   up(specs: ServiceSpec[], options?: UpOptions): Promise<ServiceHandle[]>;
   status(specs: ServiceSpec[]): Promise<ServiceStatus[]>;
   /** Stops the services, keeping data unless `volumes`. */
-  down(names: ServiceName[], options?: { volumes?: boolean }): Promise<DownReport[]>;
+  down(names: ServiceName[], options?: DownOptions): Promise<DownReport[]>;
   logs(name: ServiceName, options: LogOptions): Promise<void>;
   /** Runs argv next to the service (inside its container) and resolves to its exit code. */
   exec(name: ServiceName, argv: string[], options: ExecOptions): Promise<number>;

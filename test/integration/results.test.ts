@@ -20,7 +20,7 @@ afterAll(async () => {
   await project?.[Symbol.asyncDispose]();
 });
 
-// Reserved (exit 2 "not implemented" until its issue lands) or internal (plan on stdin): no result data to check.
+// Internal (plan on stdin), or checked elsewhere (ci: test/integration/ci.test.ts validates its --json results): not run here.
 const noData = new Set(['ci', 'supervise']);
 
 describe('every command’s --json result data matches its result schema', () => {

@@ -27,6 +27,11 @@ export type MigrateCheckSettings = z.input<typeof migrateCheckInput> &
      * @default true
      */
     observe?: boolean;
+    /**
+     * A later step applies the migrations (`tldr ci` on its fresh database): unapplied ones are
+     * expected there, not `unapplied` findings; they are still linted. @default false
+     */
+    migratesNext?: boolean;
   };
 
 export type MigrateCheckOptions = RunOptions & MigrateCheckSettings;
@@ -56,7 +61,8 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
   const run = { files, reversibility, observe, forwardSignals: settings.forwardSignals ?? false };
   const document = rebaseDocument(await runMigrateCheckHelper(ctx, run), project.backendDir, project.root);
 
-  const { kept, ignored, unused } = applyIgnores(document.findings, config.ignore);
+  const found = settings.migratesNext ? document.findings.filter((f) => f.code !== 'unapplied') : document.findings;
+  const { kept, ignored, unused } = applyIgnores(found, config.ignore);
   const result = verdict(kept, { strict, checked: document.checked.length, ignored: ignored.length });
   report(
     output,
@@ -107,10 +113,9 @@ function observed(document: CheckDocument): Pick<MigrateCheckData, 'observations
 
 // A person reads findings grouped by app and migration; an agent (--json) gets one event each.
 function report(output: Output, findings: CheckFinding[], document: CheckDocument, unusedIgnores: string[]): void {
-  if (output.json) {
-    for (const finding of findings) output.emit({ type: 'finding', ...finding });
-    return;
-  }
+  // Listeners (`tldr ci`'s annotations and JUnit) get every finding as an event in any mode.
+  for (const finding of findings) output.record({ type: 'finding', ...finding });
+  if (output.json) return;
   for (const { database, pid } of document.sweptScratch) output.note(`dropped left-over scratch database ${database} (its run, pid ${pid}, is gone)`);
   const options = { observations: document.observations, allObservations: output.verbose, shown: output.verbose ? Infinity : 5 };
   const text = formatReport(findings, output.color, options);

@@ -22,6 +22,12 @@ export const testInput = z.object({
     .describe('run in N processes, or "auto" (default 1)')
     .meta({ examples: [4, 'auto'] }),
   shard: shardField.optional(),
+  durations: z
+    .string()
+    .optional()
+    .describe(
+      'with --shard: balance the shards by the test times in this JSON file (id → seconds, as `tldr ci --write-durations` writes); new tests count at the mean; a missing file splits by id',
+    ),
   junit: z.string().optional().describe('also write a JUnit XML report to this file'),
   failfast: z.boolean().default(false).describe('stop at the first failure'),
   strict: z.boolean().optional().describe('an n-plus-one finding fails the run, exit 1 (default tests.n_plus_one.fail)'),
@@ -101,6 +107,7 @@ export const test = defineCommand({
     keepdb: { negate: 'also', negatedHelp: 'create the test database afresh' },
     parallel: { placeholder: 'n' },
     shard: { placeholder: 'i/n' },
+    durations: { placeholder: 'file', path: true },
     junit: { placeholder: 'file', path: true },
     strict: { negate: 'also', negatedHelp: 'findings do not fail the run, whatever tests.n_plus_one.fail says' },
   },

@@ -27,6 +27,7 @@ import { managePyNeeds, preflight } from '../preflight.js';
 import { createTestLog } from './log.js';
 import { judgeTestRun } from './outcome.js';
 import { planQueries, QueryTally, type QueryPlan } from './n-plus-one.js';
+import { readDurations } from './durations.js';
 import type { StepContext } from '../../pipeline/types.js';
 
 /** What `tldr test` takes besides the project: its flags. */
@@ -81,6 +82,8 @@ interface TestPlan {
   command: CommandSpec;
   junit: string | undefined;
   queries: QueryPlan;
+  /** A durations file (checked readable): the shard split balances by it. */
+  durations: string | undefined;
 }
 
 // Everything a run needs, checked before anything starts (flags, the shipped runner, the python).
@@ -101,7 +104,9 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
-  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit, queries };
+  const durations = shard && options.durations && readDurations(options.durations) ? resolve(options.durations) : undefined;
+  if (shard && options.durations && !durations) output.note(`--durations ${options.durations}: no such file yet, so the shards split by test id`);
+  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit, queries, durations };
 }
 
 async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<string, string>, showOutput: boolean): Promise<CommandResult<TestData>> {
@@ -116,6 +121,8 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
   delete env.TLDR_TEST_SHARD;
   if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
+  delete env.TLDR_TEST_DURATIONS;
+  if (plan.durations) env.TLDR_TEST_DURATIONS = plan.durations;
   // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
   delete env.TLDR_TEST_DB_SUFFIX;
   if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;

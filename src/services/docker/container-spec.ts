@@ -13,6 +13,8 @@ export interface ContainerInput {
   port: number;
   /** Where the data volume is mounted (`postgresDataDir…` for Postgres, /data for Redis). */
   dataDir: string;
+  /** Extra labels (not hashed: they say who owns it, not what it is). */
+  labels?: Record<string, string>;
 }
 
 export interface ContainerDefinition {
@@ -45,7 +47,7 @@ export function containerDefinition(input: ContainerInput): ContainerDefinition 
     },
   };
   const hash = createHash('sha256').update(stableJson(hashed)).digest('hex').slice(0, 16);
-  const labels = { [Label.project]: input.instance, [Label.service]: spec.name, [Label.checkout]: input.checkout, [Label.configHash]: hash };
+  const labels = { ...input.labels, [Label.project]: input.instance, [Label.service]: spec.name, [Label.checkout]: input.checkout, [Label.configHash]: hash };
   return { name, volume, hash, body: { name, ...hashed, Labels: labels } };
 }
 

@@ -2,7 +2,18 @@ import type Dockerode from 'dockerode';
 import { EnvironmentError, ServiceError } from '../../errors.js';
 import type { Instance } from '../instance.js';
 import { freePort, isPortFree } from '../ports.js';
-import type { DownReport, ExecOptions, LogOptions, ServiceHandle, ServiceName, ServiceProvider, ServiceSpec, ServiceStatus, UpOptions } from '../provider.js';
+import type {
+  DownOptions,
+  DownReport,
+  ExecOptions,
+  LogOptions,
+  ServiceHandle,
+  ServiceName,
+  ServiceProvider,
+  ServiceSpec,
+  ServiceStatus,
+  UpOptions,
+} from '../provider.js';
 import type { DockerConnection } from './connection.js';
 import { containerDefinition, type ContainerDefinition } from './container-spec.js';
 import { execInContainer } from './exec.js';
@@ -84,7 +95,7 @@ export class DockerProvider implements ServiceProvider {
     );
   }
 
-  async down(names: ServiceName[], options: { volumes?: boolean } = {}): Promise<DownReport[]> {
+  async down(names: ServiceName[], options: DownOptions = {}): Promise<DownReport[]> {
     // Everything is checked before anything stops: a container or volume that is not tldr's stops the whole `down`.
     const found = await Promise.all(names.map(async (name) => ({ name, existing: await this.inspect(name) })));
     if (options.volumes) await Promise.all(names.map((name) => this.requireOwnVolume(name)));
@@ -93,7 +104,8 @@ export class DockerProvider implements ServiceProvider {
         const docker = await this.docker;
         const container = docker.getContainer(containerName(this.instance.name, name));
         let report: DownReport['container'] = 'missing';
-        if (existing?.running || existing?.status === 'paused' || existing?.status === 'restarting') {
+        if (options.volumes && options.discard && existing) report = existing.running ? 'stopped' : 'already stopped';
+        else if (existing?.running || existing?.status === 'paused' || existing?.status === 'restarting') {
           await container.stop({ t: STOP_SECONDS }).catch(ignoreStatus(304));
           report = 'stopped';
         } else if (existing) report = 'already stopped';
@@ -123,7 +135,7 @@ export class DockerProvider implements ServiceProvider {
   }
 
   private base(spec: ServiceSpec) {
-    return { instance: this.instance.name, checkout: this.instance.checkout, spec };
+    return { instance: this.instance.name, checkout: this.instance.checkout, spec, ...(this.instance.labels ? { labels: this.instance.labels } : {}) };
   }
 
   // Every path reads the container through here, so none of them touches one that is not tldr's.
@@ -298,7 +310,7 @@ export class DockerProvider implements ServiceProvider {
 }
 
 function volumeLabels(instance: Instance, service: ServiceName): Record<string, string> {
-  return { [Label.project]: instance.name, [Label.service]: service, [Label.checkout]: instance.checkout };
+  return { ...instance.labels, [Label.project]: instance.name, [Label.service]: service, [Label.checkout]: instance.checkout };
 }
 
 function notRunning(name: ServiceName): ServiceError {
