@@ -7,6 +7,7 @@ export { ExitCode, TldrError, ConfigError, EnvironmentError, ServiceError, Inter
 export type { TldrErrorOptions, TldrErrorJSON } from './errors.js';
 export { signalExitCode, childExitCode } from './process/exit-status.js';
 export { STOP_SIGNALS } from './process/signals.js';
+export { hurryStops } from './process/spawn.js';
 
 // Command definitions: one per command, for the CLI, the MCP server and the library
 export { commandDefinitions, commandGroups, commandDefinition } from './commands/registry.js';

@@ -55,7 +55,7 @@ export interface CliArgument extends CliValue {
 /** What a definition brings to a CLI command (one command may carry several: `migrate` and `migrate --check`). */
 export interface CliTarget {
   definition: string;
-  interrupt: 'abort' | 'child';
+  interrupt: 'abort' | 'child' | 'teardown';
   project: 'required' | 'optional' | 'none';
   longRunning?: boolean;
 }

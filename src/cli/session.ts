@@ -36,7 +36,16 @@ export async function invoke(model: CliCommand, positionals: unknown[], command:
   const controller = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   const childOwnsCtrlC = selected.interrupt === 'child';
+  let hurried = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // A command that must tear down (tldr ci) takes a second signal as "hurry": its children are
+    // killed now and the teardown runs; a third exits.
+    if (interrupted && selected.interrupt === 'teardown' && !hurried) {
+      hurried = true;
+      output.note(`${signal} again: stopping every child now, then tearing down (a third signal exits at once)`);
+      lib.hurryStops();
+      return;
+    }
     // A second Ctrl-C while stopping means "now" — unless a foreground child owns the terminal
     // (a REPL, `manage shell`): then every Ctrl-C is the child's, and exiting would orphan it.
     if (interrupted && !childOwnsCtrlC) process.exit(lib.ExitCode.interrupted);

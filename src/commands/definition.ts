@@ -95,8 +95,13 @@ export interface CommandDefinition<I extends z.ZodObject = z.ZodObject, D extend
   readOnly: boolean;
   /** Can drop data (MCP destructiveHint). */
   destructive: boolean;
-  /** Ctrl-C: 'abort' aborts the signal and the command cleans up; 'child' leaves it to a foreground child that owns the terminal. */
-  interrupt: 'abort' | 'child';
+  /**
+   * Ctrl-C: 'abort' aborts the signal and the command cleans up (a second signal exits at once);
+   * 'child' leaves it to a foreground child that owns the terminal; 'teardown' is 'abort' for a
+   * command whose clean-up must run whatever happens (`tldr ci`): a second signal cuts the
+   * children's stop grace short (SIGKILL now) so the teardown runs at once, and only a third exits.
+   */
+  interrupt: 'abort' | 'child' | 'teardown';
   project: P;
   /** Hidden from --help and tool lists (the background supervisor's own command). */
   hidden?: boolean;

@@ -40,6 +40,18 @@ export interface RunCommandOptions {
   lifeline?: boolean;
 }
 
+// Children told to stop and still inside their grace period: `hurryStops` kills them now.
+const inGrace = new Set<() => void>();
+
+/**
+ * Ends every grace period now: each child that was told to stop (and has not exited yet) gets
+ * SIGKILL at once, its process group with it when piped. For a second signal during a stop that
+ * must still clean up (`tldr ci`'s teardown after a cancelled job's SIGINT, then SIGTERM).
+ */
+export function hurryStops(): void {
+  for (const kill of [...inGrace]) kill();
+}
+
 /** The variable that names the lifeline descriptor in the child (see `RunCommandOptions.lifeline`). */
 export const LIFELINE_ENV = 'TLDR_LIFELINE_FD';
 const LIFELINE_FD = 3;
@@ -81,12 +93,14 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
   }
   let killTimer: NodeJS.Timeout | undefined;
   let stopping = false;
+  const killNow = () => signalProcess(child.pid!, 'SIGKILL', piped);
   const stop = () => {
     if (child.pid === undefined || stopping) return;
     stopping = true;
     signalProcess(child.pid, options.stopSignal ?? 'SIGTERM', piped);
-    killTimer = setTimeout(() => signalProcess(child.pid!, 'SIGKILL', piped), options.graceMs ?? 10_000);
+    killTimer = setTimeout(killNow, options.graceMs ?? 10_000);
     killTimer.unref();
+    inGrace.add(killNow);
   };
   // A piped child has its own group and hears nothing from the terminal: any signal stops it.
   // An inheriting child already got the terminal's Ctrl-C; a SIGTERM/SIGHUP sent to tldr alone
@@ -109,6 +123,7 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
     return { exitCode: code ?? 1, durationMs };
   } finally {
     options.signal?.removeEventListener('abort', stop);
+    inGrace.delete(killNow);
     if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.off(s, onProcessSignal);
     if (killTimer) clearTimeout(killTimer);
   }

@@ -120,15 +120,21 @@ describe('tldr ci', () => {
     expect(readdirSync(join(dir.path, '.tldr/ci-runs'))).toEqual([]);
   }, 240_000);
 
-  it('SIGTERM mid-run and --timeout mid-run leave no container, volume or process behind', async () => {
+  it('a cancelled job (SIGINT, then SIGTERM 1.5 s later, as GitHub cancels) and --timeout mid-run leave no container, volume or process behind', async () => {
     const env = { CI: 'true', CI_FIXTURE_SLEEP: '90' };
     const terminated = startCi([], { cwd: dir.path, env });
     const timedOut = startCi(['--timeout', '30s'], { cwd: dir.path, env });
     await terminated.waitFor((e) => e.type === 'step.start' && e.step === 'test');
     await new Promise((r) => setTimeout(r, 2000));
+    terminated.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 1500));
+    const hurried = Date.now();
     terminated.child.kill('SIGTERM');
-    const [t, o] = await Promise.all([terminated.child, timedOut.child]);
+    const t = await terminated.child;
+    // The second signal cut the test runner's 20 s grace short: GitHub sends SIGKILL 2.5 s after its SIGTERM.
+    expect(Date.now() - hurried).toBeLessThan(10_000);
     expect(t.exitCode, `${t.signal} ${String(t.stderr).slice(-2000)}`).toBe(130);
+    const o = await timedOut.child;
     expect(o.exitCode, String(o.stderr).slice(-2000)).toBe(4);
     expect(o.durationMs).toBeLessThan(80_000);
     const timeoutResult = timedOut.events.findLast((e) => e.type === 'result');

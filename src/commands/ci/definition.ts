@@ -92,7 +92,8 @@ export const ci = defineCommand({
   },
   readOnly: false,
   destructive: false,
-  interrupt: 'abort',
+  // A cancelled CI job gets SIGINT and, seconds later, SIGTERM (GitHub: 7.5 s): the second one must not skip the teardown.
+  interrupt: 'teardown',
   project: 'required',
   load: () => import('./ci.js').then((m) => m.ci),
 });
