@@ -15,8 +15,11 @@ export interface RunOptions {
 /** Brings the services up (once per run) and returns their values; the commands layer supplies it. */
 export type BringUp = (options: RunOptions) => Promise<ServiceValues>;
 
+/** The services' values as they will most likely be, without asking anyone; the commands layer supplies it. */
+export type ExpectServices = (project: Project) => ServiceValues | undefined;
+
 /** A step context whose services come up once, on first use, for the whole run. */
-export function createStepContext(options: RunOptions, bringUp: BringUp): StepContext {
+export function createStepContext(options: RunOptions, bringUp: BringUp, expect: ExpectServices = () => undefined): StepContext {
   const { project, output, signal } = options;
   output.secrets.addAll(projectSecrets(project));
   let services: Promise<ServiceValues> | undefined;
@@ -35,6 +38,13 @@ export function createStepContext(options: RunOptions, bringUp: BringUp): StepCo
         warned.add(warning);
         output.note(`warning: ${warning}`);
       }
+      return env;
+    },
+    expectedEnv: () => {
+      const values = expect(project);
+      if (!values) return undefined;
+      const { env } = projectEnvReport(project, values);
+      output.secrets.addEnv(env);
       return env;
     },
     log: (source, line, stream) => output.log(source, line, stream),

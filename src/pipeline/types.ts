@@ -11,6 +11,12 @@ export interface StepContext {
   services(): Promise<ServiceValues>;
   /** The environment for backend processes (DESIGN.md § Environment), services included. */
   env(): Promise<Record<string, string>>;
+  /**
+   * The environment `env()` will most likely return, known without waiting for the services
+   * (config + `.tldr/state.json`): the cold path spawns Django with it meanwhile. Undefined when
+   * it cannot be known.
+   */
+  expectedEnv?(): Record<string, string> | undefined;
   /** Child output: a `log` event, or the task's output line under listr2 at a TTY. */
   log(source: string, line: string, stream?: 'stdout' | 'stderr'): void;
 }

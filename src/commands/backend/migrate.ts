@@ -5,7 +5,7 @@ import { lockTimeoutFailure, lockTimeoutMessage, migrationEnv } from '../../chec
 import type { StepContext } from '../../pipeline/types.js';
 import type { CommandResult } from '../definition.js';
 import type { migrateInput } from './definitions.js';
-import { interactive, runPassthrough, type PassthroughOptions } from './passthrough.js';
+import { coldReason, interactive, runPassthrough, type PassthroughOptions } from './passthrough.js';
 import type { PassthroughData } from './schemas.js';
 
 export type MigrateOptions = PassthroughOptions & z.input<typeof migrateInput>;
@@ -21,7 +21,10 @@ export async function migrate(options: MigrateOptions): Promise<CommandResult<Pa
   const args = migrateArgs({ app: options.app, migration: options.migration, noinput: !interactive(options) });
   const lockTimeout = options.project.config.migrations.lock_timeout;
   const result = explainLockTimeout(
-    await runPassthrough(options, 'migrate', (py) => manageCommand(options.project, py, args), { change: withLockTimeout }),
+    await runPassthrough(options, 'migrate', (py) => manageCommand(options.project, py, args), {
+      change: withLockTimeout,
+      django: { coldBecause: coldReason(options, 'migrate') },
+    }),
     lockTimeout,
   );
   // The child had the terminal: its error is on screen, not in tldr's hands.

@@ -53,8 +53,9 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
   const files = since ? migrationFiles(await gitAddedFiles(project.backendDir, since)) : undefined;
   if (files) output.debug(`--since ${since}: ${files.length} migration file(s) added: ${files.join(', ') || 'none'}`);
   const observe = settings.observe ?? true;
-  const run = { files, reversibility, observe, forwardSignals: settings.forwardSignals ?? false };
-  const document = rebaseDocument(await runMigrateCheckHelper(ctx, run), project.backendDir, project.root);
+  const run = { files, reversibility, observe, forwardSignals: settings.forwardSignals ?? false, cold: settings.cold ?? false };
+  const { path, ...raw } = await runMigrateCheckHelper(ctx, run);
+  const document = rebaseDocument(raw, project.backendDir, project.root);
 
   const { kept, ignored, unused } = applyIgnores(document.findings, config.ignore);
   const result = verdict(kept, { strict, checked: document.checked.length, ignored: ignored.length });
@@ -85,6 +86,7 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
       since: since ?? null,
       django: document.django,
       durationMs: document.durationMs,
+      path,
     },
   };
 }

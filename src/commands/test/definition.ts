@@ -3,6 +3,7 @@ import { once } from '../once.js';
 import { SHARD_RULE, shardOf } from '../../backend/django-args.js';
 import type { TestReport } from '../../output/test-report.js';
 import { defineCommand } from '../definition.js';
+import { coldField, executionPath } from '../warm/schemas.js';
 import type { Assert, Same } from '../same-type.js';
 
 /** `--shard I/N` of `tldr test` (and of `tldr ci` next). */
@@ -23,6 +24,7 @@ export const testInput = z.object({
   shard: shardField.optional(),
   junit: z.string().optional().describe('also write a JUnit XML report to this file'),
   failfast: z.boolean().default(false).describe('stop at the first failure'),
+  cold: coldField,
 });
 
 /** The result schema, built on first use. */
@@ -47,6 +49,7 @@ const testResults = once(() => {
     junit: z.string().optional().describe('the JUnit file written'),
     log: z.string().describe("everything the test process printed: this run's own file (.tldr/logs/test.log is the latest run's)"),
     tail: z.array(z.string()).optional().describe("the test process's output tail when it ended without reporting (crash, kill)"),
+    path: executionPath.optional(),
   });
   return { testReport, testData };
 });
