@@ -33,6 +33,7 @@ export { processLogs } from './commands/dev/logs.js';
 export type { LogsOptions } from './commands/dev/logs.js';
 export { stop } from './commands/dev/stop.js';
 export { supervise } from './commands/dev/supervise.js';
+export { startDevWarm, stopDevWarm } from './commands/dev/warm.js';
 export type { DevData, PsData, StopData, LogsData } from './commands/dev/schemas.js';
 export { up } from './commands/services/up.js';
 export type { ServicesUpOptions } from './commands/services/up.js';
