@@ -20,6 +20,8 @@ export interface PythonRun {
   command: CommandSpec;
   /** The child's environment, once the services are confirmed. */
   env: Promise<Record<string, string>>;
+  /** What a fresh warm server is started with: the backend environment without this command's own additions. @default env */
+  serverEnv?: Promise<Record<string, string>>;
   /** The same environment as expected before the services answer (for the head start); undefined: unknown. */
   expectedEnv?: Record<string, string> | undefined;
   options: Omit<RunCommandOptions, 'env' | 'headStart'>;
@@ -77,7 +79,7 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
   let outcome = await forkOn(server, run, env);
   if (outcome.kind === 'stale') {
     run.explain(`warm server pid ${server.pid} is stale (${outcome.reason}): starting a fresh one first`);
-    const fresh = await restart(server, run, env, outcome.reason);
+    const fresh = await restart(server, run, outcome.reason);
     if (!fresh) return undefined;
     server = fresh;
     outcome = await forkOn(fresh, run, env);
@@ -120,11 +122,11 @@ function relay(onLine: RunCommandOptions['onLine']): { write: (stream: 'stdout' 
   return { write: (stream, data) => splitters[stream].push(data), end: () => (splitters.stdout.end(), splitters.stderr.end()) };
 }
 
-async function restart(stale: WarmRecord, run: PythonRun, env: Record<string, string>, reason: string): Promise<WarmRecord | undefined> {
+async function restart(stale: WarmRecord, run: PythonRun, reason: string): Promise<WarmRecord | undefined> {
   forgetWarmServer(run.project.stateDir, stale.pid);
   // It exits by itself after answering stale; its socket must be free before the next one binds.
   for (let waited = 0; isAlive(stale) && waited < 5_000; waited += 20) await sleep(20);
-  const serverEnv = Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TLDR_')));
+  const serverEnv = await (run.serverEnv ?? run.env);
   const started = await startWarmServer(run.project, {
     python: run.python,
     env: serverEnv,

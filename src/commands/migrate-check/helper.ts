@@ -34,7 +34,8 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
   const { project } = ctx;
   const lockTimeout = project.config.migrations.lock_timeout;
   const envOf = (base: Record<string, string>) => migrationEnv(lockTimeout, withPythonPath(base));
-  const env = ctx.env().then(envOf);
+  const base = ctx.env();
+  const env = base.then(envOf);
   env.catch(() => undefined);
   const expected = ctx.expectedEnv?.();
   // Named after this process: a run killed by SIGKILL leaves it to the next run's sweep.
@@ -57,6 +58,7 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
       python,
       command: pythonCommand(project, python, args),
       env,
+      serverEnv: base,
       expectedEnv: expected && envOf(expected),
       coldBecause: cold ? '--cold' : undefined,
       explain: (line) => ctx.output.debug(line),

@@ -157,6 +157,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
       python: plan.python,
       command,
       env: base.then(envOf),
+      serverEnv: base,
       expectedEnv: expected && envOf(expected),
       coldBecause: plan.cold ? '--cold' : undefined,
       explain: (line) => output.debug(line),
