@@ -32,6 +32,8 @@ export const migrate = defineCommand({
 export const makemigrationsInput = z.object({
   apps: z.array(z.string()).default([]).describe('app labels'),
   name: z.string().optional().describe('name of the new migration'),
+  check: z.boolean().default(false).describe('exit 1 when model changes have no migration (writes nothing)'),
+  dryRun: z.boolean().default(false).describe('show what would be written, write nothing'),
   cold: coldField,
 });
 

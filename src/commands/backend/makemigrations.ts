@@ -10,7 +10,13 @@ export type MakemigrationsOptions = PassthroughOptions & z.input<typeof makemigr
 
 /** `manage.py makemigrations [APP…] [--name N]`; asks its questions only at a terminal. */
 export function makemigrations(options: MakemigrationsOptions): Promise<CommandResult<PassthroughData>> {
-  const args = makemigrationsArgs({ apps: options.apps, name: options.name, noinput: !interactive(options) });
+  const args = makemigrationsArgs({
+    apps: options.apps,
+    name: options.name,
+    noinput: !interactive(options),
+    ...(options.check ? { check: true } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  });
   return runPassthrough(options, 'makemigrations', (py) => manageCommand(options.project, py, args), {
     django: { coldBecause: coldReason(options, 'makemigrations') },
   });
