@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,4 +228,41 @@ describe('the cold and warm paths of backend commands', () => {
     const { stdout } = await execa('ps', ['-eo', 'args']);
     expect(stdout.split('\n').filter((l) => l.includes('tldr_bootstrap.py') && l.includes(marker))).toEqual([]);
   }, 120_000);
+
+  it('the dev loop runs a warm server beside its processes: stopped by tldr stop, reaped after a SIGKILL of the loop', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    appendFileSync(
+      join(project.dir.path, 'tldr.config.yaml'),
+      `processes:\n  web: { run: manage runserver 127.0.0.1:${port} --noreload, ready: { http: "http://127.0.0.1:${port}/health/" } }\n`,
+    );
+    const warmOfDev = () => (existsSync(join(project.dir.path, '.tldr/warm.json')) && warmRecord().owner === 'dev' ? warmRecord().pid : undefined);
+    const supervisor = () => (JSON.parse(readFileSync(join(project.dir.path, '.tldr/supervisor.json'), 'utf8')) as { owner: { pid: number } }).owner.pid;
+
+    const first = await project.cli(['--json', 'dev', '--detach']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const server = await until(warmOfDev, 60_000);
+    const run = await project.cli(['--json', 'manage', 'exit_with', '0']);
+    expect([run.exitCode, data(run).path]).toEqual([0, 'warm']);
+    const stop = await project.cli(['--json', 'stop']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(alive(server)).toBe(false);
+    expect(existsSync(join(project.dir.path, '.tldr/warm.json'))).toBe(false);
+
+    const second = await project.cli(['--json', 'dev', '--detach']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const again = await until(warmOfDev, 60_000);
+    const loop = supervisor();
+    process.kill(loop, 'SIGKILL');
+    await until(() => !alive(loop), 10_000);
+    expect(alive(again)).toBe(true); // left behind until the next dev-loop command
+    const ps = await project.cli(['ps']);
+    expect(ps.stderr).toMatch(new RegExp(`stopped the warm Django server \\(pid ${again}\\)`));
+    expect(alive(again)).toBe(false);
+    expect(childrenOf(again)).toEqual([]);
+  }, 180_000);
 });

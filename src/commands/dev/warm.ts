@@ -19,9 +19,9 @@ export async function startDevWarm(project: Project, output: Output, env: () => 
       owner: 'dev',
     });
     if (started.ok) output.debug(`warm Django ${started.already ? 'already running' : 'ready'} (pid ${started.record.pid})`);
-    else output.note(`warm Django not started: ${started.reason}; backend commands run cold`);
+    else output.debug(`warm Django not started: ${started.reason}; backend commands run cold`);
   } catch (error) {
-    output.note(`warm Django not started: ${(error as Error).message}; backend commands run cold`);
+    output.debug(`warm Django not started: ${(error as Error).message}; backend commands run cold`);
   }
 }
 
