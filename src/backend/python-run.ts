@@ -65,6 +65,8 @@ export async function runPython(run: PythonRun): Promise<PythonOutcome> {
         }
       : undefined;
   if (!headStart && run.headStart !== false) run.explain('head start: the services have not been started from this checkout yet (nothing in .tldr/state.json)');
+  // Node's own start and tldr's before the spawn: what no head start can overlap.
+  if (headStart) run.explain(`head start: spawned ${Math.round(process.uptime() * 1000)} ms after tldr started`);
   const outcome = await runCommand(run.command, { ...run.options, env: run.env, ...(headStart ? { headStart } : {}) });
   return { ...outcome, path: 'cold' };
 }
