@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Project } from '../config/project.js';
 import { EnvironmentError } from '../errors.js';
@@ -118,8 +119,9 @@ function forkOn(server: WarmRecord, run: PythonRun, env: Record<string, string>)
 }
 
 // The child's bytes: split into lines for a piped run, as they are onto tldr's own stdout/stderr otherwise.
-function relay(onLine: RunCommandOptions['onLine']): { write: (stream: 'stdout' | 'stderr', data: Buffer) => void; end: () => void } {
-  if (!onLine) return { write: (stream, data) => process[stream].write(data), end: () => undefined };
+function relay(onLine: RunCommandOptions['onLine']): { write: (stream: 'stdout' | 'stderr', data: Buffer) => void | Promise<void>; end: () => void } {
+  if (!onLine)
+    return { write: (stream, data) => (process[stream].write(data) ? undefined : once(process[stream], 'drain').then(() => undefined)), end: () => undefined };
   const splitters = { stdout: new LineSplitter((l) => onLine(l, 'stdout')), stderr: new LineSplitter((l) => onLine(l, 'stderr')) };
   return { write: (stream, data) => splitters[stream].push(data), end: () => (splitters.stdout.end(), splitters.stderr.end()) };
 }

@@ -27,8 +27,8 @@ export interface WarmRunRequest {
 }
 
 export interface WarmRunOptions {
-  /** The child's output as it arrives, by stream. */
-  onOutput(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** The child's output as it arrives, by stream; a promise holds the rest back until it resolves (a full pipe). */
+  onOutput(stream: 'stdout' | 'stderr', data: Buffer): void | Promise<void>;
   /** Aborting stops the child: `stopSignal` to its group, SIGKILL after `graceMs`. */
   signal?: AbortSignal;
   /** Pass SIGINT/SIGTERM/SIGHUP this process receives on as a stop, once. */
@@ -133,7 +133,12 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
       }
       for (const frame of frames) {
         if (frame.stream !== 0) {
-          options.onOutput(frame.stream === 1 ? 'stdout' : 'stderr', frame.data);
+          const held = options.onOutput(frame.stream === 1 ? 'stdout' : 'stderr', frame.data);
+          if (held) {
+            // Memory stays bounded when tldr's own stdout is slower than the child.
+            socket.pause();
+            void held.then(() => socket.resume());
+          }
           continue;
         }
         const m = frame.message;
