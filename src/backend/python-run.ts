@@ -32,6 +32,8 @@ export interface PythonRun {
   headStart?: boolean;
   /** --verbose lines: which path ran and why. */
   explain(line: string): void;
+  /** Takes secrets out of text tldr writes (a restarted warm server's log). */
+  redact: (text: string) => string;
 }
 
 export interface PythonOutcome extends RunOutcome {
@@ -137,6 +139,7 @@ async function restart(stale: WarmRecord, run: PythonRun, reason: string): Promi
     reason: `restarted: ${reason}`,
     idleTimeoutS: stale.idleTimeoutS,
     owner: stale.owner,
+    redact: run.redact,
   });
   if (!started.ok) {
     run.explain(`path: cold (the fresh warm server did not start: ${started.reason})`);

@@ -43,6 +43,8 @@ export interface WarmStart {
   owner: WarmOwner;
   /** Give up waiting for `ready` after this long. @default 60000 */
   timeoutMs?: number;
+  /** Takes the secrets out of what Django's start wrote to the server's log (the project's passwords, the env's tokens). */
+  redact: (text: string) => string;
 }
 
 export type WarmStarted = { ok: true; record: WarmRecord; ready: Record<string, unknown>; already: boolean } | { ok: false; reason: string; log: string };
@@ -114,6 +116,7 @@ async function spawnServer(project: Pick<Project, 'stateDir' | 'backendDir' | 'r
   void child.exited.then((code) => (ended = code));
   for (;;) {
     const event = lastEvent(events);
+    if (event || ended !== undefined || Date.now() > deadline) scrubLog(log, start.redact);
     if (event?.event === 'ready' && child.identity) {
       const record: WarmRecord = {
         pid: child.identity.pid,
@@ -139,6 +142,17 @@ async function spawnServer(project: Pick<Project, 'stateDir' | 'backendDir' | 'r
       return { ok: false, reason: `not ready after ${Math.round((start.timeoutMs ?? 60_000) / 1000)} s (its log: ${log})`, log };
     }
     await sleep(15);
+  }
+}
+
+// The server outlives tldr, so its stderr cannot pass through tldr's redaction: once its start is
+// over, the log is replaced by a redacted copy. The server keeps writing to the replaced file,
+// which nobody can open any more (what it writes later is lost, never leaked).
+function scrubLog(file: string, redact: (text: string) => string): void {
+  try {
+    writePrivateFile(file, redact(readFileSync(file, 'utf8')), { atomic: true });
+  } catch {
+    // no log yet
   }
 }
 

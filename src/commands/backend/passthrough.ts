@@ -77,6 +77,7 @@ export async function runBackendProcess(ctx: StepContext, spec: ProcessSpec): Pr
         options: run,
         coldBecause: spec.django.coldBecause,
         explain: (line) => output.debug(line),
+        redact: (text) => output.secrets.redact(text),
       })
     : await runCommand(command, { ...run, env: await ctx.env() });
   const path = 'path' in outcome ? (outcome as PythonOutcome).path : undefined;

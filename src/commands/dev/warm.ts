@@ -17,6 +17,7 @@ export async function startDevWarm(project: Project, output: Output, env: () => 
       reason: 'started with the dev loop',
       idleTimeoutS: 0,
       owner: 'dev',
+      redact: (text) => output.secrets.redact(text),
     });
     if (started.ok) output.debug(`warm Django ${started.already ? 'already running' : 'ready'} (pid ${started.record.pid})`);
     else output.debug(`warm Django not started: ${started.reason}; backend commands run cold`);

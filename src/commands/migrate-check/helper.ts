@@ -62,6 +62,7 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
       expectedEnv: expected && envOf(expected),
       coldBecause: cold ? '--cold' : undefined,
       explain: (line) => ctx.output.debug(line),
+      redact: (text) => ctx.output.secrets.redact(text),
       options: {
         signal: ctx.signal,
         forwardSignals,

@@ -161,6 +161,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
       expectedEnv: expected && envOf(expected),
       coldBecause: plan.cold ? '--cold' : undefined,
       explain: (line) => output.debug(line),
+      redact: (text) => output.secrets.redact(text),
       options: {
         signal: ctx.signal,
         // Django's runner tears its test databases down on SIGINT (KeyboardInterrupt).

@@ -21,7 +21,14 @@ export async function warmStart(options: WarmStartOptions): Promise<CommandResul
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const env = await commandContext(options).env();
-  const started = await startWarmServer(project, { python, env, reason: 'started by tldr warm start', idleTimeoutS, owner: 'warm' });
+  const started = await startWarmServer(project, {
+    python,
+    env,
+    reason: 'started by tldr warm start',
+    idleTimeoutS,
+    owner: 'warm',
+    redact: (text) => output.secrets.redact(text),
+  });
   if (!started.ok) {
     throw new EnvironmentError(`the warm server cannot serve this project: ${started.reason}`, {
       code: 'warm-refused',
