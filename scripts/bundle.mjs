@@ -3,6 +3,7 @@
 // - dist/bundle/lib.cjs: the library (src/index.ts), which a command's action imports lazily.
 //   CommonJS so that dist/bundle/code-cache.cjs can give both V8's code cache: compiling tldr + zod
 //   + yaml on every start was ~90 ms of a ~230 ms `tldr config validate`.
+// - dist/bundle/agent.cjs: the MCP server and its SDK, which only `tldr mcp` loads;
 // - dist/bundle/supervise-main.cjs: the detached dev-loop supervisor, started by dist/bundle/supervise.cjs.
 // dockerode and pg stay external: they load lazily, on the paths that need them.
 // It also writes dist/cli-model.json: the CLI's commands and flags, computed from the command
@@ -40,7 +41,15 @@ const libraryAsSibling = {
     b.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: './lib.cjs', external: true }));
   },
 };
-await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling] });
+// The MCP server (and the SDK) is its own file too: only `tldr mcp` loads it.
+const agentAsSibling = {
+  name: 'agent-as-sibling',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/agent\/serve\.js$/ }, () => ({ path: './agent.cjs', external: true }));
+  },
+};
+await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling, agentAsSibling] });
+await build({ ...commonjs, entryPoints: ['dist/agent/serve.js'], outfile: 'dist/bundle/agent.cjs', plugins: [libraryAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
 // The supervisor reaches the library (for `--down` only) through the same lazy sibling.
 await build({ ...commonjs, entryPoints: ['dist/supervisor/main.js'], outfile: 'dist/bundle/supervise-main.cjs', plugins: [libraryAsSibling] });

@@ -9,7 +9,8 @@
 #      /var/log/tldr-dockerd.log) when no daemon answers
 #   3. the offline test images tldr-test/postgres:15 and tldr-test/redis:7
 #      (scripts/build-test-images.sh)
-#   4. example/backend/.venv (scripts/setup-venv.sh)
+#   4. example/backend/.venv (scripts/setup-venv.sh) and .venv-mcp, the Python MCP SDK
+#      for the interop test (scripts/setup-mcp-python.sh)
 #   5. a docker-registry binary for the image-pull tests
 #      (tests run it with scripts/start-test-registry.sh PORT DATADIR)
 #
@@ -152,6 +153,9 @@ if [[ ${TLDR_SKIP_VENV:-0} != 1 ]]; then
   step "example backend venv"
   bash "$ROOT/scripts/setup-venv.sh"
   step_done "example/backend/.venv"
+  step "python MCP SDK venv (interop test)"
+  bash "$ROOT/scripts/setup-mcp-python.sh"
+  step_done ".venv-mcp"
 fi
 
 # --- 5. registry binary ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ export type { DevOptions } from './commands/dev/types.js';
 export { ps } from './commands/dev/ps.js';
 export { processLogs } from './commands/dev/logs.js';
 export type { LogsOptions } from './commands/dev/logs.js';
+export { grepFilter } from './commands/dev/log-filter.js';
 export { stop } from './commands/dev/stop.js';
 export { supervise } from './commands/dev/supervise.js';
 export { startDevWarm, stopDevWarm } from './commands/dev/warm.js';
@@ -71,6 +72,9 @@ export type { EnvData } from './commands/env/definition.js';
 export { doctor } from './commands/doctor/doctor.js';
 export type { DoctorOptions, DoctorReport, DoctorCheck } from './commands/doctor/doctor.js';
 export { validateConfig, printConfig, printSchema } from './commands/config/config.js';
+export { mcp } from './commands/mcp/mcp.js';
+export type { McpOptions } from './commands/mcp/mcp.js';
+export type { McpData } from './commands/mcp/definition.js';
 export { validateProject, preflight } from './commands/preflight.js';
 export type { Needs, Problem } from './commands/preflight.js';
 
@@ -89,7 +93,7 @@ export { openProject } from './config/project.js';
 export type { Project } from './config/project.js';
 export { loadConfig, parseConfig, findConfigFile, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_CONFIG_ERRORS } from './config/load.js';
 export type { LoadedConfig, LoadOptions } from './config/load.js';
-export { configSchema, findingCodes, agentToolNames } from './config/schema.js';
+export { configSchema, findingCodes, testFindingCodes, agentToolNames } from './config/schema.js';
 export type {
   Config,
   ConfigInput,
@@ -98,6 +102,8 @@ export type {
   PostgresConfig,
   RedisConfig,
   IgnoreEntry,
+  NPlusOneConfig,
+  QueryIgnoreEntry,
   FindingCode,
   PipelineStepConfig,
 } from './config/schema.js';
@@ -114,13 +120,14 @@ export { projectSecrets } from './config/secrets.js';
 
 // Output: the renderer choice, the event schema, redaction
 export { Output } from './output/output.js';
-export type { OutputOptions, OutputMode } from './output/output.js';
+export type { OutputOptions, OutputMode, OutputProgress } from './output/output.js';
 export { tldrEvent } from './output/events.js';
-export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, ResultEvent, StepEndEvent } from './output/events.js';
+export type { TldrEvent, EventInput, EventType, FindingEvent, TestEvent, TopQuery, ResultEvent, StepEndEvent } from './output/events.js';
 export { eventsJsonSchema } from './output/json-schema.js';
 export { redact, SecretSet, REDACTED } from './output/redact.js';
 export { renderJUnit } from './output/junit.js';
-export type { JUnitOptions } from './output/junit.js';
+export type { JUnitOptions, JUnitRecord } from './output/junit.js';
+export type { QueryFinding, IgnoredQueryFinding, TestQueries } from './output/query-report.js';
 export type { LogLimits } from './output/rotating-log.js';
 
 // Readiness probes
@@ -181,7 +188,7 @@ export { resolvePython, probePython } from './backend/python.js';
 export type { PythonChoice, PythonProbe } from './backend/python.js';
 export { manageCommand, celeryCommand, pythonCommand, runWordsCommand } from './backend/commands.js';
 export type { CommandSpec } from './backend/commands.js';
-export { checkMigrations } from './backend/migration-state.js';
+export { checkMigrations, unappliedBy } from './backend/migration-state.js';
 export type { RunCommandOptions, RunOutcome, HeadStart } from './process/spawn.js';
 export { runPython } from './backend/python-run.js';
 export type { PythonRun, PythonOutcome, ExecutionPath } from './backend/python-run.js';

@@ -185,3 +185,20 @@ export async function rememberMigrations(stateDir: string, backendDir: string, e
   const fingerprint = migrationFingerprint({ files: localMigrations(backendDir), rows, env, backendDir, python });
   updateState(stateDir, (state) => (state[STATE_KEY] = fingerprint));
 }
+
+/**
+ * The applied migrations `migrate APP MIGRATION` would unapply, judged from the django_migrations
+ * rows alone (no Django start), erring towards "backwards": `zero` unapplies every applied one of
+ * the app; a target that is applied unapplies the app's applied migrations whose names sort after
+ * it (Django numbers them); a target not applied yet is a forward migrate. Pure.
+ */
+export function unappliedBy(rows: AppliedRow[], app: string, migration: string): string[] {
+  const applied = rows
+    .filter((r) => r.app === app)
+    .map((r) => r.name)
+    .sort();
+  if (migration === 'zero') return applied.map((name) => `${app}.${name}`);
+  const target = applied.includes(migration) ? migration : applied.find((name) => name.startsWith(migration));
+  if (target === undefined) return [];
+  return applied.filter((name) => name > target).map((name) => `${app}.${name}`);
+}

@@ -62,6 +62,16 @@ export async function invoke(model: CliCommand, positionals: unknown[], command:
       ...(process.stdin.isTTY && process.stderr.isTTY && !flags.json ? { ask } : {}),
       ...projectOptions(lib, output, selected.project, cwd, flags.config),
     };
+    // `tldr mcp` turns this process into the MCP server: stdout is the protocol's from here on, no result line follows.
+    if (definition.name === 'mcp' && !parsed.value.printConfig) {
+      const { serveMcp } = await import('../agent/serve.js');
+      exitCode = await serveMcp({
+        project: (context as unknown as { project: Lib.Project }).project,
+        cwd,
+        ...(flags.config ? { configPath: flags.config } : {}),
+      });
+      return;
+    }
     const handler = await definition.load();
     // The definition was found by name at run time: its handler takes exactly what its own input schema just parsed.
     const outcome = await handler({ ...context, ...parsed.value } as never);

@@ -26,7 +26,10 @@ export const findingCodes = [
   'irreversible',
   'not-idempotent',
 ] as const;
-export type FindingCode = (typeof findingCodes)[number];
+
+/** Finding codes of `tldr test` (DESIGN.md § Migration checks, last paragraph). Not in `migrations.ignore`: `tests.n_plus_one.ignore` silences them. */
+export const testFindingCodes = ['n-plus-one'] as const;
+export type FindingCode = (typeof findingCodes)[number] | (typeof testFindingCodes)[number];
 
 /** MCP tool names (DESIGN.md § Output and the agent contract). */
 export const agentToolNames = [
@@ -121,6 +124,40 @@ const ignoreSchema = z.strictObject({
   reason: nonEmpty.describe('why this rule is silenced here; required'),
 });
 
+// `tests.n_plus_one.ignore`: a finding of `tldr test` silenced for one test (or a class, a module) or one call site.
+const queryIgnoreSchema = z
+  .strictObject({
+    test: z
+      .string({ error: 'expected a test id' })
+      .regex(/^\w+(\.\w+)*$/u, { error: 'expected a test id or a dotted prefix of one, e.g. shop.tests.OrderTests.test_total or shop.tests' })
+      .optional()
+      .describe('a test id, or a dotted prefix of one (a class, a module): every finding of those tests'),
+    site: z
+      .string({ error: 'expected FILE:LINE' })
+      .regex(/^[^:\s][^:]*(:[1-9]\d*)?$/, { error: 'expected FILE:LINE or FILE, relative to the config folder, e.g. backend/reports/views.py:40' })
+      .optional()
+      .describe('FILE:LINE of the call site as findings name it (relative to the config folder), or FILE: every line of it'),
+    reason: nonEmpty.describe('why this finding is acceptable; required'),
+  })
+  .refine((e) => (e.test === undefined) !== (e.site === undefined), { error: 'give exactly one of test or site' });
+
+const testsSchema = z.strictObject({
+  n_plus_one: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe("record every test's queries (false: no query counts, no findings)"),
+      threshold: z
+        .number({ error: 'expected a whole number of at least 2' })
+        .int({ error: 'expected a whole number of at least 2' })
+        .min(2, { error: 'expected a whole number of at least 2' })
+        .default(5)
+        .describe('a finding: one call site issues the same query shape at least this many times in one test'),
+      fail: z.boolean().default(false).describe('a finding fails the run (exit 1), like --strict'),
+      ignore: z.array(queryIgnoreSchema).default([]),
+    })
+    .prefault({})
+    .describe('`tldr test` reports n-plus-one: the same query repeated from one line in a test'),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1, { error: 'expected version: 1' }),
@@ -169,6 +206,7 @@ export const configSchema = z.strictObject({
       ignore: z.array(ignoreSchema).default([]),
     })
     .prefault({}),
+  tests: testsSchema.prefault({}),
   pipelines: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.array(stepSchema).min(1)).default({}),
   agent: z
     .strictObject({
@@ -184,3 +222,5 @@ export type ReadyConfig = NonNullable<ProcessConfig['ready']>;
 export type PostgresConfig = Config['services']['postgres'];
 export type RedisConfig = Config['services']['redis'];
 export type IgnoreEntry = Config['migrations']['ignore'][number];
+export type NPlusOneConfig = Config['tests']['n_plus_one'];
+export type QueryIgnoreEntry = NPlusOneConfig['ignore'][number];

@@ -37,6 +37,18 @@ export const findingEvent = z.object({
   line: z.number().nullable(),
   message: z.string(),
   hint: z.string(),
+  // `tldr test`'s findings (n-plus-one) also say which test, how often, what and how to fix it.
+  test: z.string().optional().describe('the test id (findings of `tldr test`)'),
+  count: z.number().int().optional().describe('how many times the query ran from this line in the test'),
+  shape: z.string().optional().describe('the query without literals or parameter values (truncated)'),
+  relation: z.string().nullable().optional().describe('Model.field the loop loads, when it can be read from the query and the models'),
+  fix: z.enum(['select_related', 'prefetch_related']).nullable().optional(),
+});
+export const topQuery = z.object({
+  shape: z.string().describe('the query without literals or parameter values (truncated)'),
+  count: z.number().int(),
+  file: z.string().optional().describe('the call site issuing most of them, relative to the config folder'),
+  line: z.number().int().optional(),
 });
 export const testEvent = z.object({
   ...base,
@@ -45,6 +57,11 @@ export const testEvent = z.object({
   outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
   durationMs: z.number(),
   message: z.string().optional(),
+  queries: z.number().int().optional().describe('queries the test method sent (absent when recording is off)'),
+  setupQueries: z.number().int().optional().describe('queries of its setUp / tearDown, counted apart'),
+  topQueries: z.array(topQuery).optional().describe('its most frequent query shapes (with --verbose)'),
+  queriesUngrouped: z.number().int().optional().describe('queries not grouped by shape and site: the test sent more distinct ones than the runner keeps'),
+  findingsOmitted: z.number().int().optional().describe('n-plus-one findings of this test past the 10 the runner reports'),
 });
 export const resultEvent = z.object({
   ...base,
@@ -65,4 +82,5 @@ export type EventInput<T extends TldrEvent = TldrEvent> = T extends TldrEvent ? 
 export type StepEndEvent = z.infer<typeof stepEndEvent>;
 export type FindingEvent = z.infer<typeof findingEvent>;
 export type TestEvent = z.infer<typeof testEvent>;
+export type TopQuery = z.infer<typeof topQuery>;
 export type ResultEvent = z.infer<typeof resultEvent>;

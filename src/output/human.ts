@@ -23,7 +23,11 @@ export function formatHuman(event: TldrEvent, palette: Palette, verbose: boolean
         error: paint(palette, 'red', 'ERR '),
         skipped: paint(palette, 'yellow', 'skip'),
       }[event.outcome];
-      return `${mark} ${event.id} ${paint(palette, 'dim', `(${Math.round(event.durationMs)} ms)`)}`;
+      const queries = verbose && event.queries !== undefined ? `, ${event.queries} quer${event.queries === 1 ? 'y' : 'ies'}` : '';
+      const top = verbose
+        ? (event.topQueries ?? []).map((q) => `\n       ${paint(palette, 'dim', `${q.count}× ${q.file ? `${q.file}:${q.line ?? '?'}  ` : ''}${q.shape}`)}`)
+        : [];
+      return `${mark} ${event.id} ${paint(palette, 'dim', `(${Math.round(event.durationMs)} ms${queries})`)}${top.join('')}`;
     }
     case 'result':
       return event.ok ? paint(palette, 'green', `✔ ${event.summary}`) : paint(palette, 'red', `✖ ${event.summary}`);

@@ -1,5 +1,8 @@
 import type { TestRecord } from './test-report.js';
 
+/** A test as JUnit shows it; `systemOut` becomes the test case's `<system-out>` (what its queries were). */
+export type JUnitRecord = TestRecord & { systemOut?: string };
+
 export interface JUnitOptions {
   /** Name of the <testsuites> element. @default 'tldr test' */
   name?: string;
@@ -12,10 +15,10 @@ export interface JUnitOptions {
 /**
  * JUnit XML for CI test reporters: one <testsuite> per test class (the id minus its last part),
  * <failure>/<error> with the first message line as `message` and the exception name as `type`,
- * <skipped message="reason">. Pure.
+ * <skipped message="reason">, and `<system-out>` when the record has one. Pure.
  */
-export function renderJUnit(records: TestRecord[], options: JUnitOptions = {}): string {
-  const suites = new Map<string, TestRecord[]>();
+export function renderJUnit(records: JUnitRecord[], options: JUnitOptions = {}): string {
+  const suites = new Map<string, JUnitRecord[]>();
   for (const r of records) {
     const { classname } = splitId(r.id);
     suites.set(classname, [...(suites.get(classname) ?? []), r]);
@@ -39,20 +42,21 @@ export function renderJUnit(records: TestRecord[], options: JUnitOptions = {}): 
   return out.join('\n');
 }
 
-function testcase(r: TestRecord, classname: string, time: string): string {
+function testcase(r: JUnitRecord, classname: string, time: string): string {
   const open = `    <testcase classname="${attr(classname)}" name="${attr(splitId(r.id).name)}" time="${time}"`;
+  const out = r.systemOut ? `\n      <system-out>${text(r.systemOut)}</system-out>` : '';
   const message = r.message ?? '';
   const first = message.split('\n')[0] ?? '';
   switch (r.outcome) {
     case 'passed':
-      return `${open}/>`;
+      return out ? `${open}>${out}\n    </testcase>` : `${open}/>`;
     case 'skipped':
-      return `${open}>\n      <skipped message="${attr(first)}"/>\n    </testcase>`;
+      return `${open}>\n      <skipped message="${attr(first)}"/>${out}\n    </testcase>`;
     case 'failed':
     case 'error': {
       const tag = r.outcome === 'failed' ? 'failure' : 'error';
       const type = /^([A-Za-z_][\w.]*)(:|$)/.exec(first)?.[1] ?? (r.outcome === 'failed' ? 'AssertionError' : 'Error');
-      return `${open}>\n      <${tag} message="${attr(first)}" type="${attr(type)}">${text(message)}</${tag}>\n    </testcase>`;
+      return `${open}>\n      <${tag} message="${attr(first)}" type="${attr(type)}">${text(message)}</${tag}>${out}\n    </testcase>`;
     }
   }
 }

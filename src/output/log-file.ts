@@ -87,3 +87,44 @@ function backwards(fd: number, want: number, maxLineBytes: number): string[] {
   if (position === 0 && found.length < want) finishLine();
   return found.reverse();
 }
+
+/** What `readFromOffset` read: whole lines, and the byte offset to read from next time. */
+export interface LogSlice {
+  lines: string[];
+  /** The file's size when read: the next read starts here. */
+  end: number;
+  /** Bytes between the requested offset and what was read that were skipped (over `maxBytes`). */
+  skipped: number;
+}
+
+/**
+ * The lines of a file from byte `since` to its end, at most the last `maxBytes` of them (a
+ * partial first line is dropped then). An offset past the end means the file was rotated since:
+ * it is read from its start. Lines over `maxLineBytes` are cut to their start, marked with CONTINUATION.
+ */
+export function readFromOffset(path: string, since: number, maxBytes: number, maxLineBytes = MAX_LINE_BYTES): LogSlice {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return { lines: [], end: 0, skipped: 0 };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const from = since > size ? 0 : since;
+    const start = Math.max(from, size - maxBytes);
+    const buffer = Buffer.alloc(size - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = readSync(fd, buffer, read, buffer.length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+    let text = buffer.subarray(0, read).toString('utf8');
+    if (start > from) text = text.slice(text.indexOf('\n') + 1);
+    const lines = lastLines(text, undefined).map((l) => (Buffer.byteLength(l) > maxLineBytes ? `${l.slice(0, maxLineBytes)} ${CONTINUATION.trim()}` : l));
+    return { lines, end: start + read, skipped: start - from };
+  } finally {
+    closeSync(fd);
+  }
+}

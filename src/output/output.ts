@@ -18,6 +18,16 @@ export interface OutputOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra consumers of every (redacted) event, e.g. the detached supervisor's log fan-out. */
   listeners?: Array<(event: TldrEvent) => void>;
+  /** Where `progress()` goes (the MCP server's progress notifications); nowhere by default. */
+  onProgress?: (progress: OutputProgress) => void;
+}
+
+/** How far a long command is (tests done of total): for callers that show or forward progress. */
+export interface OutputProgress {
+  done: number;
+  total?: number;
+  /** One line, redacted. */
+  message: string;
 }
 
 /**
@@ -44,6 +54,7 @@ export class Output {
    */
   readonly terminal: { stdout: TextStream; stderr: TextStream };
   private readonly listeners: Array<(event: TldrEvent) => void>;
+  private readonly onProgress: ((progress: OutputProgress) => void) | undefined;
   private resultSent = false;
 
   constructor(options: OutputOptions = {}) {
@@ -58,6 +69,12 @@ export class Output {
     this.stdout = new RedactingStream(this.terminal.stdout, redact, this.color);
     this.stderr = new RedactingStream(this.terminal.stderr, redact, this.stderrColor);
     this.listeners = options.listeners ?? [];
+    this.onProgress = options.onProgress;
+  }
+
+  /** Reports how far a long command is; only callers that asked (`onProgress`) see it. */
+  progress(progress: OutputProgress): void {
+    this.onProgress?.({ ...progress, message: this.secrets.redact(progress.message) });
   }
 
   get json(): boolean {

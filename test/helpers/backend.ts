@@ -21,6 +21,8 @@ export interface BackendProjectOptions {
   password?: string;
   /** Extra `env:` entries (YAML values as written). */
   env?: Record<string, string>;
+  /** The fixture apps installed (TLDR_EXAMPLE_EXTRA_APPS). @default ['sample_tests'] */
+  extraApps?: string[];
 }
 
 export interface BackendProject extends AsyncDisposable {
@@ -59,7 +61,7 @@ export async function backendProject(options: BackendProjectOptions = {}): Promi
       `  postgres: { image: tldr-test/postgres:15, port: 0, password: ${JSON.stringify(password)} }`,
       '  redis: { image: tldr-test/redis:7, port: 0 }',
       'env:',
-      '  TLDR_EXAMPLE_EXTRA_APPS: sample_tests',
+      `  TLDR_EXAMPLE_EXTRA_APPS: ${(options.extraApps ?? ['sample_tests']).join(',')}`,
       `  PYTHONPATH: ${JSON.stringify(join(repoRoot, 'test/fixtures/testapps'))}`,
       ...Object.entries(options.env ?? {}).map(([key, value]) => `  ${key}: ${value}`),
       options.extraYaml ?? '',

@@ -72,10 +72,10 @@ describe('tldr test (real Postgres, Django 5.2)', () => {
     const failure = report.cases.find((c: { id: string }) => c.id === 'sample_tests.tests.OutcomeTests.test_deliberate_failure');
     expect(failure).toEqual({
       id: 'sample_tests.tests.OutcomeTests.test_deliberate_failure',
-      kinds: ['failure'],
+      kinds: ['failure', 'system-out'], // system-out: its queries (test-nplusone.test.ts)
       message: 'AssertionError: 1 != 2 : deliberate failure',
     });
-    expect(report.cases.find((c: { id: string }) => c.id.endsWith('test_raises_runtime_error')).kinds).toEqual(['error']);
+    expect(report.cases.find((c: { id: string }) => c.id.endsWith('test_raises_runtime_error')).kinds).toEqual(['error', 'system-out']);
   });
 
   it("people get the failures as they happen and a closing summary; Django's output is in the log file", async () => {

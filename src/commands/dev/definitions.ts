@@ -50,6 +50,20 @@ export const logsInput = z.object({
     .describe('only the last N lines')
     .meta({ examples: [50] }),
   follow: z.boolean().default(false).describe('keep printing new lines until Ctrl-C'),
+  since: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("only lines written after this byte offset of a process's log: the `offset` an earlier call returned")
+    .meta({ examples: [0] }),
+  grep: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('only lines matching this regular expression (JavaScript syntax, case-insensitive); --tail counts matching lines')
+    .meta({ examples: ['error|traceback'] }),
 });
 
 export const logs = defineCommand({
@@ -57,7 +71,7 @@ export const logs = defineCommand({
   summary: 'logs of a dev process (web, worker, …) or a service (postgres, redis)',
   input: logsInput,
   args: ['name'],
-  cli: { tail: { placeholder: 'n' }, follow: { short: 'f' } },
+  cli: { tail: { placeholder: 'n' }, follow: { short: 'f' }, since: { placeholder: 'offset' }, grep: { placeholder: 'regex' } },
   get result() {
     return devResults().logsData;
   },

@@ -92,6 +92,11 @@ export const devResults = once(() => {
     name: z.string(),
     file: z.string().optional().describe("the process's log file (services have none of their own)"),
     lines: z.number().int().describe('lines printed (as `log` events with --json)'),
+    text: z
+      .array(z.string())
+      .describe('the lines themselves for callers without a terminal (MCP, --json): the newest 200 lines and 8 KB of them at most; the rest are in file'),
+    omitted: z.number().int().describe('lines printed but left out of text (read them from file)'),
+    offset: z.number().int().optional().describe("the process log's size when read: pass it as since to get only newer lines"),
   });
 
   const superviseData = z.object({ processes: z.array(processStatus) });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { once } from '../once.js';
 import { SHARD_RULE, shardOf } from '../../backend/django-args.js';
 import type { TestReport } from '../../output/test-report.js';
+import type { IgnoredQueryFinding, QueryFinding } from '../../output/query-report.js';
 import { defineCommand } from '../definition.js';
 import { coldField, executionPath } from '../warm/schemas.js';
 import type { Assert, Same } from '../same-type.js';
@@ -24,6 +25,7 @@ export const testInput = z.object({
   shard: shardField.optional(),
   junit: z.string().optional().describe('also write a JUnit XML report to this file'),
   failfast: z.boolean().default(false).describe('stop at the first failure'),
+  strict: z.boolean().optional().describe('an n-plus-one finding fails the run, exit 1 (default tests.n_plus_one.fail)'),
   cold: coldField,
 });
 
@@ -38,6 +40,30 @@ const testResults = once(() => {
     slowest: z.array(z.object({ id: z.string(), durationMs: z.number() })).describe('the slowest tests, slowest first'),
   });
 
+  const queryFinding = z.object({
+    code: z.literal('n-plus-one'),
+    severity: z.literal('warning'),
+    app: z.string().nullable().describe("the test's top-level package"),
+    migration: z.null(),
+    file: z.string().describe('the call site issuing the queries, relative to the config folder'),
+    line: z.number().int(),
+    message: z.string(),
+    hint: z.string().describe('select_related / prefetch_related for the relation, when it can be read from the query'),
+    test: z.string().describe('the test id'),
+    count: z.number().int().describe('how many times the query ran from this line in the test'),
+    shape: z.string().describe('the query without literals or parameter values (at most 240 characters)'),
+    relation: z.string().nullable().describe('Model.field the loop loads'),
+    fix: z.enum(['select_related', 'prefetch_related']).nullable(),
+  });
+  const ignoredQueryFinding = z.object({
+    test: z.string(),
+    file: z.string(),
+    line: z.number().int(),
+    count: z.number().int(),
+    by: z.union([z.object({ site: z.string() }), z.object({ test: z.string() })]).describe('the tests.n_plus_one.ignore entry that silenced it'),
+    reason: z.string(),
+  });
+
   const testData = testReport.extend({
     keepdb: z.boolean(),
     parallel: z.union([z.number().int(), z.literal('auto')]),
@@ -49,19 +75,29 @@ const testResults = once(() => {
     junit: z.string().optional().describe('the JUnit file written'),
     log: z.string().describe("everything the test process printed: this run's own file (.tldr/logs/test.log is the latest run's)"),
     tail: z.array(z.string()).optional().describe("the test process's output tail when it ended without reporting (crash, kill)"),
+    queries: z.number().int().optional().describe('queries the test methods sent, all tests together (absent when tests.n_plus_one.enabled is false)'),
+    setupQueries: z.number().int().optional().describe('queries outside test methods (setUpTestData, setUp, class fixtures), counted apart'),
+    findings: z.array(queryFinding).describe('n-plus-one findings (the first 10), the same as the finding events'),
+    findingsOmitted: z.number().int().describe('findings left out of `findings` (the events have them all)'),
+    ignored: z.array(ignoredQueryFinding).describe('findings tests.n_plus_one.ignore silenced (the first 10): not reported, not failing'),
+    strict: z.boolean().describe('a finding fails the run (--strict or tests.n_plus_one.fail)'),
     path: executionPath.optional(),
   });
-  return { testReport, testData };
+  return { testReport, testData, queryFinding, ignoredQueryFinding };
 });
 
 type Results = ReturnType<typeof testResults>;
 export type TestData = z.output<Results['testData']>;
-export type Checks = [Assert<Same<z.output<Results['testReport']>, TestReport>>];
+export type Checks = [
+  Assert<Same<z.output<Results['testReport']>, TestReport>>,
+  Assert<Same<z.output<Results['queryFinding']>, QueryFinding>>,
+  Assert<Same<z.output<Results['ignoredQueryFinding']>, IgnoredQueryFinding>>,
+];
 
 export const test = defineCommand({
   name: 'test',
   summary: 'Django tests against the managed Postgres; each result is a `test` event',
-  help: "Always --noinput. Exit 1 when a test failed or errored; Django's own output is in .tldr/logs/test.log (shown with --verbose).",
+  help: "Always --noinput. Exit 1 when a test failed or errored (or, with --strict, on an n-plus-one finding); each test's query count is on its event, the top query shapes with --verbose. Django's own output is in .tldr/logs/test.log (shown with --verbose).",
   input: testInput,
   args: ['labels'],
   cli: {
@@ -69,6 +105,7 @@ export const test = defineCommand({
     parallel: { placeholder: 'n' },
     shard: { placeholder: 'i/n' },
     junit: { placeholder: 'file', path: true },
+    strict: { negate: 'also', negatedHelp: 'findings do not fail the run, whatever tests.n_plus_one.fail says' },
   },
   get result() {
     return testResults().testData;

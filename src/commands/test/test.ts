@@ -18,6 +18,7 @@ import { FileFollower } from '../../process/file-follower.js';
 import { ownedTempDir } from '../../process/owned-temp.js';
 import { withLock } from '../../process/owner-lock.js';
 import { formatTestSummary, type TestRecord } from '../../output/test-report.js';
+import { formatQueryFindings } from '../../output/query-report.js';
 import type { RunOptions } from '../../pipeline/context.js';
 import { commandContext } from '../context.js';
 import type { CommandResult } from '../definition.js';
@@ -25,6 +26,7 @@ import type { TestData, testInput } from './definition.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import { createTestLog } from './log.js';
 import { judgeTestRun } from './outcome.js';
+import { planQueries, QueryTally, type QueryPlan } from './n-plus-one.js';
 import type { StepContext } from '../../pipeline/types.js';
 
 /** What `tldr test` takes besides the project: its flags. */
@@ -36,8 +38,12 @@ export type { TestData } from './definition.js';
 export async function test(options: TestOptions): Promise<CommandResult<TestData>> {
   const result = await runTests(commandContext(options), options, { showOutput: options.output.json || options.output.verbose });
   const { output } = options;
-  const closing = formatTestSummary(result.data, output.color);
+  const { data } = result;
+  const closing = formatTestSummary(data, output.color);
   if (!output.quiet && closing) output.print(closing);
+  // Findings are what --quiet keeps.
+  const queries = formatQueryFindings(data.findings, data.ignored, output.color, { strict: data.strict, omitted: data.findingsOmitted });
+  if (queries) output.print(queries);
   return result;
 }
 
@@ -78,6 +84,7 @@ interface TestPlan {
   python: PythonChoice;
   junit: string | undefined;
   cold: boolean;
+  queries: QueryPlan;
 }
 
 // Everything a run needs, checked before anything starts (flags, the shipped runner, the python).
@@ -94,10 +101,11 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
       hint: 'reinstall tldr (or run `npm run build`, which copies src/python to dist/python)',
     });
   }
+  const queries = planQueries(project, options.strict);
   const python = resolvePython(project);
   output.debug(`python: ${python.argv.join(' ')} (${python.reason})`);
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
-  return { keepdb, parallel, shard, labels, helpers, command, python, junit: options.junit, cold: options.cold ?? false };
+  return { keepdb, parallel, shard, labels, helpers, command, python, junit: options.junit, cold: options.cold ?? false, queries };
 }
 
 async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Record<string, string>>, showOutput: boolean): Promise<CommandResult<TestData>> {
@@ -116,6 +124,10 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
     // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
     delete env.TLDR_TEST_DB_SUFFIX;
     if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
+    // Query recording follows tests.n_plus_one only.
+    delete env.TLDR_QUERY_RECORDING;
+    env.TLDR_N_PLUS_ONE_CONFIG = plan.queries.runnerConfig;
+    if (!plan.queries.enabled) env.TLDR_QUERY_RECORDING = 'off';
     return env;
   };
   const expected = ctx.expectedEnv?.();
@@ -125,18 +137,25 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
   output.debug(`run: ${[command.file, ...command.args].join(' ')} (cwd ${command.cwd}); output in ${logPath}`);
 
   const records: TestRecord[] = [];
+  const queries = new QueryTally(project, plan.queries, { forJUnit: plan.junit !== undefined });
   let start: RunnerStart | undefined;
   let end: RunnerEnd | undefined;
   const onEvent = (event: RunnerEvent) => {
     if (event.type === 'start') {
       start = event;
+      output.progress({ done: 0, total: event.total, message: `running ${event.total} test(s)` });
       output.note(
         `running ${event.total} test(s)${event.django ? ` on Django ${event.django}` : ''}${shard ? `, shard ${shard.index}/${shard.total}` : ''}${event.parallel && event.parallel > 1 ? ` in ${event.parallel} processes` : ''}${keepdb ? ', keeping the test database' : ''}`,
       );
     } else if (event.type === 'test') {
       const record = { id: event.id, outcome: event.outcome, durationMs: event.durationMs, ...(event.message ? { message: event.message } : {}) };
       records.push(record);
-      output.emit({ type: 'test', ...record });
+      const { topQueries, ...counts } = queries.test(event);
+      output.emit({ type: 'test', ...record, ...counts, ...(output.verbose && topQueries?.length ? { topQueries } : {}) });
+      output.progress({ done: records.length, ...(start ? { total: start.total } : {}), message: `${event.id} ${event.outcome}` });
+    } else if (event.type === 'finding') {
+      const finding = queries.finding(event);
+      if (finding) output.emit({ type: 'finding', ...finding });
     } else end = event;
   };
   const tail = new TailBuffer(TAIL_LINES);
@@ -189,7 +208,15 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
       details: tail.lines(15),
     });
   }
-  const verdict = judgeTestRun({ records, ...(end ? { end } : {}), child: outcome, aborted: ctx.signal.aborted, ...(shard ? { shard } : {}), logPath });
+  const verdict = judgeTestRun({
+    records,
+    ...(end ? { end } : {}),
+    child: outcome,
+    aborted: ctx.signal.aborted,
+    ...(shard ? { shard } : {}),
+    logPath,
+    findings: { reported: queries.reported, ignored: queries.ignoredCount, strict: plan.queries.strict },
+  });
   const { exitCode, summary, report, died } = verdict;
   let junit: string | undefined;
   if (plan.junit) {
@@ -198,7 +225,10 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
     // Redacted before rendering: an XML-escaped secret would not match afterwards, yet a CI reader decodes it.
     writeFileSync(
       junit,
-      renderJUnit(output.secrets.redactEvent(records), { timestamp: new Date(Date.now() - outcome.durationMs).toISOString(), durationMs: outcome.durationMs }),
+      renderJUnit(output.secrets.redactEvent(queries.junitRecords(records)), {
+        timestamp: new Date(Date.now() - outcome.durationMs).toISOString(),
+        durationMs: outcome.durationMs,
+      }),
     );
   }
   return {
@@ -216,6 +246,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
       ...(junit ? { junit } : {}),
       log: logPath,
       path: outcome.path,
+      ...queries.data(end),
       ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.lines(15) } : {}),
     },
   };
