@@ -37,12 +37,23 @@ export interface MakemigrationsArgs {
   apps?: string[];
   name?: string;
   noinput?: boolean;
+  /** Exit 1 when model changes have no migration (Django's --check). */
+  check?: boolean;
+  /** Say what would be written, write nothing (Django's --dry-run). */
+  dryRun?: boolean;
 }
 
-export function makemigrationsArgs({ apps = [], name, noinput }: MakemigrationsArgs = {}): string[] {
+export function makemigrationsArgs({ apps = [], name, noinput, check, dryRun }: MakemigrationsArgs = {}): string[] {
   for (const app of apps) requireIdentifier('app label', app, 'documents');
   if (name !== undefined) requireIdentifier('migration name', name, 'add_status_index');
-  return ['makemigrations', ...(noinput ? ['--noinput'] : []), ...(name ? ['--name', name] : []), ...apps];
+  return [
+    'makemigrations',
+    ...(noinput ? ['--noinput'] : []),
+    ...(check ? ['--check'] : []),
+    ...(dryRun ? ['--dry-run'] : []),
+    ...(name ? ['--name', name] : []),
+    ...apps,
+  ];
 }
 
 /** The Django test runner helper tldr ships in src/python (on PYTHONPATH while tests run). */

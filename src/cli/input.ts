@@ -28,7 +28,8 @@ export function selectTarget(model: CliCommand, command: Command, positionals: u
   const variant = model.variants.find((v) => given(command, v.flag));
   const own: Selected = { ...model, options: model.options, args: model.args };
   if (!variant) {
-    const stray = model.variants.flatMap((v) => v.options.filter((o) => given(command, o.key)).map((o) => ({ v, o })));
+    const shared = (o: CliOption) => model.options.some((own) => own.key === o.key);
+    const stray = model.variants.flatMap((v) => v.options.filter((o) => given(command, o.key) && !shared(o)).map((o) => ({ v, o })));
     if (stray.length) {
       const flags = stray.map(({ o }) => spelled(o, command)).join(', ');
       throw new CombinationError(
@@ -45,7 +46,7 @@ export function selectTarget(model: CliCommand, command: Command, positionals: u
       `run \`tldr ${model.words.join(' ')} --${variant.flag}\` without them`,
     );
   }
-  const mixed = model.options.filter((o) => given(command, o.key));
+  const mixed = model.options.filter((o) => given(command, o.key) && !variant.options.some((v) => v.key === o.key));
   if (mixed.length)
     throw new CombinationError(
       `${mixed.map((o) => spelled(o, command)).join(', ')} cannot be used with --${variant.flag}`,

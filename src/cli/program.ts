@@ -72,7 +72,8 @@ function addCommand(parent: Command, model: CliCommand, invoke: Invoke): void {
   for (const option of model.options) addOption(command, option);
   for (const variant of model.variants) {
     command.addOption(new Option(`--${variant.flag}`, variant.summary));
-    for (const option of variant.options) addOption(command, option);
+    // A field both take (`--cold` of migrate and migrate --check) is one flag.
+    for (const option of variant.options) if (!model.options.some((o) => o.key === option.key)) addOption(command, option);
   }
   if (model.help) command.addHelpText('after', `\n${model.help}`);
   command.action(async (...args: unknown[]) => invoke(model, args.slice(0, -2), args.at(-1) as Command));

@@ -10,6 +10,7 @@ import { migrateCheck } from './migrate-check/definition.js';
 import { run } from './run/definition.js';
 import { down, psql, redisCli, status, up } from './services/definitions.js';
 import { test } from './test/definition.js';
+import { warmStart, warmStatus, warmStop } from './warm/definition.js';
 
 /**
  * Every command, in --help order (DESIGN.md § Commands). Importing this loads zod and the
@@ -32,6 +33,9 @@ export const commandDefinitions: readonly AnyDefinition[] = [
   worker,
   manage,
   python,
+  warmStart,
+  warmStatus,
+  warmStop,
   run,
   ci,
   env,
@@ -46,6 +50,7 @@ export const commandDefinitions: readonly AnyDefinition[] = [
 /** Words that group commands on the CLI (`tldr config validate`), with their one line. */
 export const commandGroups: Readonly<Record<string, string>> = {
   config: 'validate, print or describe tldr.config.yaml',
+  warm: 'the warm Django fork server: start, status, stop',
 };
 
 /** The definition named `name` (`test`, `config validate`, `migrate-check`), or undefined. */

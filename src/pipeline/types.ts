@@ -11,6 +11,17 @@ export interface StepContext {
   services(): Promise<ServiceValues>;
   /** The environment for backend processes (DESIGN.md § Environment), services included. */
   env(): Promise<Record<string, string>>;
+  /**
+   * The environment `env()` will most likely return, known without waiting for the services
+   * (config + `.tldr/state.json`): the cold path spawns Django with it meanwhile. Undefined when
+   * it cannot be known.
+   */
+  expectedEnv?(): Record<string, string> | undefined;
+  /**
+   * Every Python command of this run goes cold, and why: `tldr ci` runs on services of its own, and
+   * the project's warm server (a developer's, serving their services) must not be restarted for them.
+   */
+  coldBecause?: string;
   /** Child output: a `log` event, or the task's output line under listr2 at a TTY. */
   log(source: string, line: string, stream?: 'stdout' | 'stderr'): void;
 }

@@ -9,6 +9,8 @@ export interface BackgroundOptions {
   cwd: string;
   /** The background process's own stdout and stderr (e.g. `.tldr/logs/supervisor.log`). */
   logFile: string;
+  /** Its stdout alone to this file (truncated first); stderr still goes to `logFile`. */
+  stdoutFile?: string;
 }
 
 /**
@@ -26,10 +28,12 @@ export class BackgroundProcess implements AsyncDisposable {
   constructor(options: BackgroundOptions) {
     const [file, ...args] = options.argv;
     const log = openPrivateFile(options.logFile, 'a');
+    const out = options.stdoutFile ? openPrivateFile(options.stdoutFile, 'w') : log;
     try {
-      this.child = spawn(file!, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', log, log] });
+      this.child = spawn(file!, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', out, log] });
     } finally {
       closeSync(log);
+      if (out !== log) closeSync(out);
     }
     this.child.stdin?.on('error', () => undefined);
     this.exited = new Promise((resolve) => {

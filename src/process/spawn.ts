@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { EnvironmentError } from '../errors.js';
 import { splitLines } from '../output/line-splitter.js';
 import { signalExitCode } from './exit-status.js';
@@ -13,7 +14,8 @@ export interface CommandSpec {
 }
 
 export interface RunCommandOptions {
-  env: Record<string, string>;
+  /** The child's environment; a promise lets a head start (below) begin before it is known. */
+  env: Record<string, string> | Promise<Record<string, string>>;
   /** Aborting stops the child: `stopSignal` to it (its process group when piped), SIGKILL after `graceMs`. */
   signal?: AbortSignal;
   /** Piped mode: every output line. Without it the child inherits the terminal (stdin too). */
@@ -38,6 +40,26 @@ export interface RunCommandOptions {
    * @default false
    */
   lifeline?: boolean;
+  /** Start Django before `env` is known (src/python/tldr_bootstrap.py); see `HeadStart`. */
+  headStart?: HeadStart;
+}
+
+/**
+ * The cold path's head start: the command runs as `<python> <bootstrap> --control-fd N -- <script…>`,
+ * spawned at once with the environment tldr expects; Django imports and sets up while `env`
+ * resolves (the service check). Go is sent with the real environment; the bootstrap declines when
+ * that differs from what it set up with, and then the command runs cold. When `env` rejects, the
+ * bootstrap gets end-of-file and exits having run nothing.
+ */
+export interface HeadStart {
+  /** Path of tldr_bootstrap.py. */
+  bootstrap: string;
+  /** Index in `CommandSpec.args` where the script (`manage.py` or `-m`) starts: after the python argv prefix. */
+  scriptAt: number;
+  /** The environment the command will most likely get (config + `.tldr/state.json`). */
+  expectedEnv: Record<string, string>;
+  /** Called with the bootstrap's `ready` and `declined` messages (for --verbose). */
+  onEvent?: (event: Record<string, unknown>) => void;
 }
 
 // Children told to stop and still inside their grace period: `hurryStops` kills them now.
@@ -61,6 +83,8 @@ export interface RunOutcome {
   /** Set when the child died by a signal. */
   signal?: string;
   durationMs: number;
+  /** With a head start: whether the bootstrap ran the command (`started`) or it ran cold after all. */
+  headStart?: 'started' | 'declined';
 }
 
 /**
@@ -73,16 +97,83 @@ export interface RunOutcome {
  */
 export async function runCommand(spec: CommandSpec, options: RunCommandOptions, signals: SignalSource = process): Promise<RunOutcome> {
   const started = performance.now();
+  if (options.headStart) {
+    const outcome = await runWithHeadStart(spec, options, options.headStart, signals, started);
+    if (outcome) return outcome;
+    const cold = await runCommand(spec, { ...options, headStart: undefined }, signals);
+    return { ...cold, durationMs: Math.round(performance.now() - started), headStart: 'declined' };
+  }
+  const running = launch(spec, options, await options.env, signals, false);
+  return running.wait(started);
+}
+
+async function runWithHeadStart(
+  spec: CommandSpec,
+  options: RunCommandOptions,
+  head: HeadStart,
+  signals: SignalSource,
+  started: number,
+): Promise<RunOutcome | undefined> {
+  const controlFd = options.lifeline ? LIFELINE_FD + 1 : LIFELINE_FD;
+  const args = [...spec.args.slice(0, head.scriptAt), head.bootstrap, '--control-fd', String(controlFd), '--', ...spec.args.slice(head.scriptAt)];
+  const running = launch({ ...spec, args }, options, head.expectedEnv, signals, true);
+  const control = running.control!;
+  const events = controlEvents(control, head.onEvent);
+  let env: Record<string, string>;
+  try {
+    env = await options.env;
+  } catch (error) {
+    control.end(); // end of file: exit 0, nothing ran
+    await running.wait(started).catch(() => undefined);
+    throw error;
+  }
+  if (options.signal?.aborted) {
+    control.end();
+    return running.wait(started);
+  }
+  control.write(`${JSON.stringify({ op: 'go', env: options.lifeline ? { ...env, [LIFELINE_ENV]: String(LIFELINE_FD) } : env })}\n`);
+  const answer = await events;
+  const outcome = await running.wait(started);
+  if (answer === 'started') return { ...outcome, headStart: 'started' };
+  return undefined;
+}
+
+// Resolves with the bootstrap's answer to go: `started`, or `declined` (also when it ended without one).
+function controlEvents(control: Duplex, onEvent: HeadStart['onEvent']): Promise<'started' | 'declined'> {
+  return new Promise((resolve) => {
+    control.on('error', () => undefined);
+    void splitLines(control, (line) => {
+      let event: Record<string, unknown>;
+      try {
+        event = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if (event.event === 'started') resolve('started');
+      else if (event.event === 'declined') resolve('declined');
+      if (event.event === 'ready' || event.event === 'declined') onEvent?.(event);
+    }).then(() => resolve('declined'));
+  });
+}
+
+interface Launched {
+  control: Duplex | undefined;
+  wait(started: number): Promise<RunOutcome>;
+}
+
+function launch(spec: CommandSpec, options: RunCommandOptions, baseEnv: Record<string, string>, signals: SignalSource, withControl: boolean): Launched {
   const piped = options.onLine !== undefined;
   const stdio: StdioOptions = piped ? ['ignore', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit'];
-  const env = options.lifeline ? { ...options.env, [LIFELINE_ENV]: String(LIFELINE_FD) } : options.env;
+  const env = options.lifeline ? { ...baseEnv, [LIFELINE_ENV]: String(LIFELINE_FD) } : baseEnv;
+  const extra: StdioOptions = [...(options.lifeline ? ['pipe' as const] : []), ...(withControl ? ['pipe' as const] : [])];
   const child = spawn(spec.file, spec.args, {
     cwd: spec.cwd,
     env,
-    stdio: options.lifeline ? [...stdio, 'pipe'] : stdio,
+    stdio: [...(stdio as unknown[]), ...(extra as unknown[])] as StdioOptions,
     detached: piped,
   });
-  holdLifeline(child);
+  if (options.lifeline) holdLifeline(child);
+  const control = withControl ? ((child.stdio[options.lifeline ? LIFELINE_FD + 1 : LIFELINE_FD] as Duplex | null) ?? undefined) : undefined;
   const lines: Array<Promise<void>> = [];
   if (piped) {
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -115,18 +206,25 @@ export async function runCommand(spec: CommandSpec, options: RunCommandOptions, 
   if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.on(s, onProcessSignal);
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
-  try {
-    const { code, signal } = await exited(child, spec);
-    await Promise.all(lines);
-    const durationMs = Math.round(performance.now() - started);
-    if (signal) return { exitCode: signalExitCode(signal), signal, durationMs };
-    return { exitCode: code ?? 1, durationMs };
-  } finally {
-    options.signal?.removeEventListener('abort', stop);
-    inGrace.delete(killNow);
-    if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.off(s, onProcessSignal);
-    if (killTimer) clearTimeout(killTimer);
-  }
+  const ended = exited(child, spec);
+  ended.catch(() => undefined);
+  return {
+    control,
+    async wait(started) {
+      try {
+        const { code, signal } = await ended;
+        await Promise.all(lines);
+        const durationMs = Math.round(performance.now() - started);
+        if (signal) return { exitCode: signalExitCode(signal), signal, durationMs };
+        return { exitCode: code ?? 1, durationMs };
+      } finally {
+        options.signal?.removeEventListener('abort', stop);
+        inGrace.delete(killNow);
+        if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.off(s, onProcessSignal);
+        if (killTimer) clearTimeout(killTimer);
+      }
+    },
+  };
 }
 
 function exited(child: ChildProcess, spec: CommandSpec): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

@@ -18,6 +18,10 @@ export interface SuperviseOptions {
    * knows no services; its callers do). Without it the services stay up.
    */
   stopServices?: (configFile: string) => Promise<void>;
+  /** Once every process is ready: what runs beside the loop (the warm Django server); awaited before `onStopped`. */
+  onStarted?: (configFile: string) => Promise<void>;
+  /** After the processes stopped, before the services (`--down`). */
+  onStopped?: (stateDir: string) => Promise<void>;
 }
 
 async function readAll(input: NodeJS.ReadableStream): Promise<string> {
@@ -67,6 +71,7 @@ export async function supervise(options: SuperviseOptions): Promise<ProcessStatu
       output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
   });
   let failure: unknown;
+  let beside: Promise<void> | undefined;
   try {
     await loop.serve(() => ({
       pid: process.pid,
@@ -82,12 +87,15 @@ export async function supervise(options: SuperviseOptions): Promise<ProcessStatu
       loop.startupSettled({ ok: false, error: TldrError.of(error).toJSON() });
       throw error;
     }
+    beside = options.onStarted?.(input.configFile).catch(() => undefined);
     await loop.run(signal);
     return loop.supervisor.status();
   } catch (error) {
     failure = error;
     throw error;
   } finally {
+    await beside;
+    await options.onStopped?.(input.stateDir).catch(() => undefined);
     await loop.close();
     loop.recordEnding(failure, signal);
     if (input.down) await options.stopServices?.(input.configFile);

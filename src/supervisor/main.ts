@@ -26,10 +26,23 @@ async function stopServices(configFile: string): Promise<void> {
   await lib.down({ project: lib.openProject({ configPath: configFile }), output });
 }
 
+// The warm Django server runs beside the loop: started once the processes are ready, stopped with them.
+async function startWarm(configFile: string): Promise<void> {
+  const lib = await import('../index.js');
+  const project = lib.openProject({ configPath: configFile });
+  const context = lib.commandContext({ project, output });
+  await lib.startDevWarm(project, output, () => context.env());
+}
+
+async function stopWarm(stateDir: string): Promise<void> {
+  const lib = await import('../index.js');
+  await lib.stopDevWarm(stateDir);
+}
+
 // No top-level await: the file is also bundled as CommonJS (dist/bundle/supervise-main.cjs).
 void (async () => {
   try {
-    const final = await supervise({ output, signal: controller.signal, stopServices });
+    const final = await supervise({ output, signal: controller.signal, stopServices, onStarted: startWarm, onStopped: stopWarm });
     output.result({ ok: true, exitCode: 0, summary: `dev loop stopped: ${statesLine(final)}` });
     process.exitCode = 0;
   } catch (error) {

@@ -44,6 +44,10 @@ describe('every command’s --json result data matches its result schema', () =>
       // celery's usage error (exit 2) ends the worker at once; its exit code passes through with the data.
       [['worker', '--no-such-celery-flag'], 2],
       [['test', 'sample_tests.tests.NoteModelTests'], 0],
+      [['warm', 'start'], 0],
+      [['warm', 'status'], 0],
+      [['manage', 'check'], 0],
+      [['warm', 'stop'], 0],
       [['run', 'check'], 0],
       [['dev', '--detach', '--only', 'web'], 0],
       [['ps'], 0],

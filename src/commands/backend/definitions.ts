@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { migrateTargetProblem } from '../../backend/django-args.js';
 import { defineCommand } from '../definition.js';
+import { coldField } from '../warm/schemas.js';
 import { passthroughData } from './schemas.js';
 
 // Passthrough commands: at a terminal the child owns it and takes Ctrl-C itself (once); tldr
@@ -10,6 +11,7 @@ const passthrough = { result: passthroughData, readOnly: false, interrupt: 'chil
 export const migrateInput = z.object({
   app: z.string().optional().describe('app label'),
   migration: z.string().optional().describe('migration name or prefix, or zero (migrate to it, backwards too; needs APP)'),
+  cold: coldField,
 });
 
 export const migrate = defineCommand({
@@ -30,6 +32,9 @@ export const migrate = defineCommand({
 export const makemigrationsInput = z.object({
   apps: z.array(z.string()).default([]).describe('app labels'),
   name: z.string().optional().describe('name of the new migration'),
+  check: z.boolean().default(false).describe('exit 1 when model changes have no migration (writes nothing)'),
+  dryRun: z.boolean().default(false).describe('show what would be written, write nothing'),
+  cold: coldField,
 });
 
 export const makemigrations = defineCommand({
@@ -61,7 +66,7 @@ export const manage = defineCommand({
   ...passthrough,
   name: 'manage',
   summary: 'python manage.py ARGS… with the managed env; the exit code is passed through',
-  input: z.object({ args: z.array(z.string()).min(1).describe('manage.py arguments, e.g. check --deploy') }),
+  input: z.object({ args: z.array(z.string()).min(1).describe('manage.py arguments, e.g. check --deploy'), cold: coldField }),
   args: ['args'],
   cli: { args: { passThrough: true } },
   // Any manage.py command: flush and sqlflush among them.

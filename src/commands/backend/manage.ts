@@ -4,7 +4,7 @@ import { workerArgs } from '../../backend/django-args.js';
 import type { CommandResult } from '../definition.js';
 import { pythonNeeds } from '../preflight.js';
 import type { argsInput } from './definitions.js';
-import { runPassthrough, type PassthroughOptions } from './passthrough.js';
+import { coldReason, runPassthrough, type PassthroughOptions } from './passthrough.js';
 import type { PassthroughData } from './schemas.js';
 
 export type ArgsOptions = PassthroughOptions & z.input<typeof argsInput>;
@@ -12,7 +12,9 @@ export type ArgsOptions = PassthroughOptions & z.input<typeof argsInput>;
 /** `<python> manage.py ARGS…` in backend.dir with the managed env. */
 export function manage(options: ArgsOptions): Promise<CommandResult<PassthroughData>> {
   const args = options.args ?? [];
-  return runPassthrough(options, args[0] ? `manage.py ${args[0]}` : 'manage.py', (py) => manageCommand(options.project, py, args));
+  return runPassthrough(options, args[0] ? `manage.py ${args[0]}` : 'manage.py', (py) => manageCommand(options.project, py, args), {
+    django: { coldBecause: coldReason(options, args[0]) },
+  });
 }
 
 /** `<python> ARGS…` in backend.dir with the managed env. */

@@ -7,7 +7,7 @@ import { appliedRows, unappliedBy } from '../../backend/migration-state.js';
 import { ConfigError } from '../../errors.js';
 import type { CommandResult } from '../definition.js';
 import type { migrateInput } from './definitions.js';
-import { interactive, runPassthrough, type PassthroughOptions } from './passthrough.js';
+import { coldReason, interactive, runPassthrough, type PassthroughOptions } from './passthrough.js';
 import type { PassthroughData } from './schemas.js';
 
 export type MigrateOptions = PassthroughOptions &
@@ -33,6 +33,7 @@ export async function migrate(options: MigrateOptions): Promise<CommandResult<Pa
   const result = explainLockTimeout(
     await runPassthrough(options, 'migrate', (py) => manageCommand(options.project, py, args), {
       change: (ctx) => (options.forwardOnly ? refuseBackwards(withLockTimeout(ctx), options) : withLockTimeout(ctx)),
+      django: { coldBecause: coldReason(options, 'migrate') },
     }),
     lockTimeout,
   );

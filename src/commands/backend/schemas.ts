@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { executionPath } from '../warm/schemas.js';
 
 export const passthroughData = z.object({
   command: z.array(z.string()).describe('the argv that ran (never a shell string)'),
@@ -7,6 +8,7 @@ export const passthroughData = z.object({
   exitCode: z.number().int().describe("the child's own exit code (128 + N when signal N killed it)"),
   signal: z.string().optional(),
   durationMs: z.number(),
+  path: executionPath.optional(),
   tail: z.array(z.string()).optional().describe('piped runs that failed: the last output lines'),
 });
 

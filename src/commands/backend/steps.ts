@@ -10,7 +10,7 @@ import type { PassthroughData } from './schemas.js';
 // the latest line at a terminal); a non-zero exit fails the step with that exit code.
 
 function runManage(ctx: StepContext, label: string, args: string[]): Promise<CommandResult<PassthroughData>> {
-  return runBackendProcess(ctx, { label, build: (py) => manageCommand(ctx.project, py, args), stdio: 'pipe' });
+  return runBackendProcess(ctx, { label, build: (py) => manageCommand(ctx.project, py, args), stdio: 'pipe', django: {} });
 }
 
 function stepResult(result: CommandResult<PassthroughData>): StepResult {

@@ -83,7 +83,7 @@ export async function ci(options: CiOptions): Promise<CommandResult<CiData>> {
       expires: new Date(startedAt.getTime() + (timeoutMs ?? DEFAULT_DEADLINE_MS) + DEADLINE_MARGIN_MS),
     });
     recordCiRun(project, isolate, labels);
-    const context = createStepContext({ project, output, signal }, ({ signal: s }) =>
+    const context = createStepContext({ project, output, signal, coldBecause: 'tldr ci runs on services of its own' }, ({ signal: s }) =>
       startServices(project, output, { isolate, labels, ...(s ? { signal: s } : {}) }).then((started) => started.values),
     );
     const resolveStep = ciStepResolver({

@@ -18,6 +18,7 @@ import { loadPg } from '../../backend/migration-state.js';
 import { devMigrateStep, runDevSteps, upStep } from './steps.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import type { DevData, DevOptions, DevResult } from './types.js';
+import { startDevWarm, stopDevWarm } from './warm.js';
 import type { StepContext, StepDefinition } from '../../pipeline/types.js';
 
 export type { DevOptions, DevData, DevResult } from './types.js';
@@ -136,12 +137,14 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     },
   }));
   let failure: unknown;
+  let warm: Promise<void> | undefined;
   try {
     await runDevSteps(context, [upStep, devMigrateStep((check) => (migrations = check)), ...startSteps]);
     sink = (name, line, stream) => output.log(name, line, stream);
     const started = loop!;
     const processes = started.supervisor.status();
     started.startupSettled({ ok: true, processes });
+    warm = startDevWarm(project, output, () => context.env());
     output.note(`dev loop running: ${statesLine(processes)} — Ctrl-C stops the processes${options.down ? ' and the services' : '; services stay up'}`);
     await started.run(signal);
     const stoppedBy = signal.aborted ? 'signal' : started.stoppedByRequest ? 'tldr stop' : 'processes exited';
@@ -155,6 +158,8 @@ async function devForeground(options: ModeOptions): Promise<DevResult> {
     failure = error;
     throw error;
   } finally {
+    await warm;
+    await stopDevWarm(project.stateDir);
     await loop?.close();
     loop?.recordEnding(failure, signal);
     if (options.down) await down({ project, output }); // the services stop with the loop; their data stays

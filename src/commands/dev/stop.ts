@@ -9,6 +9,7 @@ import type { SupervisorRecordData } from '../../supervisor/record.js';
 import { statesLine } from '../../supervisor/states.js';
 import type { ProcessStatus } from '../../supervisor/types.js';
 import { reapAndReport } from './reap.js';
+import { stopDevWarm } from './warm.js';
 import type { StopData } from './schemas.js';
 
 /** `tldr stop`: ends the dev loop (foreground or background), processes in reverse order; services stay up. */
@@ -36,6 +37,7 @@ export async function stop(options: RunOptions): Promise<CommandResult<StopData>
     await ownerGone(running, 2000);
   }
   const late = await reapLeftovers(project.stateDir);
+  await stopDevWarm(project.stateDir); // the loop stops it itself; this covers a loop that needed SIGKILL
   const cleaned = [...reaped, ...late.reaped];
   return {
     exitCode: 0,

@@ -4,6 +4,7 @@ import { checkFinding, reversibilityReport, observedStatement } from '../../chec
 import type { IgnoredFinding } from '../../checks/ignore.js';
 import type { ObservationSummary } from '../../checks/observations.js';
 import { defineCommand } from '../definition.js';
+import { coldField, executionPath } from '../warm/schemas.js';
 import type { Assert, Same } from '../same-type.js';
 
 export const migrateCheckInput = z.object({
@@ -17,6 +18,7 @@ export const migrateCheckInput = z.object({
     .optional()
     .describe('apply, revert and re-apply the checked migrations on a scratch copy of the database (default migrations.reversibility)'),
   strict: z.boolean().optional().describe('warnings fail too (default migrations.strict)'),
+  cold: coldField,
 });
 
 /** The result schema, built on first use. */
@@ -45,6 +47,7 @@ const migrateCheckResults = once(() => {
     since: z.string().nullable(),
     django: z.string(),
     durationMs: z.number(),
+    path: executionPath.optional(),
   });
   return { ignoredFinding, observationSummary, migrateCheckData };
 });

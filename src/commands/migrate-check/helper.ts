@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pythonCommand } from '../../backend/commands.js';
-import { runCommand } from '../../process/spawn.js';
+import { runPython, type ExecutionPath } from '../../backend/python-run.js';
 import { TailBuffer } from '../../process/tail-buffer.js';
 import { withPythonPath } from '../../backend/helpers.js';
 import { resolvePython } from '../../backend/python.js';
@@ -22,13 +22,22 @@ export interface HelperRun {
   /** Watch locks and rewrites during the reversibility run. */
   observe: boolean;
   forwardSignals: boolean;
+  /** Run a fresh process even when the warm server runs. */
+  cold: boolean;
 }
 
+/** The helper's document, and which way it ran. */
+export type HelperDocument = CheckDocument & { path: ExecutionPath };
+
 /** Runs the helper once with the managed env and returns its validated document. */
-export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibility, observe, forwardSignals }: HelperRun): Promise<CheckDocument> {
+export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibility, observe, forwardSignals, cold }: HelperRun): Promise<HelperDocument> {
   const { project } = ctx;
   const lockTimeout = project.config.migrations.lock_timeout;
-  const env = migrationEnv(lockTimeout, withPythonPath(await ctx.env()));
+  const envOf = (base: Record<string, string>) => migrationEnv(lockTimeout, withPythonPath(base));
+  const base = ctx.env();
+  const env = base.then(envOf);
+  env.catch(() => undefined);
+  const expected = ctx.expectedEnv?.();
   // Named after this process: a run killed by SIGKILL leaves it to the next run's sweep.
   const dir = ownedTempDir('migrate-check');
   const resultFile = join(dir, 'result.json');
@@ -43,15 +52,26 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
   if (lockTimeout) args.push('--lock-timeout', lockTimeout);
   const tail = new TailBuffer(20);
   try {
-    const outcome = await runCommand(pythonCommand(project, resolvePython(project), args), {
+    const python = resolvePython(project);
+    const outcome = await runPython({
+      project,
+      python,
+      command: pythonCommand(project, python, args),
       env,
-      signal: ctx.signal,
-      forwardSignals,
-      // tldr killed by SIGKILL: the helper stops and drops its scratch database.
-      lifeline: true,
-      onLine: (line, stream) => {
-        tail.push(line);
-        ctx.log(SOURCE, line.replace(/^\[tldr-migrate-check\] /, ''), stream);
+      serverEnv: base,
+      expectedEnv: expected && envOf(expected),
+      coldBecause: cold ? '--cold' : ctx.coldBecause,
+      explain: (line) => ctx.output.debug(line),
+      redact: (text) => ctx.output.secrets.redact(text),
+      options: {
+        signal: ctx.signal,
+        forwardSignals,
+        // tldr killed by SIGKILL: the helper stops and drops its scratch database.
+        lifeline: true,
+        onLine: (line, stream) => {
+          tail.push(line);
+          ctx.log(SOURCE, line.replace(/^\[tldr-migrate-check\] /, ''), stream);
+        },
       },
     });
     if (ctx.signal.aborted || outcome.exitCode === ExitCode.interrupted)
@@ -70,7 +90,7 @@ export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibi
       });
     }
     const parsed = parseCheckDocument(parseJson(text));
-    if (parsed.ok) return parsed.document;
+    if (parsed.ok) return { ...parsed.document, path: outcome.path };
     const trace = parsed.failure.error.traceback?.trim().split('\n') ?? [];
     throw new EnvironmentError(`migrate --check: ${parsed.failure.error.message}`, {
       code: 'migrate-check-failed',

@@ -58,8 +58,9 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
   const files = since ? migrationFiles(await gitAddedFiles(project.backendDir, since)) : undefined;
   if (files) output.debug(`--since ${since}: ${files.length} migration file(s) added: ${files.join(', ') || 'none'}`);
   const observe = settings.observe ?? true;
-  const run = { files, reversibility, observe, forwardSignals: settings.forwardSignals ?? false };
-  const document = rebaseDocument(await runMigrateCheckHelper(ctx, run), project.backendDir, project.root);
+  const run = { files, reversibility, observe, forwardSignals: settings.forwardSignals ?? false, cold: settings.cold ?? false };
+  const { path, ...raw } = await runMigrateCheckHelper(ctx, run);
+  const document = rebaseDocument(raw, project.backendDir, project.root);
 
   const found = settings.migratesNext ? document.findings.filter((f) => f.code !== 'unapplied') : document.findings;
   const { kept, ignored, unused } = applyIgnores(found, config.ignore);
@@ -91,6 +92,7 @@ export async function runMigrateCheck(ctx: StepContext, settings: MigrateCheckSe
       since: since ?? null,
       django: document.django,
       durationMs: document.durationMs,
+      path,
     },
   };
 }

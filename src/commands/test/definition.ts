@@ -4,6 +4,7 @@ import { SHARD_RULE, shardOf } from '../../backend/django-args.js';
 import type { TestReport } from '../../output/test-report.js';
 import type { IgnoredQueryFinding, QueryFinding } from '../../output/query-report.js';
 import { defineCommand } from '../definition.js';
+import { coldField, executionPath } from '../warm/schemas.js';
 import type { Assert, Same } from '../same-type.js';
 
 /** `--shard I/N` of `tldr test` (and of `tldr ci` next). */
@@ -31,6 +32,7 @@ export const testInput = z.object({
   junit: z.string().optional().describe('also write a JUnit XML report to this file'),
   failfast: z.boolean().default(false).describe('stop at the first failure'),
   strict: z.boolean().optional().describe('an n-plus-one finding fails the run, exit 1 (default tests.n_plus_one.fail)'),
+  cold: coldField,
 });
 
 /** The result schema, built on first use. */
@@ -85,6 +87,7 @@ const testResults = once(() => {
     findingsOmitted: z.number().int().describe('findings left out of `findings` (the events have them all)'),
     ignored: z.array(ignoredQueryFinding).describe('findings tests.n_plus_one.ignore silenced (the first 10): not reported, not failing'),
     strict: z.boolean().describe('a finding fails the run (--strict or tests.n_plus_one.fail)'),
+    path: executionPath.optional(),
   });
   return { testReport, testData, queryFinding, ignoredQueryFinding };
 });

@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { manageCommand, type CommandSpec } from '../../backend/commands.js';
 import { parseParallel, parseShard, testArgs, type Shard } from '../../backend/django-args.js';
-import { runCommand } from '../../process/spawn.js';
+import { runPython } from '../../backend/python-run.js';
 import { TailBuffer } from '../../process/tail-buffer.js';
 import { pythonHelperDir, withPythonPath } from '../../backend/helpers.js';
-import { resolvePython } from '../../backend/python.js';
+import { resolvePython, type PythonChoice } from '../../backend/python.js';
 import { parseRunnerLine, type RunnerEnd, type RunnerEvent, type RunnerStart } from '../../backend/test-protocol.js';
 import { makePrivateDir } from '../../config/private-files.js';
 import { EnvironmentError, ServiceError } from '../../errors.js';
@@ -61,7 +61,9 @@ export async function runTests(ctx: StepContext, options: TestSettings, { showOu
   const { project, output } = ctx;
   preflight(project, managePyNeeds);
   const plan = planTestRun(ctx, options);
-  const base = await ctx.env();
+  // Not awaited: with a head start Django sets up while the services are checked.
+  const base = ctx.env();
+  base.catch(() => undefined);
   makePrivateDir(join(project.stateDir, 'logs'));
   if (!plan.keepdb) return runTestsOnce(ctx, plan, base, showOutput);
   const say = (line: string) => (output.json ? output.log('tldr', line, 'stderr') : output.note(line));
@@ -80,7 +82,9 @@ interface TestPlan {
   labels: string[];
   helpers: string;
   command: CommandSpec;
+  python: PythonChoice;
   junit: string | undefined;
+  cold: boolean;
   queries: QueryPlan;
   /** A durations file (checked readable): the shard split balances by it. */
   durations: string | undefined;
@@ -106,10 +110,10 @@ function planTestRun(ctx: StepContext, options: TestSettings): TestPlan {
   const command = manageCommand(project, python, testArgs({ labels, keepdb, parallel, failfast: options.failfast }));
   const durations = shard && options.durations && readDurations(options.durations) ? resolve(options.durations) : undefined;
   if (shard && options.durations && !durations) output.note(`--durations ${options.durations}: no such file yet, so the shards split by test id`);
-  return { keepdb, parallel, shard, labels, helpers, command, junit: options.junit, queries, durations };
+  return { keepdb, parallel, shard, labels, helpers, command, python, junit: options.junit, cold: options.cold ?? false, queries, durations };
 }
 
-async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<string, string>, showOutput: boolean): Promise<CommandResult<TestData>> {
+async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Record<string, string>>, showOutput: boolean): Promise<CommandResult<TestData>> {
   const { project, output } = ctx;
   const { keepdb, parallel, shard, labels, helpers, command } = plan;
   const runId = randomBytes(3).toString('hex');
@@ -117,19 +121,23 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
   const scratch = ownedTempDir('test-events');
   const eventsFile = join(scratch, 'events.ndjson');
   writeFileSync(eventsFile, '');
-  const env: Record<string, string> = { ...withPythonPath(base, helpers), TLDR_TEST_EVENTS: eventsFile };
-  // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
-  delete env.TLDR_TEST_SHARD;
-  if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
-  delete env.TLDR_TEST_DURATIONS;
-  if (plan.durations) env.TLDR_TEST_DURATIONS = plan.durations;
-  // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
-  delete env.TLDR_TEST_DB_SUFFIX;
-  if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
-  // Query recording follows tests.n_plus_one only.
-  delete env.TLDR_QUERY_RECORDING;
-  env.TLDR_N_PLUS_ONE_CONFIG = plan.queries.runnerConfig;
-  if (!plan.queries.enabled) env.TLDR_QUERY_RECORDING = 'off';
+  const envOf = (from: Record<string, string>): Record<string, string> => {
+    const env: Record<string, string> = { ...withPythonPath(from, helpers), TLDR_TEST_EVENTS: eventsFile };
+    // tldr decides sharding (--shard); a stray variable from the caller must not split the run.
+    delete env.TLDR_TEST_SHARD;
+    if (shard) env.TLDR_TEST_SHARD = `${shard.index}/${shard.total}`;
+    delete env.TLDR_TEST_DURATIONS;
+    if (plan.durations) env.TLDR_TEST_DURATIONS = plan.durations;
+    // Own test databases (test_<db>_<run id>) unless the point is reusing the kept one.
+    delete env.TLDR_TEST_DB_SUFFIX;
+    if (!keepdb) env.TLDR_TEST_DB_SUFFIX = runId;
+    // Query recording follows tests.n_plus_one only.
+    delete env.TLDR_QUERY_RECORDING;
+    env.TLDR_N_PLUS_ONE_CONFIG = plan.queries.runnerConfig;
+    if (!plan.queries.enabled) env.TLDR_QUERY_RECORDING = 'off';
+    return env;
+  };
+  const expected = ctx.expectedEnv?.();
   const logPath = createTestLog(join(project.stateDir, 'logs'), runId);
   // The run's log keeps its inode when it rotates: test.log is a hard link to it.
   const log = new RotatingLog(logPath, logLimits(project.config.logs), { inPlace: true });
@@ -170,19 +178,29 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       },
       { from: 'start' },
     );
-    outcome = await runCommand(command, {
-      env,
-      signal: ctx.signal,
-      // Django's runner tears its test databases down on SIGINT (KeyboardInterrupt).
-      stopSignal: 'SIGINT',
-      // tldr killed by SIGKILL: the runner stops its tests and tears down all the same.
-      lifeline: true,
-      graceMs: 20_000,
-      onLine: (raw, stream) => {
-        const line = output.secrets.redact(raw);
-        log.write(`${line}\n`);
-        tail.push(line);
-        if (showOutput) ctx.log('test', raw, stream);
+    outcome = await runPython({
+      project,
+      python: plan.python,
+      command,
+      env: base.then(envOf),
+      serverEnv: base,
+      expectedEnv: expected && envOf(expected),
+      coldBecause: plan.cold ? '--cold' : ctx.coldBecause,
+      explain: (line) => output.debug(line),
+      redact: (text) => output.secrets.redact(text),
+      options: {
+        signal: ctx.signal,
+        // Django's runner tears its test databases down on SIGINT (KeyboardInterrupt).
+        stopSignal: 'SIGINT',
+        // tldr killed by SIGKILL: the runner stops its tests and tears down all the same.
+        lifeline: true,
+        graceMs: 20_000,
+        onLine: (raw, stream) => {
+          const line = output.secrets.redact(raw);
+          log.write(`${line}\n`);
+          tail.push(line);
+          if (showOutput) ctx.log('test', raw, stream);
+        },
       },
     });
   } finally {
@@ -234,6 +252,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Record<strin
       ...(start?.python ? { python: start.python } : {}),
       ...(junit ? { junit } : {}),
       log: logPath,
+      path: outcome.path,
       ...queries.data(end),
       ...(died || (exitCode !== 0 && report.counts.failed + report.counts.errors === 0 && !verdict.interrupted) ? { tail: tail.lines(15) } : {}),
     },

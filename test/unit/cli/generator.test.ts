@@ -163,8 +163,11 @@ describe('the CLI generated from the definitions', () => {
   it('migrate --check reaches migrate-check; its flags without --check, or APP with it, are usage errors', async () => {
     const check = await parse(['migrate', '--check', '--since', 'main', '--no-reversibility', '--strict']);
     expect(check.selected.definition).toBe('migrate-check');
-    expect(check.parsed).toEqual({ ok: true, value: { since: 'main', reversibility: false, strict: true } });
-    expect((await parse(['migrate', 'documents', '0001'])).parsed).toEqual({ ok: true, value: { app: 'documents', migration: '0001' } });
+    expect(check.parsed).toEqual({ ok: true, value: { since: 'main', reversibility: false, strict: true, cold: false } });
+    expect((await parse(['migrate', 'documents', '0001'])).parsed).toEqual({ ok: true, value: { app: 'documents', migration: '0001', cold: false } });
+    // --cold is a field of both: one flag, reaching whichever definition the line selects.
+    expect((await parse(['migrate', '--check', '--cold'])).parsed).toEqual({ ok: true, value: { cold: true } });
+    expect((await parse(['migrate', '--cold'])).parsed).toEqual({ ok: true, value: { cold: true } });
     await expect(parse(['migrate', '--since', 'main', '--strict'])).rejects.toThrow(
       new CombinationError('--since, --strict can only be used with --check', 'run `tldr migrate --check --since --strict`'),
     );

@@ -1,0 +1,161 @@
+import { connect, type Socket } from 'node:net';
+import { STOP_SIGNALS, type SignalSource } from '../process/signals.js';
+import { encodeMessage, FrameReader, type Frame } from './warm-protocol.js';
+
+// The client of the warm fork server (src/python/tldr_forkserver). It lives in backend/ beside the
+// other Django helpers' protocols: it spawns nothing (the server forks), it only talks over a
+// unix socket, and what it says (manage.py argv, the managed env) is backend knowledge.
+
+/** What a run through the warm path ended with. */
+export type WarmOutcome =
+  | { kind: 'exit'; exitCode: number; signal?: string; durationMs: number; forkMs?: number }
+  /** Nothing ran: run the command cold. `stale` also means the server is exiting (start a fresh one). */
+  | { kind: 'refused' | 'stale' | 'error' | 'unreachable'; reason: string }
+  /** The command started and the server went away before its exit status: it must not run again cold. */
+  | { kind: 'lost'; reason: string };
+
+export interface WarmRunRequest {
+  /** `['manage.py', …]` or `['-m', MODULE, …]`. */
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  lifeline: boolean;
+  /** @default 'SIGTERM' */
+  stopSignal?: NodeJS.Signals;
+  /** @default 10000 */
+  graceMs?: number;
+}
+
+export interface WarmRunOptions {
+  /** The child's output as it arrives, by stream; a promise holds the rest back until it resolves (a full pipe). */
+  onOutput(stream: 'stdout' | 'stderr', data: Buffer): void | Promise<void>;
+  /** Aborting stops the child: `stopSignal` to its group, SIGKILL after `graceMs`. */
+  signal?: AbortSignal;
+  /** Pass SIGINT/SIGTERM/SIGHUP this process receives on as a stop, once. */
+  forwardSignals?: boolean;
+  signals?: SignalSource;
+}
+
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/** One request/answer (`status`, `stop`): the first message back, or undefined when nobody answers. */
+export async function warmRequest(
+  socketPath: string,
+  request: { op: 'status' | 'stop' },
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Record<string, unknown> | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    const reader = new FrameReader();
+    const done = (value: Record<string, unknown> | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.once('error', () => done(undefined));
+    socket.once('connect', () => socket.write(encodeMessage(request)));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        const message = reader.push(chunk).find((f): f is Extract<Frame, { stream: 0 }> => f.stream === 0);
+        if (message) done(message.message);
+      } catch {
+        done(undefined);
+      }
+    });
+    socket.once('close', () => done(undefined));
+  });
+}
+
+/** Runs one command in a fork of the warm server; its output and exit status are relayed. */
+export async function warmRun(socketPath: string, request: WarmRunRequest, options: WarmRunOptions): Promise<WarmOutcome> {
+  const started = performance.now();
+  const stopSignal = request.stopSignal ?? 'SIGTERM';
+  const graceMs = request.graceMs ?? 10_000;
+  const signals = options.signals ?? process;
+  return new Promise((resolve) => {
+    const socket: Socket = connect(socketPath);
+    const reader = new FrameReader();
+    let running = false;
+    let settled = false;
+    let stopping = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    let forkMs: number | undefined;
+    const send = (signal: NodeJS.Signals) => {
+      if (!socket.destroyed) socket.write(encodeMessage({ type: 'signal', signal }));
+    };
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      if (!running) {
+        socket.destroy(); // before `started` the server stops whatever it forked when the client goes
+        return;
+      }
+      send(stopSignal);
+      killTimer = setTimeout(() => send('SIGKILL'), graceMs);
+      killTimer.unref();
+    };
+    const onProcessSignal = () => stop();
+    const finish = (outcome: WarmOutcome) => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', stop);
+      if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.off(s, onProcessSignal);
+      socket.destroy();
+      resolve(outcome);
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.on(s, onProcessSignal);
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish(
+        running
+          ? { kind: 'lost', reason: `the warm server went away mid-run: ${error.message}` }
+          : { kind: 'unreachable', reason: error.code ?? error.message },
+      ),
+    );
+    socket.once('close', () =>
+      finish(running ? { kind: 'lost', reason: 'the warm server closed the connection before the exit status' } : { kind: 'unreachable', reason: 'closed' }),
+    );
+    socket.once('connect', () => {
+      socket.write(
+        encodeMessage({ op: 'run', argv: request.argv, env: request.env, cwd: request.cwd, tty: false, lifeline: request.lifeline, stopSignal, graceMs }),
+      );
+      if (options.signal?.aborted) stop();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Frame[];
+      try {
+        frames = reader.push(chunk);
+      } catch (error) {
+        finish({ kind: running ? 'lost' : 'error', reason: `protocol: ${(error as Error).message}` });
+        return;
+      }
+      for (const frame of frames) {
+        if (frame.stream !== 0) {
+          const held = options.onOutput(frame.stream === 1 ? 'stdout' : 'stderr', frame.data);
+          if (held) {
+            // Memory stays bounded when tldr's own stdout is slower than the child.
+            socket.pause();
+            void held.then(() => socket.resume());
+          }
+          continue;
+        }
+        const m = frame.message;
+        const reason = typeof m.reason === 'string' ? m.reason : String(m.type);
+        if (m.type === 'started') {
+          running = true;
+          if (typeof m.forkMs === 'number') forkMs = m.forkMs;
+          if (stopping) {
+            stopping = false;
+            stop();
+          }
+        } else if (m.type === 'exit') {
+          const durationMs = Math.round(performance.now() - started);
+          const signal = typeof m.signal === 'string' ? m.signal : undefined;
+          finish({ kind: 'exit', exitCode: Number(m.code), ...(signal ? { signal } : {}), durationMs, ...(forkMs !== undefined ? { forkMs } : {}) });
+        } else if (m.type === 'refused' || m.type === 'stale' || m.type === 'error') finish({ kind: m.type, reason });
+      }
+    });
+  });
+}

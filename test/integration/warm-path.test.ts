@@ -1,0 +1,268 @@
+import { execa } from 'execa';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestEvent } from '../../src/output/events.js';
+import { backendProject, type BackendProject } from '../helpers/backend.js';
+import { binPath, repoRoot } from '../helpers/cli.js';
+
+// The Node side of issue 13 on one project (a copy of example/backend with the fixture apps, docker
+// services on free ports): the cold path's head start, `tldr warm start|status|stop`, results
+// through the warm fork server identical to cold ones, restarts on a model / settings / env file
+// change, a killed child, Ctrl-C of a warm test run, and the cold path when the service check
+// fails. The fork server's own guarantees are tested in Python (test/python/warm/).
+let project: BackendProject;
+let markers: string;
+const slowApps = join(repoRoot, 'test/fixtures/slow');
+
+beforeAll(async () => {
+  project = await backendProject({ copyBackend: true, extraYaml: 'env_files: [extra.env]\n' });
+  const config = join(project.dir.path, 'tldr.config.yaml');
+  const text = readFileSync(config, 'utf8')
+    .replace('TLDR_EXAMPLE_EXTRA_APPS: sample_tests', 'TLDR_EXAMPLE_EXTRA_APPS: sample_tests,sample_commands')
+    .replace(/PYTHONPATH: "([^"]+)"/, (_, path: string) => `PYTHONPATH: ${JSON.stringify(`${path}:${slowApps}`)}`);
+  writeFileSync(config, text);
+  writeFileSync(join(project.dir.path, 'extra.env'), 'WARM_TEST_VALUE=one\n');
+  markers = mkdtempSync(join(tmpdir(), 'tldr-warm-markers-'));
+  const up = await project.cli(['--json', 'migrate']);
+  expect(up.exitCode, up.stderr).toBe(0);
+}, 240_000);
+
+afterAll(async () => {
+  await project?.cli(['warm', 'stop']).catch(() => undefined);
+  if (markers) rmSync(markers, { recursive: true, force: true });
+  await project?.[Symbol.asyncDispose]();
+}, 120_000);
+
+const tests = (events: { type: string }[]) =>
+  Object.fromEntries(events.filter((e): e is TestEvent => e.type === 'test').map((e) => [e.id, { outcome: e.outcome, message: e.message }]));
+const data = (run: { result?: { data?: unknown } | undefined }) => (run.result?.data ?? {}) as Record<string, unknown>;
+const warmRecord = () => JSON.parse(readFileSync(join(project.dir.path, '.tldr/warm.json'), 'utf8')) as { pid: number; owner: string };
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+const threads = (pid: number) => Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+async function until<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function clientBackends(): Promise<number> {
+  const db = await project.db();
+  try {
+    const { rows } = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+    return rows[0].n as number;
+  } finally {
+    await db.end();
+  }
+}
+
+describe('the cold and warm paths of backend commands', () => {
+  it('cold: Django starts while the services are checked; --verbose says so; no warm server means cold', async () => {
+    const run = await project.cli(['--json', 'manage', 'exit_with', '3']);
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(data(run)).toMatchObject({ exitCode: 3, path: 'cold' });
+    const human = await project.cli(['--verbose', 'manage', 'exit_with', '0']);
+    expect(human.exitCode, human.stderr).toBe(0);
+    const said = `${human.stdout}\n${human.stderr}`;
+    expect(said).toContain('path: cold (no warm server runs for this project');
+    expect(said).toMatch(/head start: Django set up \d+ ms after the spawn/);
+  });
+
+  it('tldr warm start / status: a server with no database connection and one thread', async () => {
+    const start = await project.cli(['--json', 'warm', 'start', '--idle-timeout', '10m']);
+    expect(start.exitCode, start.stderr).toBe(0);
+    expect(data(start)).toMatchObject({ already: false, owner: 'warm', idleTimeoutS: 600, settings: 'tldr.settings' });
+    const again = await project.cli(['--json', 'warm', 'start']);
+    expect(data(again)).toMatchObject({ already: true, pid: data(start).pid });
+    const status = await project.cli(['--json', 'warm', 'status']);
+    expect(data(status)).toMatchObject({ running: true, server: { pid: data(start).pid, reason: 'started by tldr warm start', served: 0 } });
+    const watched = (data(status).server as { watched: Record<string, number> }).watched;
+    expect(watched.modules).toBeGreaterThan(100);
+    expect(watched.migrationFolders).toBeGreaterThan(0);
+    expect(threads(data(start).pid as number)).toBe(1);
+    expect(await clientBackends()).toBe(0);
+  });
+
+  it('the same test events, exit codes and findings warm as cold (a fixture with a failing test)', async () => {
+    const warm = await project.cli(['--json', 'test', 'sample_tests']);
+    const cold = await project.cli(['--json', 'test', 'sample_tests', '--cold']);
+    expect(warm.exitCode, warm.stderr).toBe(1);
+    expect(cold.exitCode, cold.stderr).toBe(1);
+    expect(data(warm).path).toBe('warm');
+    expect(data(cold).path).toBe('cold');
+    expect(tests(warm.events)).toEqual(tests(cold.events));
+    expect(Object.keys(tests(warm.events))).toHaveLength(6);
+    expect(data(warm).counts).toEqual(data(cold).counts);
+    const human = await project.cli(['--verbose', 'test', 'sample_tests.tests.NoteModelTests']);
+    expect(human.exitCode, human.stderr).toBe(0);
+    expect(human.stderr).toMatch(/path: warm \(forked from pid \d+ in [\d.]+ ms\)/);
+
+    const checkWarm = await project.cli(['--json', 'migrate', '--check', '--no-reversibility']);
+    const checkCold = await project.cli(['--json', 'migrate', '--check', '--no-reversibility', '--cold']);
+    expect([checkWarm.exitCode, data(checkWarm).path]).toEqual([checkCold.exitCode, 'warm']);
+    expect(data(checkWarm).findings).toEqual(data(checkCold).findings);
+
+    for (const args of [['exit_with', '7'], ['explode']]) {
+      const w = await project.cli(['--json', 'manage', ...args]);
+      const c = await project.cli(['--json', 'manage', '--cold', ...args]);
+      expect([w.exitCode, data(w).path]).toEqual([c.exitCode, 'warm']);
+      expect(data(w).tail).toEqual(data(c).tail);
+    }
+    expect(threads(warmRecord().pid)).toBe(1);
+    expect(await clientBackends()).toBe(0);
+  }, 180_000);
+
+  it('a model, settings or env file edited between two warm calls: the server restarts first, the call sees the change', async () => {
+    const models = join(project.backendDir, 'documents/models.py');
+    const before = readFileSync(models, 'utf8');
+    const first = warmRecord().pid;
+    appendFileSync(models, '\n\nclass WarmProbe(models.Model):\n    name = models.CharField(max_length=10)\n');
+    try {
+      const check = await project.cli(['--json', 'migrate', '--check', '--no-reversibility']);
+      expect(check.exitCode, check.stderr).toBe(1);
+      expect(data(check)).toMatchObject({ path: 'warm', missing: ['documents'] });
+      expect(warmRecord().pid).not.toBe(first);
+      const status = await project.cli(['--json', 'warm', 'status']);
+      expect((data(status).server as { reason: string }).reason).toMatch(/^restarted: .*documents\/models\.py/);
+    } finally {
+      writeFileSync(models, before);
+    }
+    const clean = await project.cli(['--json', 'migrate', '--check', '--no-reversibility']);
+    expect([clean.exitCode, data(clean).path]).toEqual([0, 'warm']);
+
+    const settings = join(project.backendDir, 'tldr/settings.py');
+    appendFileSync(settings, '\nWARM_PROBE_SETTING = 1\n');
+    const afterSettings = await project.cli(['--json', 'manage', 'exit_with', '0']);
+    expect([afterSettings.exitCode, data(afterSettings).path]).toEqual([0, 'warm']);
+    expect((data(await project.cli(['--json', 'warm', 'status'])).server as { reason: string }).reason).toMatch(/settings\.py/);
+
+    const pid = warmRecord().pid;
+    writeFileSync(join(project.dir.path, 'extra.env'), 'WARM_TEST_VALUE=two\n');
+    const afterEnv = await project.cli(['--json', 'manage', 'exit_with', '0']);
+    expect([afterEnv.exitCode, data(afterEnv).path]).toEqual([0, 'warm']);
+    expect(warmRecord().pid).not.toBe(pid);
+    expect((data(await project.cli(['--json', 'warm', 'status'])).server as { reason: string }).reason).toMatch(/extra\.env|WARM_TEST_VALUE/);
+  }, 180_000);
+
+  it('a child killed mid-run leaves the server serving', async () => {
+    const server = warmRecord().pid;
+    const running = execa(process.execPath, [binPath, '--json', 'manage', 'sleep_then_print', '60'], {
+      cwd: project.dir.path,
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
+    // The server forks a session per connection, which forks the command: kill the command.
+    const child = await until(() => childrenOf(server).flatMap(childrenOf)[0]);
+    process.kill(child, 'SIGKILL');
+    const done = await running;
+    expect(done.exitCode).toBe(137);
+    expect(alive(server)).toBe(true);
+    const next = await project.cli(['--json', 'manage', 'exit_with', '0']);
+    expect([next.exitCode, data(next).path]).toEqual([0, 'warm']);
+  }, 120_000);
+
+  it('Ctrl-C of a warm tldr test stops its child and tears the test database down', async () => {
+    const server = warmRecord().pid;
+    const running = execa(process.execPath, [binPath, '--json', 'test', 'slow_tests.tests_barrier', '--no-keepdb'], {
+      cwd: project.dir.path,
+      reject: false,
+      env: { NO_COLOR: '1', TLDR_SLOW_MARKERS: markers },
+    });
+    await until(() => readdirSync(markers).some((n) => n.startsWith('test-')), 60_000);
+    const child = childrenOf(server).flatMap(childrenOf)[0]!;
+    const db = await project.db();
+    const testDatabases = async () =>
+      (await db.query("SELECT datname FROM pg_database WHERE datname LIKE 'test_%' ORDER BY 1")).rows.map((r) => r.datname as string);
+    try {
+      const during = await testDatabases();
+      expect(during.filter((name) => /^test_tldr_[0-9a-f]{6}$/.test(name))).toHaveLength(1);
+      running.kill('SIGINT');
+      // unittest's Ctrl-C handler lets the running test finish: release it.
+      await new Promise((r) => setTimeout(r, 300));
+      writeFileSync(join(markers, 'release'), '');
+      const done = await running;
+      expect(done.exitCode, done.stderr).toBe(130);
+      expect(alive(child)).toBe(false);
+      expect((await testDatabases()).filter((name) => /^test_tldr_[0-9a-f]{6}$/.test(name))).toEqual([]);
+    } finally {
+      await db.end();
+    }
+    expect(alive(server)).toBe(true);
+    expect(await clientBackends()).toBe(0);
+  }, 120_000);
+
+  it('tldr warm stop leaves nothing; a failing service check kills the head start before anything ran', async () => {
+    const { pid } = warmRecord();
+    const stop = await project.cli(['--json', 'warm', 'stop']);
+    expect(data(stop)).toMatchObject({ stopped: true, pid });
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(join(project.dir.path, '.tldr/warm.json'))).toBe(false);
+
+    // The service check fails (no Docker daemon answers); the state file still names the ports, so
+    // the head start had spawned Django meanwhile: it gets end-of-file and the command never ran.
+    const marker = join(markers, 'ran.txt');
+    const run = await project.cli(['--json', 'manage', 'unclosed_write', marker], { env: { DOCKER_HOST: `unix://${join(markers, 'no-docker.sock')}` } });
+    expect(run.exitCode, run.stderr).toBe(3);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(marker)).toBe(false);
+    const { stdout } = await execa('ps', ['-eo', 'args']);
+    expect(stdout.split('\n').filter((l) => l.includes('tldr_bootstrap.py') && l.includes(marker))).toEqual([]);
+  }, 120_000);
+
+  it('the dev loop runs a warm server beside its processes: stopped by tldr stop, reaped after a SIGKILL of the loop', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    appendFileSync(
+      join(project.dir.path, 'tldr.config.yaml'),
+      `processes:\n  web: { run: manage runserver 127.0.0.1:${port} --noreload, ready: { http: "http://127.0.0.1:${port}/health/" } }\n`,
+    );
+    const warmOfDev = () => (existsSync(join(project.dir.path, '.tldr/warm.json')) && warmRecord().owner === 'dev' ? warmRecord().pid : undefined);
+    const supervisor = () => (JSON.parse(readFileSync(join(project.dir.path, '.tldr/supervisor.json'), 'utf8')) as { owner: { pid: number } }).owner.pid;
+
+    const first = await project.cli(['--json', 'dev', '--detach']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const server = await until(warmOfDev, 60_000);
+    const run = await project.cli(['--json', 'manage', 'exit_with', '0']);
+    expect([run.exitCode, data(run).path]).toEqual([0, 'warm']);
+    const stop = await project.cli(['--json', 'stop']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(alive(server)).toBe(false);
+    expect(existsSync(join(project.dir.path, '.tldr/warm.json'))).toBe(false);
+
+    const second = await project.cli(['--json', 'dev', '--detach']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const again = await until(warmOfDev, 60_000);
+    const loop = supervisor();
+    process.kill(loop, 'SIGKILL');
+    await until(() => !alive(loop), 10_000);
+    expect(alive(again)).toBe(true); // left behind until the next dev-loop command
+    const ps = await project.cli(['ps']);
+    expect(ps.stderr).toMatch(new RegExp(`stopped the warm Django server \\(pid ${again}\\)`));
+    expect(alive(again)).toBe(false);
+    expect(childrenOf(again)).toEqual([]);
+  }, 180_000);
+});
