@@ -138,12 +138,13 @@ class Watch:
     def env_change(self, env):
         """Why ``env`` cannot be served by this parent, or None. Compared: every variable the start
         read, the interpreter's own (PYTHON*, locale, loader), everything when the start listed
-        the whole environment — never tldr's per-run TLDR_* variables; PYTHONPATH by its own rule."""
+        the whole environment — never tldr's own per-run variables (``PER_RUN_KEYS``; a project's own
+        TLDR_* variable counts); PYTHONPATH by its own rule."""
         boot = self.boot
         keys = set(boot.env_reads) | set(envmod.interpreter_keys(boot.start_env)) | set(envmod.interpreter_keys(env))
         if boot.env_iterated is not None:
             keys |= set(boot.start_env) | set(env)
-        keys = {k for k in keys if not k.startswith("TLDR_") and k != envmod.PYTHONPATH}
+        keys = {k for k in keys if not envmod.per_run(k) and k != envmod.PYTHONPATH}
         expected = dict(boot.start_env)
         expected.update(boot.env_reads)
         changed = envmod.differences(keys, expected, env)

@@ -9,7 +9,7 @@ interpreter or C libraries read before or beside Python code (no recording sees 
 import os
 import sys
 
-__all__ = ["Recording", "record", "interpreter_keys", "differences", "pythonpath_entries"]
+__all__ = ["Recording", "record", "interpreter_keys", "differences", "pythonpath_entries", "per_run", "PER_RUN_KEYS"]
 
 # Read by the interpreter at start (PYTHON*), by the C library (locale, time zone, loader), or by
 # C extensions when they are imported: any change means another process, not another request.
@@ -17,8 +17,26 @@ _INTERPRETER_PREFIXES = ("PYTHON", "LC_", "LD_", "DYLD_", "OPENSSL_", "MALLOC_")
 _INTERPRETER_NAMES = ("LANG", "LANGUAGE", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR")
 # Handled by its own rule (``pythonpath_entries``): tldr adds its helper folder for some commands.
 PYTHONPATH = "PYTHONPATH"
-# tldr's own per-run variables: never part of what start-up saw.
-_TLDR_PREFIX = "TLDR_"
+# tldr's own per-run variables (set by tldr for one command: its events file, shard, database
+# suffix, lifeline, query recording): never part of what start-up saw. Only these names — a
+# project's own TLDR_* variable (read by its settings) is compared like any other.
+PER_RUN_KEYS = frozenset(
+    (
+        "TLDR_TEST_EVENTS",
+        "TLDR_TEST_SHARD",
+        "TLDR_TEST_DURATIONS",
+        "TLDR_TEST_DB_SUFFIX",
+        "TLDR_QUERY_RECORDING",
+        "TLDR_N_PLUS_ONE_CONFIG",
+        "TLDR_LIFELINE_FD",
+        "TLDR_BASE_TEST_RUNNER",
+        "TLDR_CI_DIFF_BASE",
+    )
+)
+
+
+def per_run(key):
+    return key in PER_RUN_KEYS
 
 
 def interpreter_keys(environ):

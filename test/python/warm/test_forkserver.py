@@ -366,6 +366,10 @@ class Staleness:
     def test_the_environment(self):
         self.assertStale("SECRET_KEY", kind="env", env=dict(self.env, SECRET_KEY="another"))
 
+    def test_a_project_variable_named_like_tldrs(self):
+        # The example's settings read TLDR_EXAMPLE_EXTRA_APPS (INSTALLED_APPS): only tldr's own per-run names are ignored.
+        self.assertStale("TLDR_EXAMPLE_EXTRA_APPS", kind="env", env=dict(self.env, TLDR_EXAMPLE_EXTRA_APPS="sample_tests"))
+
     def test_the_status_counts_and_a_compatible_env(self):
         # tldr's per-run variables and a PYTHONPATH without the helper folder are not changes.
         ok = self.server.run(["manage.py", "check"], env=dict(self.env, TLDR_TEST_EVENTS="/tmp/x", PYTHONPATH=support.FIXTURE_APPS))
