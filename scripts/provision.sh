@@ -58,6 +58,15 @@ else
   step_done "all ${#PACKAGES[@]} present"
 fi
 
+# The native-provider tests run PostgreSQL as the postgres user with its data under /tmp when the
+# checkout is not reachable (as under /root): /tmp must have its usual mode 1777 (sticky, world
+# writable). A machine came back from a restart with /tmp at 0700; put the standard mode back.
+TMP_DIR=${TMPDIR:-/tmp}
+if [[ $IS_ROOT == 1 && $TMP_DIR == /tmp && $(stat -c %a /tmp) != 1777 ]]; then
+  log "  /tmp had mode $(stat -c %a /tmp); restoring the standard 1777"
+  chmod 1777 /tmp
+fi
+
 # --- 2. Docker daemon --------------------------------------------------------------------------
 command -v docker >/dev/null || die "no docker CLI on PATH (apt-get install docker.io)"
 

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
-import { writePrivateFile } from '../../config/private-files.js';
 import type { TestRecord } from '../../output/test-report.js';
 
 /** Test id → seconds, as `--durations` reads and `--write-durations` writes it. */
@@ -37,6 +37,14 @@ export function mergeDurations(earlier: Durations, records: TestRecord[]): Durat
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * Writes the file the user named (`--write-durations FILE`), atomically. Test ids and seconds hold
+ * no secret, and the folder is the user's: only a missing one is created, no mode is changed (a
+ * private write would have made e.g. the repository root, or /tmp, 0700).
+ */
 export function writeDurations(file: string, durations: Durations): void {
-  writePrivateFile(file, `${JSON.stringify(durations, null, 1)}\n`, { atomic: true });
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(durations, null, 1)}\n`);
+  renameSync(temp, file);
 }

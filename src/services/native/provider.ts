@@ -126,10 +126,16 @@ export class NativeProvider implements ServiceProvider {
     this.setup ??= (async () => {
       const bin = nativeBinaries(await withPgBindir(this.runner, this.env));
       const runAs = await postgresRunAs(this.runner);
-      const paths = nativePaths(this.stateDir, this.instance.name, {
-        postgresReachable: reachable(join(this.stateDir, this.instance.name), runAs),
-        tmp: tmpdir(),
-      });
+      const postgresReachable = reachable(join(this.stateDir, this.instance.name), runAs);
+      const tmp = tmpdir();
+      // The fallback for a project folder that user cannot reach: the temp folder must be reachable itself.
+      if (!postgresReachable && runAs && !reachable(join(tmp, 'tldr-native'), runAs)) {
+        throw new EnvironmentError(`PostgreSQL runs as "${runAs.user}", which can reach neither ${join(this.stateDir, this.instance.name)} nor ${tmp}`, {
+          code: 'native-unreachable',
+          hint: `make ${tmp} searchable by others (its usual mode is 1777: chmod 1777 ${tmp}), set TMPDIR to a folder that user can reach, run tldr as a normal user, or use services.provider: docker`,
+        });
+      }
+      const paths = nativePaths(this.stateDir, this.instance.name, { postgresReachable, tmp });
       const postgres = new NativePostgres({ runner: this.runner, runAs, paths, bin });
       return { postgres, redis: new NativeRedis(this.runner, bin.redisServer, paths), paths, runAs };
     })();
