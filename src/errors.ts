@@ -128,3 +128,26 @@ export function notImplemented(command: string): ConfigError {
 export function exitCodeOf(error: unknown): ExitCode {
   return error instanceof TldrError ? error.exitCode : ExitCode.internal;
 }
+
+/** The `result` fields of a run that ended in an error (the CLI's --json result, an MCP tool result). */
+export interface ErrorResult {
+  ok: false;
+  exitCode: number;
+  summary: string;
+  error: { code: string; message: string; hint?: string };
+}
+
+/**
+ * What a `result` says of a thrown error: its first line as the summary, the tldr code and hint;
+ * anything else is `unknownCode` (`internal` unless the caller knows better, e.g. a cancelled call). Pure.
+ */
+export function errorResult(error: unknown, exitCode: number, unknownCode = 'internal'): ErrorResult {
+  const known = error instanceof TldrError ? error : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ok: false,
+    exitCode,
+    summary: message.split('\n')[0]!,
+    error: { code: known?.code ?? unknownCode, message, ...(known?.hint ? { hint: known.hint } : {}) },
+  };
+}

@@ -3,8 +3,19 @@
 // paths) stay behind it.
 
 // Errors and exit codes
-export { ExitCode, TldrError, ConfigError, EnvironmentError, ServiceError, InterruptedError, exitCodeOf, notImplemented, usageError } from './errors.js';
-export type { TldrErrorOptions, TldrErrorJSON } from './errors.js';
+export {
+  ExitCode,
+  TldrError,
+  ConfigError,
+  EnvironmentError,
+  ServiceError,
+  InterruptedError,
+  exitCodeOf,
+  errorResult,
+  notImplemented,
+  usageError,
+} from './errors.js';
+export type { TldrErrorOptions, TldrErrorJSON, ErrorResult } from './errors.js';
 export { signalExitCode, childExitCode } from './process/exit-status.js';
 export { STOP_SIGNALS } from './process/signals.js';
 export { hurryStops } from './process/spawn.js';

@@ -60,19 +60,9 @@ export async function callTool(
     output.result({ ok: exitCode === 0, exitCode, summary: context.signal.aborted ? 'cancelled' : outcome.summary, data: outcome.data });
   } catch (error) {
     const exitCode = context.signal.aborted ? lib.ExitCode.interrupted : lib.exitCodeOf(error);
-    const known = error instanceof lib.TldrError ? error : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    if (!known && error instanceof Error) diagnostics.line(output.secrets.redact(`${spec.name}: internal error: ${error.stack ?? message}`));
-    output.result({
-      ok: false,
-      exitCode,
-      summary: message.split('\n')[0]!,
-      error: {
-        code: known?.code ?? (exitCode === lib.ExitCode.interrupted ? 'interrupted' : 'internal'),
-        message,
-        ...(known?.hint ? { hint: known.hint } : {}),
-      },
-    });
+    if (!(error instanceof lib.TldrError) && error instanceof Error)
+      diagnostics.line(output.secrets.redact(`${spec.name}: internal error: ${error.stack ?? error.message}`));
+    output.result(lib.errorResult(error, exitCode, exitCode === lib.ExitCode.interrupted ? 'interrupted' : 'internal'));
   }
   diagnostics.line(`${spec.name}: exit ${result!.exitCode} after ${Date.now() - started} ms: ${result!.summary}`);
   return result!;

@@ -44,7 +44,7 @@ export async function gitAddedFiles(cwd: string, ref: string, git: GitRunner = r
 }
 
 /** `-z` output, read back from the lines the runner split it into. */
-function nulSeparated(lines: string[]): string[] {
+export function nulSeparated(lines: string[]): string[] {
   return lines.join('\n').split('\0').filter(Boolean);
 }
 

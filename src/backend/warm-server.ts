@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makePrivateDir, writePrivateFile } from '../config/private-files.js';
 import type { Project } from '../config/project.js';
@@ -8,6 +6,7 @@ import { BackgroundProcess } from '../process/background.js';
 import { withLock } from '../process/owner-lock.js';
 import { isAlive } from '../process/process-table.js';
 import { sleep } from '../process/sleep.js';
+import { unixSocketPath } from '../process/socket-path.js';
 import { terminateGroup } from '../process/terminate.js';
 import { pythonHelperDir, withPythonPath } from './helpers.js';
 import type { PythonChoice } from './python.js';
@@ -50,13 +49,10 @@ export interface WarmStart {
 export type WarmStarted = { ok: true; record: WarmRecord; ready: Record<string, unknown>; already: boolean } | { ok: false; reason: string; log: string };
 
 const RECORD = 'warm.json';
-const MAX_SOCKET_PATH = 100;
 
 /** `.tldr/warm.sock`, or a hashed name in the temp folder when that path is too long for a unix socket. */
-export function warmSocketPath(stateDir: string, tmp: string = tmpdir()): string {
-  const preferred = join(stateDir, 'warm.sock');
-  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
-  return join(tmp, `tldr-warm-${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.sock`);
+export function warmSocketPath(stateDir: string, tmp?: string): string {
+  return unixSocketPath(stateDir, 'warm', 'tldr-warm', tmp);
 }
 
 export function readWarmRecord(stateDir: string): WarmRecord | undefined {

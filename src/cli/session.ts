@@ -153,12 +153,7 @@ function reportError(lib: typeof Lib, output: Lib.Output, error: unknown, code: 
   const known = error instanceof lib.TldrError;
   const message = error instanceof Error ? error.message : String(error);
   if (output.json) {
-    output.result({
-      ok: false,
-      exitCode: code,
-      summary: message.split('\n')[0]!,
-      error: { code: known ? error.code : 'internal', message, ...(known && error.hint ? { hint: error.hint } : {}) },
-    });
+    output.result(lib.errorResult(error, code));
     return;
   }
   const lines = [`tldr: ${message}`];

@@ -1,4 +1,4 @@
-import { runGit, type GitRunner } from '../../backend/git.js';
+import { nulSeparated, runGit, type GitRunner } from '../../backend/git.js';
 
 /**
  * The base the run's diff is taken against: TLDR_CI_DIFF_BASE, the pull request's base branch
@@ -35,7 +35,7 @@ export async function repoView(cwd: string, env: NodeJS.ProcessEnv, git: GitRunn
       ['diff', '--name-only', '-z', 'HEAD', '--'],
     ]) {
       const out = await git(args, cwd);
-      if (out.outcome.exitCode === 0) for (const f of out.stdout.join('\n').split('\0').filter(Boolean)) files.add(f);
+      if (out.outcome.exitCode === 0) for (const f of nulSeparated(out.stdout)) files.add(f);
     }
     return { top: top.stdout[0], changed: files };
   } catch {

@@ -1,5 +1,5 @@
 import { CiLabel, leftoverReason, type LeftoverCheck } from '../ci-run.js';
-import type { DockerConnection } from './connection.js';
+import { notFound, type DockerConnection } from './connection.js';
 
 export interface SweptResource {
   /** `instance`: a whole instance named by a run record (native servers and their data). */
@@ -19,18 +19,14 @@ export async function sweepCiLeftovers(engine: DockerConnection, project: string
   for (const c of await engine.listContainers(filters)) {
     const reason = leftoverReason(c.Labels, check);
     if (!reason) continue;
-    await docker.getContainer(c.Id).remove({ force: true, v: false }).catch(ignore404);
+    await docker.getContainer(c.Id).remove({ force: true, v: false }).catch(notFound);
     swept.push({ kind: 'container', name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''), reason });
   }
   for (const v of await engine.listVolumes(filters)) {
     const reason = leftoverReason(v.Labels as Record<string, string> | null, check);
     if (!reason) continue;
-    await docker.getVolume(v.Name).remove().catch(ignore404);
+    await docker.getVolume(v.Name).remove().catch(notFound);
     swept.push({ kind: 'volume', name: v.Name, reason });
   }
   return swept;
-}
-
-function ignore404(error: unknown): void {
-  if ((error as { statusCode?: number }).statusCode !== 404) throw error;
 }

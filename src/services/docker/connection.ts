@@ -107,7 +107,13 @@ export class DockerConnection {
   }
 }
 
-function notFound(error: unknown): undefined {
-  if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+/** Whether the Engine answered 404 (no such container, volume or image). */
+export function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+/** For `.catch`: a 404 becomes undefined, anything else is thrown again. */
+export function notFound(error: unknown): undefined {
+  if (isNotFound(error)) return undefined;
   throw error;
 }

@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
+import { notFound } from './connection.js';
 import type { ServiceName, UpProgress } from '../provider.js';
 import { postgresDataDirFromImage, type ImageFacts } from './image-ref.js';
 import { pullSnapshot, reducePull, type LayerProgress, type PullEvent } from './pull-progress.js';
@@ -10,8 +11,7 @@ export async function imageFacts(docker: Dockerode, image: string): Promise<Imag
     const info = await docker.getImage(image).inspect();
     return { env: info.Config?.Env ?? [], volumes: Object.keys(info.Config?.Volumes ?? {}) };
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-    throw error;
+    return notFound(error);
   }
 }
 

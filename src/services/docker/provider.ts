@@ -14,7 +14,7 @@ import type {
   ServiceStatus,
   UpOptions,
 } from '../provider.js';
-import type { DockerConnection } from './connection.js';
+import { isNotFound, type DockerConnection } from './connection.js';
 import { containerDefinition, type ContainerDefinition } from './container-spec.js';
 import { execInContainer } from './exec.js';
 import { postgresDataDir, postgresDataDirFromImage, postgresMajor } from './image-ref.js';
@@ -116,7 +116,7 @@ export class DockerProvider implements ServiceProvider {
           .remove()
           .then(
             () => 'removed' as const,
-            (error) => ((error as { statusCode?: number }).statusCode === 404 ? ('missing' as const) : Promise.reject(error)),
+            (error) => (isNotFound(error) ? ('missing' as const) : Promise.reject(error)),
           );
         return { name, container: existing ? 'removed' : 'missing', volume };
       }),
@@ -280,7 +280,7 @@ export class DockerProvider implements ServiceProvider {
     try {
       return await this.engine.createContainer(p.definition.body);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if (!isNotFound(error)) throw error;
     }
     await ensureImage(await this.docker, p.spec.image, p.spec.name, options.progress, options.signal);
     return this.engine.createContainer(p.definition.body);
