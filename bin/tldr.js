@@ -1,4 +1,16 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' //; [ -z "${NODE_EXTRA_CA_CERTS:-}" ] || { TLDR_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export TLDR_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"
+// The line above is sh (this file starts as a shell script, then runs itself with node) and a
+// JavaScript comment. It keeps NODE_EXTRA_CA_CERTS from tldr's own start: Node 20 reads and parses
+// that file before any JavaScript runs (~60 ms of every call where it is set, ~2/3 of Node's
+// start). Children get it back unchanged; tldr's own TLS connections load it on first use
+// (src/process/extra-ca.ts). Started as `node bin/tldr.js`, Node loads it as usual.
+const movedCa = process.env.TLDR_NODE_EXTRA_CA_CERTS;
+if (movedCa !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = movedCa;
+  delete process.env.TLDR_NODE_EXTRA_CA_CERTS;
+  globalThis[Symbol.for('tldr.deferredExtraCa')] = movedCa;
+}
 // `tldr --version` is answered before any module loads: scripts and agents call it to probe for tldr.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {

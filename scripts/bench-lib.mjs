@@ -34,11 +34,14 @@ export function run(file, args, { cwd, env = process.env, nothrow = false, outpu
   });
 }
 
-/** `tldr ARGS…` in `dir` (timed): colour off, the caller's environment otherwise; `prefix` before each call's arguments. */
+/**
+ * `tldr ARGS…` in `dir` (timed), started as a user's `tldr` starts: the bin itself (its launcher
+ * line, then Node), colour off, the caller's environment otherwise; `prefix` before each call's arguments.
+ */
 export const tldrIn =
   (dir, { prefix = [], nothrow = false } = {}) =>
   (...args) =>
-    run(process.execPath, [bin, ...prefix, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, nothrow });
+    run(bin, [...prefix, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, nothrow });
 
 /** `tldr ARGS…` in `dir` through zx (untimed glue): resolves to its output; throws on a non-zero exit. */
 export const glueIn =

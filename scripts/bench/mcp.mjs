@@ -20,7 +20,7 @@ export default async function (bench) {
   try {
     await glue('migrate');
     const env = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1' }).filter(([, v]) => v !== undefined));
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], cwd: dir, env, stderr: 'ignore' }));
+    await client.connect(new StdioClientTransport({ command: bin, args: ['mcp'], cwd: dir, env, stderr: 'ignore' }));
     const call = async (tool, args) => {
       const result = await client.callTool({ name: tool, arguments: args }, { timeout: 600_000 });
       if (result.isError || result.structuredContent?.exitCode !== 0) throw new Error(`${tool}: ${result.content?.[0]?.text}`);
@@ -40,7 +40,7 @@ export default async function (bench) {
     await bench.compare('`tldr mcp` start until tools/list answered (`initialize` opening) vs one `tldr --json status`', {
       tldr: async () => {
         session = new Client({ name: 'tldr-bench', version: '1.0.0' });
-        await session.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], cwd: dir, env, stderr: 'ignore' }));
+        await session.connect(new StdioClientTransport({ command: bin, args: ['mcp'], cwd: dir, env, stderr: 'ignore' }));
         await session.listTools();
       },
       bare: () => cli('--json', 'status'),

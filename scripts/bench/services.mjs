@@ -106,7 +106,7 @@ export default async function (bench) {
       runs: 15,
       warmup: 2,
       tldr: () => tldrIn(dir)('up'),
-      bare: () => run(process.execPath, [bin, '--version'], { cwd: dir }),
+      bare: () => run(bin, ['--version'], { cwd: dir }),
       goal: '≤ +150 ms',
     });
   } finally {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { PythonChoice } from './python.js';
 import { readState, updateState } from '../config/state.js';
+import { extraCaLoaded } from '../process/extra-ca.js';
 
 export interface MigrationFile {
   app: string;
@@ -129,7 +130,7 @@ const STATE_KEY = 'devMigrations';
 
 // pg costs ~40 ms to import: `tldr dev` starts loading it while the services come up.
 let pgModule: Promise<typeof import('pg')> | undefined;
-export const loadPg = () => (pgModule ??= import('pg'));
+export const loadPg = () => (pgModule ??= extraCaLoaded().then(() => import('pg')));
 
 /** django_migrations rows, or undefined when the table does not exist yet (a fresh database). */
 export async function appliedRows(databaseUrl: string): Promise<AppliedRow[] | undefined> {

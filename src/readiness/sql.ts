@@ -1,11 +1,12 @@
 import { selectOne, type PgTarget } from './pg-wire.js';
+import { extraCaLoaded } from '../process/extra-ca.js';
 import { ProbeFatal, ReadinessProbe, type Clock } from './probe.js';
 
 export type SqlTarget = PgTarget;
 
 // pg costs ~40 ms to import; only probes of URLs (provider external: TLS, query parameters) load it.
 let pgModule: Promise<typeof import('pg')> | undefined;
-const loadPg = () => (pgModule ??= import('pg'));
+const loadPg = () => (pgModule ??= extraCaLoaded().then(() => import('pg')));
 
 /** Auth and missing-database errors never heal by waiting; everything else (starting up, refused, reset) does. */
 const fatalCodes: Record<string, string> = {

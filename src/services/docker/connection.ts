@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo, DockerOptions, VolumeInspectInfo } from 'dockerode';
 import { EngineError, engineRequest } from './engine-http.js';
+import { extraCaLoaded } from '../../process/extra-ca.js';
 
 type Filters = Record<string, string[]>;
 
@@ -30,7 +31,9 @@ export class DockerConnection {
   }
 
   client(): Promise<Dockerode> {
-    return (this.loaded ??= import('dockerode').then(({ default: Docker }) => new Docker(this.options)));
+    return (this.loaded ??= extraCaLoaded()
+      .then(() => import('dockerode'))
+      .then(({ default: Docker }) => new Docker(this.options)));
   }
 
   /** `docker inspect NAME`, or `undefined` when there is no such container. */

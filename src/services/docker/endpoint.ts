@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.js';
 import { dockerCandidates, pingSocket, systemDiscoveryEnv, type DiscoveryEnv, type SocketAttempt, type SocketCandidate } from '../discovery.js';
+import { extraCaLoaded } from '../../process/extra-ca.js';
 
 /**
  * dockerode options for an endpoint (unix://, tcp://, ssh://, npipe://), read the way
@@ -42,6 +43,7 @@ export async function pingCandidate(candidate: SocketCandidate, sys: DiscoveryEn
     if (!sys.exists(path)) throw new Error('no such socket');
     return pingSocket(path);
   }
+  await extraCaLoaded();
   const { default: Docker } = await import('dockerode');
   // This client only pings, so a client-wide request timeout is safe here.
   const docker = new Docker({ ...dockerOptions(candidate.host, sys.env), timeout: candidate.host.startsWith('ssh://') ? 10_000 : 3_000 });
