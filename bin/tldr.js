@@ -20,6 +20,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   require('../dist/bundle/polyfills.cjs');
+  // A command line that ran with a head start before spawns it again now, while tldr loads.
+  require('../dist/bundle/early.cjs').startEarly(args);
   const { saveCaches } = require('../dist/bundle/code-cache.cjs');
   const { main } = require('../dist/bundle/tldr.cjs');
   process.exitCode = await main(args);

@@ -3,6 +3,7 @@
 // - dist/bundle/lib.cjs: the library (src/index.ts), which a command's action imports lazily.
 //   CommonJS so that dist/bundle/code-cache.cjs can give both V8's code cache: compiling tldr + zod
 //   + yaml on every start was ~90 ms of a ~230 ms `tldr config validate`.
+// - dist/bundle/early.cjs: src/process/early-start.ts alone, which bin/tldr.js runs first;
 // - dist/bundle/agent.cjs: the MCP server and its SDK, which only `tldr mcp` loads;
 // - dist/bundle/supervise-main.cjs: the detached dev-loop supervisor, started by dist/bundle/supervise.cjs.
 // dockerode and pg stay external: they load lazily, on the paths that need them.
@@ -51,6 +52,8 @@ const agentAsSibling = {
 await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling, agentAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/agent/serve.js'], outfile: 'dist/bundle/agent.cjs', plugins: [libraryAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
+// The cold path's earliest head start, which bin/tldr.js runs before the CLI loads: builtins only.
+await build({ ...commonjs, entryPoints: ['dist/process/early-start.js'], outfile: 'dist/bundle/early.cjs' });
 // The supervisor reaches the library (for `--down` only) through the same lazy sibling.
 await build({ ...commonjs, entryPoints: ['dist/supervisor/main.js'], outfile: 'dist/bundle/supervise-main.cjs', plugins: [libraryAsSibling] });
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');

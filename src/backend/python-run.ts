@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Project } from '../config/project.js';
 import { EnvironmentError } from '../errors.js';
 import { LineSplitter } from '../output/line-splitter.js';
+import { writePrivateFile } from '../config/private-files.js';
+import { dismissEarly, EARLY_RECORD, earlyStart, readEarlyRecord, withEarlyEntry, type EarlyEntry } from '../process/early-start.js';
 import { isAlive } from '../process/process-table.js';
 import { sleep } from '../process/sleep.js';
 import { runCommand, type CommandSpec, type RunCommandOptions, type RunOutcome } from '../process/spawn.js';
@@ -47,10 +49,14 @@ export interface PythonOutcome extends RunOutcome {
  */
 export async function runPython(run: PythonRun): Promise<PythonOutcome> {
   const started = performance.now();
+  if (run.coldBecause || run.headStart === false || !run.expectedEnv) dismissEarly();
   if (run.coldBecause) run.explain(`path: cold (${run.coldBecause})`);
   else {
     const warm = await tryWarm(run);
-    if (warm) return { ...warm, durationMs: Math.round(performance.now() - started) };
+    if (warm) {
+      dismissEarly();
+      return { ...warm, durationMs: Math.round(performance.now() - started) };
+    }
   }
   if (run.options.signal?.aborted) return { exitCode: 130, signal: 'SIGINT', durationMs: Math.round(performance.now() - started), path: 'cold' };
   const headStart =
@@ -65,13 +71,34 @@ export async function runPython(run: PythonRun): Promise<PythonOutcome> {
                 ? `head start: Django ${event.mode === 'setup' ? 'set up' : event.mode === 'import' ? `imported only (${String(event.reason)})` : `not prepared (${String(event.reason)})`} ${Math.round(Number(event.sinceStartMs ?? 0))} ms after the spawn, while the services were checked`
                 : `head start declined (${String(event.reason)}): running it cold`,
             ),
+          onSpawn: (early: Omit<EarlyEntry, 'usedAt'>, adopted: boolean) => {
+            // Node's own start and tldr's before the spawn: what no head start can overlap.
+            run.explain(
+              adopted
+                ? `head start: bin/tldr.js spawned it ${earlyStart()?.spawnedMs ?? '?'} ms after tldr started, before tldr loaded (this command line had a head start before)`
+                : `head start: spawned ${Math.round(performance.now())} ms after tldr started`,
+            );
+            rememberEarly(run, early);
+          },
         }
       : undefined;
   if (!headStart && run.headStart !== false) run.explain('head start: the services have not been started from this checkout yet (nothing in .tldr/state.json)');
-  // Node's own start and tldr's before the spawn: what no head start can overlap.
-  if (headStart) run.explain(`head start: spawned ${Math.round(process.uptime() * 1000)} ms after tldr started`);
   const outcome = await runCommand(run.command, { ...run.options, env: run.env, ...(headStart ? { headStart } : {}) });
   return { ...outcome, path: 'cold' };
+}
+
+// What bin/tldr.js spawns for this command line next time: only where this run came from it, for
+// this project, and with no secret among the variables kept.
+function rememberEarly(run: PythonRun, early: Omit<EarlyEntry, 'usedAt'>): void {
+  const start = earlyStart();
+  if (!start || start.stateDir !== run.project.stateDir) return;
+  if (Object.values(early.interpreterEnv).some((value) => run.redact(value) !== value)) return;
+  try {
+    const record = withEarlyEntry(readEarlyRecord(start.stateDir), start.key, { ...early, usedAt: Date.now() });
+    writePrivateFile(join(start.stateDir, EARLY_RECORD), `${JSON.stringify(record)}\n`, { atomic: true });
+  } catch {
+    // a read-only state folder: no early start next time
+  }
 }
 
 async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {

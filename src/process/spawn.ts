@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { EnvironmentError } from '../errors.js';
 import { splitLines } from '../output/line-splitter.js';
 import { signalExitCode } from './exit-status.js';
+import { childStdio, interpreterEnv, takeEarlyStart, type EarlyEntry } from './early-start.js';
 import { signalProcess, STOP_SIGNALS, type SignalSource } from './signals.js';
 
 /** A command as argv plus where it runs; never a shell string. */
@@ -60,6 +61,11 @@ export interface HeadStart {
   expectedEnv: Record<string, string>;
   /** Called with the bootstrap's `ready` and `declined` messages (for --verbose). */
   onEvent?: (event: Record<string, unknown>) => void;
+  /**
+   * Called once the bootstrap runs: what bin/tldr.js would spawn for this command line next time
+   * (src/process/early-start.ts), and whether this one was that early child, adopted.
+   */
+  onSpawn?: (early: Omit<EarlyEntry, 'usedAt'>, adopted: boolean) => void;
 }
 
 // Children told to stop and still inside their grace period: `hurryStops` kills them now.
@@ -115,10 +121,34 @@ async function runWithHeadStart(
   started: number,
 ): Promise<RunOutcome | undefined> {
   const controlFd = options.lifeline ? LIFELINE_FD + 1 : LIFELINE_FD;
-  const args = [...spec.args.slice(0, head.scriptAt), head.bootstrap, '--control-fd', String(controlFd), '--', ...spec.args.slice(head.scriptAt)];
-  const running = launch({ ...spec, args }, options, head.expectedEnv, signals, true);
+  const bootstrapArgs = (...flags: string[]) => [
+    ...spec.args.slice(0, head.scriptAt),
+    head.bootstrap,
+    '--control-fd',
+    String(controlFd),
+    ...flags,
+    '--',
+    ...spec.args.slice(head.scriptAt),
+  ];
+  const expectedEnv = options.lifeline ? { ...head.expectedEnv, [LIFELINE_ENV]: String(LIFELINE_FD) } : head.expectedEnv;
+  // What bin/tldr.js spawns before tldr loads: the same bootstrap, told to wait for the environment.
+  const early = {
+    file: spec.file,
+    args: bootstrapArgs('--await-env'),
+    cwd: spec.cwd,
+    piped: options.onLine !== undefined,
+    lifeline: options.lifeline ?? false,
+    interpreterEnv: interpreterEnv(expectedEnv),
+  };
+  const adopted = takeEarlyStart(early);
+  const running = adopted
+    ? launch({ ...spec, args: early.args }, options, head.expectedEnv, signals, true, adopted)
+    : launch({ ...spec, args: bootstrapArgs() }, options, head.expectedEnv, signals, true);
   const control = running.control!;
   const events = controlEvents(control, head.onEvent);
+  // The early child imported Django meanwhile; it sets Django up with this environment now.
+  if (adopted) control.write(`${JSON.stringify({ op: 'env', env: expectedEnv })}\n`);
+  head.onSpawn?.(early, adopted !== undefined);
   let env: Record<string, string>;
   try {
     env = await options.env;
@@ -161,17 +191,19 @@ interface Launched {
   wait(started: number): Promise<RunOutcome>;
 }
 
-function launch(spec: CommandSpec, options: RunCommandOptions, baseEnv: Record<string, string>, signals: SignalSource, withControl: boolean): Launched {
+// `adopted`: a head start bin/tldr.js already spawned exactly so (src/process/early-start.ts).
+function launch(
+  spec: CommandSpec,
+  options: RunCommandOptions,
+  baseEnv: Record<string, string>,
+  signals: SignalSource,
+  withControl: boolean,
+  adopted?: ChildProcess,
+): Launched {
   const piped = options.onLine !== undefined;
-  const stdio: StdioOptions = piped ? ['ignore', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit'];
   const env = options.lifeline ? { ...baseEnv, [LIFELINE_ENV]: String(LIFELINE_FD) } : baseEnv;
-  const extra: StdioOptions = [...(options.lifeline ? ['pipe' as const] : []), ...(withControl ? ['pipe' as const] : [])];
-  const child = spawn(spec.file, spec.args, {
-    cwd: spec.cwd,
-    env,
-    stdio: [...(stdio as unknown[]), ...(extra as unknown[])] as StdioOptions,
-    detached: piped,
-  });
+  const stdio = childStdio(piped, options.lifeline ?? false, withControl);
+  const child = adopted ?? spawn(spec.file, spec.args, { cwd: spec.cwd, env, stdio, detached: piped });
   if (options.lifeline) holdLifeline(child);
   const control = withControl ? ((child.stdio[options.lifeline ? LIFELINE_FD + 1 : LIFELINE_FD] as Duplex | null) ?? undefined) : undefined;
   const lines: Array<Promise<void>> = [];

@@ -33,15 +33,16 @@ export type HelperDocument = CheckDocument & { path: ExecutionPath };
 export async function runMigrateCheckHelper(ctx: StepContext, { files, reversibility, observe, forwardSignals, cold }: HelperRun): Promise<HelperDocument> {
   const { project } = ctx;
   const lockTimeout = project.config.migrations.lock_timeout;
-  const envOf = (base: Record<string, string>) => migrationEnv(lockTimeout, withPythonPath(base));
+  // Named after this process: a run killed by SIGKILL leaves it to the next run's sweep.
+  const dir = ownedTempDir('migrate-check');
+  const resultFile = join(dir, 'result.json');
+  // The result file goes by the environment, so the command line is the same every run (an early head start's key).
+  const envOf = (base: Record<string, string>) => ({ ...migrationEnv(lockTimeout, withPythonPath(base)), TLDR_MIGRATE_CHECK_OUTPUT: resultFile });
   const base = ctx.env();
   const env = base.then(envOf);
   env.catch(() => undefined);
   const expected = ctx.expectedEnv?.();
-  // Named after this process: a run killed by SIGKILL leaves it to the next run's sweep.
-  const dir = ownedTempDir('migrate-check');
-  const resultFile = join(dir, 'result.json');
-  const args = ['-m', MIGRATE_CHECK_HELPER, '--output', resultFile];
+  const args = ['-m', MIGRATE_CHECK_HELPER];
   if (files) {
     // A file, not a comma list: migration file names may hold any character.
     await writeFile(join(dir, 'since.json'), JSON.stringify(files));

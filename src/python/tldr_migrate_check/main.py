@@ -2,6 +2,7 @@
 3: a fatal problem, reported in the document's ``error`` · 130: interrupted)."""
 import argparse
 import json
+import os
 import signal
 import sys
 import traceback
@@ -15,7 +16,11 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m tldr_migrate_check", description="Django migration checks for tldr (writes one JSON document)."
     )
-    parser.add_argument("--output", help="path of the JSON result document (required unless --list-rules)")
+    parser.add_argument(
+        "--output",
+        default=os.environ.get("TLDR_MIGRATE_CHECK_OUTPUT") or None,
+        help="path of the JSON result document (required unless --list-rules; default $TLDR_MIGRATE_CHECK_OUTPUT, so tldr's command line is the same every run)",
+    )
     parser.add_argument(
         "--since-file-list",
         metavar="FILE",
@@ -34,7 +39,7 @@ def parse_args(argv):
     parser.add_argument("--json", action="store_true", help="with --list-rules: as JSON")
     args = parser.parse_args(argv)
     if not args.list_rules and not args.output:
-        parser.error("--output is required")
+        parser.error("--output (or TLDR_MIGRATE_CHECK_OUTPUT) is required")
     args.since_files = None
     if args.since_file_list is not None:
         try:

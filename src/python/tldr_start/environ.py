@@ -31,6 +31,7 @@ PER_RUN_KEYS = frozenset(
         "TLDR_LIFELINE_FD",
         "TLDR_BASE_TEST_RUNNER",
         "TLDR_CI_DIFF_BASE",
+        "TLDR_MIGRATE_CHECK_OUTPUT",
     )
 )
 
