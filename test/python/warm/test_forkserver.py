@@ -191,6 +191,22 @@ class Served:
             probe.stop()
             os.unlink(log.name)
 
+    def test_a_file_the_start_opened_is_flushed_at_the_childs_end(self):
+        # The file object is the parent's (frozen): only the child's ending flushes what it wrote there.
+        audit = tempfile.NamedTemporaryFile(prefix="tldr-warm-audit-", delete=False)
+        audit.close()
+        env = dict(self.env, DJANGO_SETTINGS_MODULE="sample_commands.audit_file_settings", TLDR_FIXTURE_AUDIT_FILE=audit.name)
+        probe = support.ForkServer(self.PYTHON, env)
+        try:
+            self.assertEqual(self.cold(["manage.py", "write_audit"], env).code, 0)
+            for _ in range(2):
+                self.assertEqual(probe.run(["manage.py", "write_audit"]).code, 0)
+            with open(audit.name) as fh:
+                self.assertEqual(fh.read(), "written by write_audit\n" * 3)
+        finally:
+            probe.stop()
+            os.unlink(audit.name)
+
     def test_large_output_arrives_byte_for_byte(self):
         cold, warm = self.assertSame(["manage.py", "print_lots", "20000"])
         self.assertEqual(len(warm.stdout), 2000000)
