@@ -8,5 +8,7 @@ environment tldr gives backend commands. Stdout: one JSON line per event for the
 ``exit`` (stop request, signal or idle timeout: exit 0). Modules: ``protocol`` (frames),
 ``boot`` (the parent's start and what it depended on), ``watch`` (staleness), ``safety`` (what
 must hold before a fork), ``requests`` (which runs it serves), ``server`` (the accept loop),
-``session`` (one request's relay), ``child`` (the command's process), ``main`` (arguments).
+``session`` (one request's relay), ``child`` (the command's process), ``ending`` and
+``finalise`` (how the child ends: the interpreter's shutdown without the module teardown),
+``main`` (arguments).
 """

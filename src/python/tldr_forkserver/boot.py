@@ -14,6 +14,7 @@ import io
 import os
 import sys
 import time
+import weakref
 
 from tldr_start import environ as envmod
 from tldr_start.django_boot import setup_ahead
@@ -66,6 +67,9 @@ class Boot:
         self.printed = {1: b"", 2: b""}
         # Descriptors the start opened (a log file): a plain start has them open too, so children keep them.
         self.fds = set()
+        # Weak references to the io objects the start opened (open / io.open): a child flushes
+        # and closes the ones still open when it ends, as the interpreter's teardown would.
+        self.files = []
         # Descriptors the server was started with (its stdio, maybe a socket pair from Node): not the start's.
         self.inherited_fds = set()
         self.django = None
@@ -112,19 +116,21 @@ class _Missing:
 
 
 class _Opened:
-    """builtins.open / io.open that note regular files opened for reading."""
+    """builtins.open / io.open that note regular files opened for reading, and every file object."""
 
     def __init__(self):
         self.paths = set()
+        self.files = []
         self.real = builtins.open
 
     def __enter__(self):
-        real, paths = self.real, self.paths
+        real, paths, files = self.real, self.paths, self.files
 
         def open(file, mode="r", *args, **kwargs):
             handle = real(file, mode, *args, **kwargs)
             if isinstance(file, (str, bytes, os.PathLike)) and not any(c in mode for c in "wax+"):
                 paths.add(os.path.abspath(os.fsdecode(file)))
+            files.append(weakref.ref(handle))
             return handle
 
         builtins.open = io.open = open
@@ -172,6 +178,7 @@ def boot(preload=DEFAULT_PRELOAD):
     state.env_writes = {k: end_env.get(k) for k in set(state.start_env) | set(end_env) if state.start_env.get(k) != end_env.get(k)}
     state.opened = {p for p in opened.paths if os.path.isfile(p) and not p.startswith(_installed_prefixes())}
     state.missing = {n for n in missing.names if "." not in n}
+    state.files = [ref for ref in opened.files if ref() is not None and not ref().closed]
     import django
 
     state.django = django.get_version()

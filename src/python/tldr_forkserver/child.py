@@ -5,9 +5,10 @@ Node spawned would have it, stdin ``/dev/null``, stdout/stderr on the relay's so
 Node gives a cold child), fd 3 the lifeline when asked for (``TLDR_LIFELINE_FD`` names it), the
 descriptors Django's start opened (a log file) and no other; the request's cwd, environment (plus what the parent's start wrote to
 it, as a plain start would), PYTHONPATH on ``sys.path``; what the start printed; then the
-program. Never returns: its SystemExit or exception travels up through the fork server's frames
-(none of which catch it in a child) to the interpreter, which ends the process exactly as it
-ends ``python manage.py`` (threads, atexit, flushing and finalising modules, tracebacks).
+program. Never returns: ``ending`` ends the process as the interpreter ends ``python manage.py``
+(status, traceback, threads, atexit, flushing, the child's own objects finalised) but without the
+module teardown, which would copy the parent's pages. ``TLDR_WARM_FULL_EXIT=1`` in the request's
+environment lets the program's end travel up to the interpreter instead (its own ending, to compare).
 """
 import fcntl
 import os
@@ -17,6 +18,8 @@ import sys
 from tldr_start.django_boot import skip_next_logging_setup
 from tldr_start.exiting import run_as_main
 from tldr_start.program import Program
+
+from .ending import FULL_EXIT_ENV, run_and_end
 
 __all__ = ["run_child"]
 
@@ -44,8 +47,10 @@ def run_child(request, pipes, watch, sockets):
         os._exit(70)
     os.close(status)  # end-of-file there: the relay says "started"
     _write_start_output(watch.boot.printed)
+    if os.environ.get(FULL_EXIT_ENV) != "1":
+        run_and_end(program, watch.boot.files)
+    # The program's end travels up through the server's frames (none catches it in a child).
     run_as_main(program)
-    # The program returned: the interpreter ends this process as it ends a plain start.
     raise SystemExit(0)
 
 

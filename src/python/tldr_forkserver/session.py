@@ -30,8 +30,8 @@ def serve_session(conn, listener, request, watch, received_at):
     try:
         _Session(conn, listener, request, watch, received_at).run()
     finally:
-        # The relay never returns into the server's loop; the command's child (another pid)
-        # passes through here on its way to the interpreter's own ending.
+        # The relay never returns into the server's loop; the command's child (another pid) ends
+        # in ``ending``, or passes through here on its way to the interpreter's own ending.
         if os.getpid() == relay:
             os._exit(0)
 

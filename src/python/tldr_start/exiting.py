@@ -1,10 +1,11 @@
 """Ending the program the way the interpreter ends ``python manage.py``: by letting it end it.
 
-Whoever runs the program (the bootstrap, a fork server's child) lets its SystemExit or exception
-travel up to the interpreter, which then does what it always does — the exit status (and
-SystemExit's message), the traceback through ``sys.excepthook``, waiting for non-daemon threads,
-atexit handlers, flushing and finalising every module (unclosed files are flushed, ``__del__``
-runs), and death by SIGINT after a KeyboardInterrupt. Only the traceback needs help:
+The bootstrap (and a fork server's child with ``TLDR_WARM_FULL_EXIT=1``; otherwise the child
+ends itself in ``tldr_forkserver.ending``, using ``trimmed``) lets the program's SystemExit or
+exception travel up to the interpreter, which then does what it always does — the exit status
+(and SystemExit's message), the traceback through ``sys.excepthook``, waiting for non-daemon
+threads, atexit handlers, flushing and finalising every module (unclosed files are flushed,
+``__del__`` runs), and death by SIGINT after a KeyboardInterrupt. Only the traceback needs help:
 ``hide_own_frames`` makes it start at the program's first frame, as in a plain start.
 """
 import os

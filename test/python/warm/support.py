@@ -408,13 +408,15 @@ TIMES = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}")
 DURATIONS = re.compile(r"\d+\.\d+s\b")
 HEX_IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PKS = re.compile(r"document \d+ processed|'id': \d+")
+ADDRESSES = re.compile(r" at 0x[0-9a-f]+")
 
 
 def normalise(text):
-    """Run-to-run noise out: log timestamps, durations, task ids, row ids."""
+    """Run-to-run noise out: log timestamps, durations, task ids, row ids, object addresses."""
     text = TIMES.sub("<time>", text)
     text = DURATIONS.sub("<n>s", text)
     text = HEX_IDS.sub("<uuid>", text)
+    text = ADDRESSES.sub(" at <address>", text)
     return PKS.sub("<pk>", text)
 
 

@@ -3,6 +3,7 @@ the same output, exit codes, test events and check documents; never stale; nothi
 fork (no connection in pg_stat_activity, one thread); children that crash leave it serving."""
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -67,6 +68,19 @@ class Served:
         self.assertEqual(cold.code, 0)
         print("\n  [%s] manage.py check: warm %.0f ms (fork → first byte %.0f ms) vs cold %.0f ms" % (self.PYTHON, warm.seconds * 1000, warm.first_output * 1000, cold.seconds * 1000))
 
+    def test_check_ends_sooner_than_with_the_interpreters_teardown(self):
+        full_env = dict(self.env, TLDR_WARM_FULL_EXIT="1")
+        times = {"fast": [], "full": []}
+        for _ in range(5):
+            for kind, env in (("fast", self.env), ("full", full_env)):
+                outcome = self.server.run(["manage.py", "check"], env=env)
+                self.assertEqual(outcome.code, 0, outcome)
+                times[kind].append(outcome.seconds * 1000)
+        fast, full = sorted(times["fast"])[2], sorted(times["full"])[2]
+        cold = self.cold(["manage.py", "check"]).seconds * 1000
+        print("\n  [%s] manage.py check, median of 5: warm %.0f ms, warm with the interpreter's teardown (%s=1) %.0f ms, cold %.0f ms" % (self.PYTHON, fast, "TLDR_WARM_FULL_EXIT", full, cold))
+        self.assertLess(fast, full)
+
     def test_exit_codes_tracebacks_and_signals(self):
         self.assertEqual(self.assertSame(["manage.py", "migrate", "nosuchapp"])[0].code, 1)
         self.assertEqual(self.assertSame(["manage.py", "exit_with", "7"])[0].code, 7)
@@ -76,7 +90,7 @@ class Served:
         self.assertEqual(self.assertSame(["manage.py", "finish_late"])[1].stdout, b"handle returned\nthread finished\natexit ran\n")
         self.assertSame(["manage.py", "--help"])
 
-    def test_the_interpreter_shuts_the_child_down_as_it_shuts_a_plain_start(self):
+    def test_an_unclosed_file_is_flushed_as_in_a_plain_start(self):
         written = {}
         for side in ("cold", "warm"):
             path = tempfile.mktemp(prefix="tldr-warm-unclosed-")
@@ -87,6 +101,44 @@ class Served:
             os.unlink(path)
         self.assertEqual(written["warm"], written["cold"])
         self.assertEqual(written["warm"], (0, "flushed when the interpreter shut down\n"))
+
+    def test_the_full_exit_flushes_an_unclosed_file_too(self):
+        path = tempfile.mktemp(prefix="tldr-warm-unclosed-")
+        try:
+            outcome = self.server.run(["manage.py", "unclosed_write", path], env=dict(self.env, TLDR_WARM_FULL_EXIT="1"))
+            with open(path) as fh:
+                self.assertEqual((outcome.code, fh.read()), (0, "flushed when the interpreter shut down\n"))
+        finally:
+            os.unlink(path)
+
+    def test_a_tempfile_kept_to_the_end_is_deleted(self):
+        for side in ("cold", "warm"):
+            args = ["manage.py", "unclosed_tempfile"]
+            outcome = self.cold(args) if side == "cold" else self.server.run(args)
+            path = outcome.stdout.decode().strip()
+            self.assertEqual((outcome.code, outcome.stderr), (0, b""), (side, outcome))
+            self.assertTrue(path.startswith(tempfile.gettempdir()), (side, outcome))
+            self.assertFalse(os.path.exists(path), "%s: %s outlived the command" % (side, path))
+
+    def test_finalisers_at_exit_run_as_in_a_plain_start(self):
+        cold, warm = self.assertSame(["manage.py", "del_at_exit"])
+        self.assertEqual(warm.stdout, b"handle returned\n__del__ of kept ran\n")
+        # A __del__'s error is reported alike, but for its source lines: at that point of the
+        # teardown the modules that read them are gone (the warm child still has them).
+        args = ["manage.py", "del_at_exit", "--raise"]
+        cold, warm = self.cold(args), self.server.run(args)
+        without_source = lambda text: re.sub(r"(?m)^    .*\n", "", support.normalise(text))
+        self.assertEqual(warm.key(without_source), cold.key(without_source))
+        self.assertIn(b"Exception ignored in: <function Finalised.__del__", warm.stderr)
+        self.assertIn(b'    raise RuntimeError("__del__ of %s failed" % self.name)\n', warm.stderr)
+        self.assertEqual(warm.code, 0)
+
+    def test_an_exit_message_and_a_keyboard_interrupt_of_its_own(self):
+        cold, warm = self.assertSame(["manage.py", "exit_with_message", "no can do"])
+        self.assertEqual((warm.code, warm.stderr), (1, b"no can do\n"))
+        cold, warm = self.assertSame(["manage.py", "raise_interrupt"])
+        self.assertEqual((warm.code, warm.signal), (130, "SIGINT"))
+        self.assertTrue(warm.stderr.endswith(b"\nKeyboardInterrupt\n"), warm)
 
     def test_the_program_sees_a_plain_start(self):
         for env in (self.env, dict(self.env, PYTHONPATH=support.FIXTURE_APPS)):
@@ -138,6 +190,22 @@ class Served:
         finally:
             probe.stop()
             os.unlink(log.name)
+
+    def test_a_file_the_start_opened_is_flushed_at_the_childs_end(self):
+        # The file object is the parent's (frozen): only the child's ending flushes what it wrote there.
+        audit = tempfile.NamedTemporaryFile(prefix="tldr-warm-audit-", delete=False)
+        audit.close()
+        env = dict(self.env, DJANGO_SETTINGS_MODULE="sample_commands.audit_file_settings", TLDR_FIXTURE_AUDIT_FILE=audit.name)
+        probe = support.ForkServer(self.PYTHON, env)
+        try:
+            self.assertEqual(self.cold(["manage.py", "write_audit"], env).code, 0)
+            for _ in range(2):
+                self.assertEqual(probe.run(["manage.py", "write_audit"]).code, 0)
+            with open(audit.name) as fh:
+                self.assertEqual(fh.read(), "written by write_audit\n" * 3)
+        finally:
+            probe.stop()
+            os.unlink(audit.name)
 
     def test_large_output_arrives_byte_for_byte(self):
         cold, warm = self.assertSame(["manage.py", "print_lots", "20000"])
