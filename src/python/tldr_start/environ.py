@@ -32,6 +32,7 @@ PER_RUN_KEYS = frozenset(
         "TLDR_BASE_TEST_RUNNER",
         "TLDR_CI_DIFF_BASE",
         "TLDR_MIGRATE_CHECK_OUTPUT",
+        "TLDR_WARM_FULL_EXIT",
     )
 )
 
