@@ -25,9 +25,25 @@ const common = {
   sourcemap: 'linked',
 };
 
+// zod ships ~40 translations of its messages (~390 KB, a fifth of the library bundle, read and
+// deserialised on every start); tldr's messages are English: only zod's `en` is bundled.
+const englishZod = {
+  name: 'english-zod',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales-en', namespace: 'english-zod', pluginData: args.resolveDir } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'english-zod' }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      resolveDir: `${args.pluginData}/../locales`,
+    }));
+  },
+};
+
 rmSync('dist/bundle', { recursive: true, force: true });
 const commonjs = {
   ...common,
+  plugins: [englishZod],
   format: 'cjs',
   // import() becomes require(): a vm.Script has no ESM loader on older Node 20s.
   supported: { 'dynamic-import': false },
@@ -49,13 +65,13 @@ const agentAsSibling = {
     b.onResolve({ filter: /^\.\.\/agent\/serve\.js$/ }, () => ({ path: './agent.cjs', external: true }));
   },
 };
-await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [libraryAsSibling, agentAsSibling] });
-await build({ ...commonjs, entryPoints: ['dist/agent/serve.js'], outfile: 'dist/bundle/agent.cjs', plugins: [libraryAsSibling] });
+await build({ ...commonjs, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/tldr.cjs', plugins: [englishZod, libraryAsSibling, agentAsSibling] });
+await build({ ...commonjs, entryPoints: ['dist/agent/serve.js'], outfile: 'dist/bundle/agent.cjs', plugins: [englishZod, libraryAsSibling] });
 await build({ ...commonjs, entryPoints: ['dist/index.js'], outfile: 'dist/bundle/lib.cjs' });
 // The cold path's earliest head start, which bin/tldr.js runs before the CLI loads: builtins only.
 await build({ ...commonjs, entryPoints: ['dist/process/early-start.js'], outfile: 'dist/bundle/early.cjs' });
 // The supervisor reaches the library (for `--down` only) through the same lazy sibling.
-await build({ ...commonjs, entryPoints: ['dist/supervisor/main.js'], outfile: 'dist/bundle/supervise-main.cjs', plugins: [libraryAsSibling] });
+await build({ ...commonjs, entryPoints: ['dist/supervisor/main.js'], outfile: 'dist/bundle/supervise-main.cjs', plugins: [englishZod, libraryAsSibling] });
 writeFileSync('dist/bundle/package.json', '{ "type": "module" }\n');
 copyFileSync('scripts/code-cache.cjs', 'dist/bundle/code-cache.cjs');
 copyFileSync('scripts/supervise.cjs', 'dist/bundle/supervise.cjs');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type * as Tls from 'node:tls';
 
 // Set by bin/tldr.js when its launcher kept NODE_EXTRA_CA_CERTS from this process's start.
@@ -26,7 +26,7 @@ async function load(): Promise<void> {
   const module = ((tls as { default?: typeof Tls }).default ?? tls) as typeof Tls;
   let extra: string;
   try {
-    extra = await readFile(file, 'utf8');
+    extra = readFileSync(file, 'utf8');
   } catch (error) {
     // Node's own behaviour for an unreadable file: a warning, and the roots alone.
     process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(error as Error).message}`);

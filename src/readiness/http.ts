@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { foreignAnswer, type OwnedBy } from './owner.js';
 import { ReadinessProbe, type Clock } from './probe.js';
 
@@ -16,9 +15,10 @@ export class HttpProbe extends ReadinessProbe {
     this.description = `http ${url}`;
   }
 
-  attempt(budgetMs: number): Promise<void> {
+  async attempt(budgetMs: number): Promise<void> {
+    // node:https (and TLS under it) loads only for an https:// readiness URL.
+    const request = this.url.startsWith('https:') ? (await import('node:https')).request : httpRequest;
     return new Promise((resolve, reject) => {
-      const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
       const req = request(this.url, { method: 'GET', agent: false, timeout: Math.max(1, Math.round(budgetMs)), rejectUnauthorized: false }, (res) => {
         res.resume();
         const status = res.statusCode ?? 500;
