@@ -91,7 +91,9 @@ export async function runPython(run: PythonRun): Promise<PythonOutcome> {
 // this project, and with no secret among the variables kept.
 function rememberEarly(run: PythonRun, early: Omit<EarlyEntry, 'usedAt'>): void {
   const start = earlyStart();
-  if (!start || start.stateDir !== run.project.stateDir) return;
+  if (!start || start.stateDir !== run.project.stateDir || start.recorded) return;
+  // The command line's first backend command only: that is what its next run spawns early.
+  start.recorded = true;
   if (Object.values(early.interpreterEnv).some((value) => run.redact(value) !== value)) return;
   try {
     const record = withEarlyEntry(readEarlyRecord(start.stateDir), start.key, { ...early, usedAt: Date.now() });

@@ -44,6 +44,8 @@ export interface EarlyStart {
   child?: ChildProcess;
   /** When the child was spawned, in ms since this process started. */
   spawnedMs?: number;
+  /** Set once this command line's head start is in the record. */
+  recorded?: boolean;
 }
 
 // Mirrors _INTERPRETER_PREFIXES / _INTERPRETER_NAMES in src/python/tldr_start/environ.py (a unit
@@ -69,6 +71,9 @@ export function earlyKey(cwd: string, args: readonly string[], tty: readonly boo
 
 // Flags that change which project or path a command takes: a command line with one starts nothing early.
 const NOT_EARLY = new Set(['--cwd', '--config', '--cold', '--help', '-h', '--version', '-V']);
+// Commands that run several backend commands, or none for a long time (an MCP server): only a
+// one-command line is remembered, so its next run's first backend command is the one spawned.
+const MANY_COMMANDS = new Set(['mcp', 'dev', 'ci', 'run', 'warm']);
 
 /**
  * Spawns the remembered head start of this command line, if there is one and no warm server runs
@@ -77,6 +82,7 @@ const NOT_EARLY = new Set(['--cwd', '--config', '--cold', '--help', '-h', '--ver
 export function startEarly(args: readonly string[], cwd: string = process.cwd()): void {
   try {
     if (args.length === 0 || args.some((a) => NOT_EARLY.has(a) || a.startsWith('--cwd=') || a.startsWith('--config='))) return;
+    if (MANY_COMMANDS.has(args.find((a) => !a.startsWith('-')) ?? '')) return;
     const root = projectRoot(cwd);
     if (!root) return;
     const stateDir = join(root, '.tldr');
