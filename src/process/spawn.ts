@@ -84,6 +84,10 @@ export function hurryStops(): void {
 export const LIFELINE_ENV = 'TLDR_LIFELINE_FD';
 const LIFELINE_FD = 3;
 
+// The child's environment as the child sees it: with the lifeline, the variable naming its descriptor.
+const withLifeline = (env: Record<string, string>, lifeline: boolean | undefined): Record<string, string> =>
+  lifeline ? { ...env, [LIFELINE_ENV]: String(LIFELINE_FD) } : env;
+
 export interface RunOutcome {
   exitCode: number;
   /** Set when the child died by a signal. */
@@ -130,7 +134,7 @@ async function runWithHeadStart(
     '--',
     ...spec.args.slice(head.scriptAt),
   ];
-  const expectedEnv = options.lifeline ? { ...head.expectedEnv, [LIFELINE_ENV]: String(LIFELINE_FD) } : head.expectedEnv;
+  const expectedEnv = withLifeline(head.expectedEnv, options.lifeline);
   // What bin/tldr.js spawns before tldr loads: the same bootstrap, told to wait for the environment.
   const early = {
     file: spec.file,
@@ -161,7 +165,7 @@ async function runWithHeadStart(
     control.end();
     return running.wait(started);
   }
-  control.write(`${JSON.stringify({ op: 'go', env: options.lifeline ? { ...env, [LIFELINE_ENV]: String(LIFELINE_FD) } : env })}\n`);
+  control.write(`${JSON.stringify({ op: 'go', env: withLifeline(env, options.lifeline) })}\n`);
   const answer = await events;
   const outcome = await running.wait(started);
   if (answer === 'started') return { ...outcome, headStart: 'started' };
@@ -201,7 +205,7 @@ function launch(
   adopted?: ChildProcess,
 ): Launched {
   const piped = options.onLine !== undefined;
-  const env = options.lifeline ? { ...baseEnv, [LIFELINE_ENV]: String(LIFELINE_FD) } : baseEnv;
+  const env = withLifeline(baseEnv, options.lifeline);
   const stdio = childStdio(piped, options.lifeline ?? false, withControl);
   const child = adopted ?? spawn(spec.file, spec.args, { cwd: spec.cwd, env, stdio, detached: piped });
   if (options.lifeline) holdLifeline(child);
