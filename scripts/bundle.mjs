@@ -49,6 +49,11 @@ const commonjs = {
   supported: { 'dynamic-import': false },
   // The bundles sit at the same depth as dist/cli/, so import.meta.url-relative paths still resolve.
   define: { 'import.meta.url': '__tldrModuleUrl' },
+  // Whitespace and syntax only (names stay: errors report `new.target.name`): the library bundle
+  // goes from 1.7 to 1.2 MB, which Node reads and V8 checks against its code cache on every start
+  // (~15 ms of `require('lib.cjs')` here, 135 → 121 ms with Node's own start).
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: { js: "const __tldrModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 // The CLI's lazy import('../index.js') stays a separate file: --help must not load zod or yaml.
