@@ -109,8 +109,24 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
     run.explain('path: cold (no warm server runs for this project; `tldr warm start` or `tldr dev` starts one)');
     return undefined;
   }
+  // With the environment expected before the services answer, the request goes now, held: the
+  // server's staleness check, the fork and the child's preparation overlap the service check.
+  const expected = run.expectedEnv;
+  let outcome = expected
+    ? await forkOn(
+        server,
+        run,
+        expected,
+        run.env.then(
+          (env) => sameEnv(env, expected),
+          () => false,
+        ),
+      )
+    : undefined;
+  const held = outcome !== undefined && outcome.kind !== 'cancelled';
+  if (outcome?.kind === 'cancelled') run.explain(`warm: the request held while the services were checked was cancelled (${outcome.reason})`);
   const env = await run.env;
-  let outcome = await forkOn(server, run, env);
+  if (!outcome || outcome.kind === 'cancelled') outcome = await forkOn(server, run, env);
   if (outcome.kind === 'stale') {
     run.explain(`warm server pid ${server.pid} is stale (${outcome.reason}): starting a fresh one first`);
     const fresh = await restart(server, run, outcome.reason);
@@ -119,7 +135,8 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
     outcome = await forkOn(fresh, run, env);
   }
   if (outcome.kind === 'exit') {
-    run.explain(`path: warm (forked from pid ${server.pid}${outcome.forkMs !== undefined ? ` in ${outcome.forkMs} ms` : ''})`);
+    const fork = `forked from pid ${server.pid}${outcome.forkMs !== undefined ? ` in ${outcome.forkMs} ms` : ''}`;
+    run.explain(`path: warm (${fork}${held ? ', while the services were checked' : ''})`);
     return { exitCode: outcome.exitCode, ...(outcome.signal ? { signal: outcome.signal } : {}), durationMs: outcome.durationMs, path: 'warm' };
   }
   if (outcome.kind === 'lost') {
@@ -132,7 +149,12 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
   return undefined;
 }
 
-function forkOn(server: WarmRecord, run: PythonRun, env: Record<string, string>): Promise<WarmOutcome> {
+function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+function forkOn(server: WarmRecord, run: PythonRun, env: Record<string, string>, hold?: Promise<boolean>): Promise<WarmOutcome> {
   const { command, python, options } = run;
   const output = relay(options.onLine);
   return warmRun(
@@ -145,7 +167,12 @@ function forkOn(server: WarmRecord, run: PythonRun, env: Record<string, string>)
       ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
       ...(options.graceMs ? { graceMs: options.graceMs } : {}),
     },
-    { onOutput: output.write, ...(options.signal ? { signal: options.signal } : {}), ...(options.forwardSignals ? { forwardSignals: true } : {}) },
+    {
+      onOutput: output.write,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.forwardSignals ? { forwardSignals: true } : {}),
+      ...(hold ? { hold } : {}),
+    },
   ).finally(output.end);
 }
 

@@ -11,6 +11,8 @@ export type WarmOutcome =
   | { kind: 'exit'; exitCode: number; signal?: string; durationMs: number; forkMs?: number }
   /** Nothing ran: run the command cold. `stale` also means the server is exiting (start a fresh one). */
   | { kind: 'refused' | 'stale' | 'error' | 'unreachable'; reason: string }
+  /** A held request whose `hold` resolved false: its child ended with nothing run. */
+  | { kind: 'cancelled'; reason: string }
   /** The command started and the server went away before its exit status: it must not run again cold. */
   | { kind: 'lost'; reason: string };
 
@@ -34,6 +36,12 @@ export interface WarmRunOptions {
   /** Pass SIGINT/SIGTERM/SIGHUP this process receives on as a stop, once. */
   forwardSignals?: boolean;
   signals?: SignalSource;
+  /**
+   * Send the request at once, held: the server checks, forks and prepares the child now, and
+   * the program starts when this resolves true (the services answered with the environment the
+   * request carries); false ends the child with nothing run (outcome `cancelled`).
+   */
+  hold?: Promise<boolean>;
 }
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -117,9 +125,25 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
     socket.once('close', () =>
       finish(running ? { kind: 'lost', reason: 'the warm server closed the connection before the exit status' } : { kind: 'unreachable', reason: 'closed' }),
     );
+    const hold = options.hold;
+    // Given up on before go: closing the connection ends the held child (nothing ran).
+    void hold?.then((go) => {
+      if (!go && !running) finish({ kind: 'cancelled', reason: 'the services did not answer with the environment it was held with' });
+    });
     socket.once('connect', () => {
+      const held = hold ? { hold: true } : {};
       socket.write(
-        encodeMessage({ op: 'run', argv: request.argv, env: request.env, cwd: request.cwd, tty: false, lifeline: request.lifeline, stopSignal, graceMs }),
+        encodeMessage({
+          op: 'run',
+          argv: request.argv,
+          env: request.env,
+          cwd: request.cwd,
+          tty: false,
+          lifeline: request.lifeline,
+          stopSignal,
+          graceMs,
+          ...held,
+        }),
       );
       if (options.signal?.aborted) stop();
     });
@@ -143,9 +167,14 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
         }
         const m = frame.message;
         const reason = typeof m.reason === 'string' ? m.reason : String(m.type);
-        if (m.type === 'started') {
-          running = true;
+        if (m.type === 'held') {
           if (typeof m.forkMs === 'number') forkMs = m.forkMs;
+          void hold?.then((go) => {
+            if (go && !settled && !stopping) socket.write(encodeMessage({ type: 'go' }));
+          });
+        } else if (m.type === 'started') {
+          running = true;
+          if (typeof m.forkMs === 'number' && forkMs === undefined) forkMs = m.forkMs;
           if (stopping) {
             stopping = false;
             stop();

@@ -140,7 +140,7 @@ describe('the cold and warm paths of backend commands', () => {
     expect(data(warm).counts).toEqual(data(cold).counts);
     const human = await project.cli(['--verbose', 'test', 'sample_tests.tests.NoteModelTests']);
     expect(human.exitCode, human.stderr).toBe(0);
-    expect(human.stderr).toMatch(/path: warm \(forked from pid \d+ in [\d.]+ ms\)/);
+    expect(human.stderr).toMatch(/path: warm \(forked from pid \d+ in [\d.]+ ms, while the services were checked\)/);
 
     const checkWarm = await project.cli(['--json', 'migrate', '--check', '--no-reversibility']);
     const checkCold = await project.cli(['--json', 'migrate', '--check', '--no-reversibility', '--cold']);
@@ -234,6 +234,23 @@ describe('the cold and warm paths of backend commands', () => {
     }
     expect(alive(server)).toBe(true);
     expect(await clientBackends()).toBe(0);
+  }, 120_000);
+
+  it('warm: the request is held while the services are checked; a failing check ends the held child before anything ran', async () => {
+    const marker = join(markers, 'held-ran.txt');
+    const run = await project.cli(['--verbose', 'manage', 'unclosed_write', marker], {
+      env: { DOCKER_HOST: `unix://${join(markers, 'no-docker.sock')}` },
+    });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stderr).toContain('warm: the request held while the services were checked was cancelled');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(marker)).toBe(false);
+    // The server still serves; the same command with the services up runs warm, held.
+    const served = await project.cli(['--verbose', 'manage', 'unclosed_write', marker]);
+    expect(served.exitCode, served.stderr).toBe(0);
+    expect(served.stderr).toMatch(/path: warm \(forked from pid \d+ in [\d.]+ ms, while the services were checked\)/);
+    expect(existsSync(marker)).toBe(true);
+    expect(threads(warmRecord().pid)).toBe(1);
   }, 120_000);
 
   it('tldr warm stop leaves nothing; a failing service check kills the head start before anything ran', async () => {

@@ -26,26 +26,32 @@ __all__ = ["run_child"]
 LIFELINE_FD = 3
 # What src/python/tldr_lifeline.py reads (tldr sets it the same way for a cold child).
 LIFELINE_ENV = "TLDR_LIFELINE_FD"
-# Every descriptor above the standard ones (and the lifeline) is closed; the status pipe waits
-# up here until the program starts.
+# Every descriptor above the standard ones (and the lifeline) is closed; the status pipe (and a
+# held request's go pipe) wait up here until the program starts.
 _HIGH_FD = 64
 
 
 def run_child(request, pipes, watch, sockets):
-    """``pipes``: dict with out_w, err_w, status_w and optional lifeline_r. ``sockets``: the
-    Python socket objects this process inherited (detached, never closed: their numbers are
+    """``pipes``: dict with out_w, err_w, status_w and optional lifeline_r and go_r (a held
+    request: the program waits for one byte there; end of file means nothing runs). ``sockets``:
+    the Python socket objects this process inherited (detached, never closed: their numbers are
     about to belong to the program)."""
     status = pipes["status_w"]
+    go = pipes.get("go_r")
     try:
         status = fcntl.fcntl(status, fcntl.F_DUPFD, _HIGH_FD)
-        _prepare(request, pipes, watch, sockets, status)
+        if go is not None:
+            go = fcntl.fcntl(go, fcntl.F_DUPFD, _HIGH_FD)
+        _prepare(request, pipes, watch, sockets, {status} | ({go} if go is not None else set()))
         program = Program.parse(request["argv"])
         program.prepare()
         skip_next_logging_setup()
     except BaseException as exc:
         _report_failure(status, exc)
         os._exit(70)
-    os.close(status)  # end-of-file there: the relay says "started"
+    os.close(status)  # end-of-file there: the relay says "started" (or "held")
+    if go is not None:
+        _await_go(go)
     _write_start_output(watch.boot.printed)
     if os.environ.get(FULL_EXIT_ENV) != "1":
         run_and_end(program, watch.boot.files)
@@ -54,7 +60,24 @@ def run_child(request, pipes, watch, sockets):
     raise SystemExit(0)
 
 
-def _prepare(request, pipes, watch, sockets, status):
+def _await_go(fd):
+    """A held request: prepared, nothing of the program run yet; one byte starts it, end of file
+    (the client gave up: the services did not answer, the environment changed) ends it silently."""
+    while True:
+        try:
+            data = os.read(fd, 1)
+            break
+        except InterruptedError:
+            continue
+        except OSError:
+            data = b""
+            break
+    if not data:
+        os._exit(0)
+    os.close(fd)
+
+
+def _prepare(request, pipes, watch, sockets, private):
     os.setpgid(0, 0)
     _default_signals()
     for sock in sockets:
@@ -66,11 +89,11 @@ def _prepare(request, pipes, watch, sockets, status):
     os.dup2(null, 0)
     os.dup2(pipes["out_w"], 1)
     os.dup2(pipes["err_w"], 2)
-    keep = {0, 1, 2, status} | watch.boot.fds
+    keep = {0, 1, 2} | private | watch.boot.fds
     lifeline = None
     if pipes.get("lifeline_r") is not None:
         # Where tldr puts it for a cold child, unless the start's own files took that number.
-        lifeline = min(fd for fd in range(LIFELINE_FD, status) if fd not in keep)
+        lifeline = min(fd for fd in range(LIFELINE_FD, _HIGH_FD) if fd not in keep)
         os.dup2(pipes["lifeline_r"], lifeline)
         keep.add(lifeline)
     _close_all_but(keep)

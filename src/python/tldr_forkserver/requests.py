@@ -21,6 +21,8 @@ def invalid(request, served, manage):
         return "env must map strings to strings"
     if not isinstance(cwd, str) or os.path.realpath(cwd) != os.path.realpath(served):
         return "this server runs commands in %s, not %s" % (served, cwd)
+    if request.get("hold") not in (None, False, True):
+        return "hold must be true or false"
     if request.get("tty"):
         return "a terminal cannot be relayed: run it cold"
     if request.get("stopSignal") not in (None,) + tuple(SIGNALS):

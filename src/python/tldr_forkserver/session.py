@@ -6,6 +6,10 @@ process group (so stopping the server reaches it) while the child gets a group o
 the client goes away (end of file, a reset) the child is stopped as if tldr had died: its
 lifeline closes (or, without one, ``stopSignal`` goes to its group), SIGKILL after ``graceMs``.
 The fork server stopping (SIGTERM) stops it as tldr stops a command: ``stopSignal``, then SIGKILL.
+A held request (``"hold": true``, sent while tldr still checks the services) gets its child
+forked and prepared, answers ``held``, and starts the program only on the client's ``go`` frame;
+the client closing the connection instead (the services did not answer, the environment it
+expected changed) ends the child with nothing run.
 Output is read only while less than ``HIGH_WATER`` bytes wait for the client, so a slow client
 slows the child down instead of growing this process.
 """
@@ -52,6 +56,9 @@ class _Session:
         self.killed = False
         self.stopping = False
         self.lifeline_w = None
+        self.reader = protocol.Reader()
+        # Frames that came in with go (a signal right after it): acted on once the program runs.
+        self.pending = []
 
     def run(self):
         self.listener.close()
@@ -67,6 +74,10 @@ class _Session:
         if self.request.get("lifeline"):
             lifeline_r, self.lifeline_w = os.pipe()
             pipes["lifeline_r"] = lifeline_r
+        go_r = go_w = None
+        if self.request.get("hold"):
+            go_r, go_w = os.pipe()
+            pipes["go_r"] = go_r
         self.pid = os.fork()
         if self.pid == 0:
             run_child(self.request, pipes, self.watch, [self.conn])
@@ -74,24 +85,62 @@ class _Session:
             os.setpgid(self.pid, self.pid)  # both sides set it: no signal can miss the group
         except OSError:
             pass
-        for fd in (out_w, err_w, status_w) + ((lifeline_r,) if lifeline_r is not None else ()):
+        for fd in (out_w, err_w, status_w) + tuple(fd for fd in (lifeline_r, go_r) if fd is not None):
             os.close(fd)
         failure = _read_all(status_r)
         os.close(status_r)
+        fork_ms = round((time.perf_counter() - self.received_at) * 1000.0, 2)
         if failure:
+            if go_w is not None:
+                os.close(go_w)
             self._reap_blocking()
             self._send_final({"type": "error", "reason": "the child could not start the program: %s" % failure.decode("utf-8", "replace")})
             return
-        self._send_now({"type": "started", "pid": self.pid, "forkMs": round((time.perf_counter() - self.received_at) * 1000.0, 2)})
+        if go_w is not None:
+            self._send_now({"type": "held", "pid": self.pid, "forkMs": fork_ms})
+            go = self._await_go(wake_r)
+            if go:
+                os.write(go_w, b"g")
+            os.close(go_w)  # without the byte: the child ends, nothing ran
+            if not go:
+                self._reap_blocking()
+                self._send_final({"type": "error", "reason": "the fork server is stopping"} if self.stopping else {"type": "cancelled"})
+                return
+        self._send_now({"type": "started", "pid": self.pid, "forkMs": fork_ms})
         self.conn.setblocking(False)
         self._relay({out_r: protocol.STDOUT, err_r: protocol.STDERR}, wake_r)
         self._send_final(self._exit_message())
+
+    def _await_go(self, wake_r):
+        """True on the client's go frame; False when it goes away (or sends anything else first)
+        or the fork server stops."""
+        while not self.stopping:
+            try:
+                readable, _, _ = select.select([self.conn, wake_r], [], [])
+            except (OSError, ValueError):
+                return False
+            if wake_r in readable:
+                drain(wake_r)
+            if self.conn not in readable:
+                continue
+            try:
+                data = self.conn.recv(65536)
+                frames = self.reader.feed(data) if data else None
+            except (OSError, protocol.ProtocolError):
+                frames = None
+            if frames is None:
+                self.client_open = False
+                return False
+            if frames:
+                first, self.pending = frames[0], frames[1:]
+                return first == (protocol.CONTROL, {"type": "go"})
+        return False
 
     def _on_term(self, signum, frame):
         self.stopping = True
 
     def _relay(self, readers, wake_r):
-        reader = protocol.Reader()
+        self._act_on(self.pending)
         while True:
             if self.exit_status is None:
                 self._reap()
@@ -121,7 +170,7 @@ class _Session:
                 elif fd in readers:
                     self._pipe_readable(fd, readers)
                 elif fd is self.conn:
-                    self._client_readable(reader)
+                    self._client_readable()
             if writable and self.client_open:
                 self._flush_some()
 
@@ -139,7 +188,7 @@ class _Session:
         if self.client_open:
             self.out += protocol.frame(readers[fd], chunk)
 
-    def _client_readable(self, reader):
+    def _client_readable(self):
         try:
             data = self.conn.recv(65536)
         except BlockingIOError:
@@ -150,10 +199,13 @@ class _Session:
             self._client_gone()
             return
         try:
-            frames = reader.feed(data)
+            frames = self.reader.feed(data)
         except protocol.ProtocolError:
             self._client_gone()
             return
+        self._act_on(frames)
+
+    def _act_on(self, frames):
         for stream, message in frames:
             if stream == protocol.CONTROL and message.get("type") == "signal" and message.get("signal") in SIGNALS:
                 _killpg(self.pid, SIGNALS[message["signal"]])

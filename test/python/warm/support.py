@@ -345,6 +345,11 @@ class WarmCall:
         message = json.dumps({"type": "signal", "signal": name}).encode("utf-8")
         self.sock.sendall(H.pack(0, len(message)) + message)
 
+    def go(self):
+        """Starts a held request's program."""
+        message = json.dumps({"type": "go"}).encode("utf-8")
+        self.sock.sendall(H.pack(0, len(message)) + message)
+
     def disconnect(self):
         self.sock.close()
         self.gone = True

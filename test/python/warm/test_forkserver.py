@@ -31,6 +31,18 @@ def events(path):
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def go_once():
+    """A step that starts a held request's program as soon as it is held."""
+    sent = []
+
+    def step(call):
+        if call.control and call.control[0].get("type") == "held" and not sent:
+            sent.append(True)
+            call.go()
+
+    return step
+
+
 class Served:
     """One fork server on example/backend for the whole class (tests that make a server stale
     start their own)."""
@@ -276,6 +288,39 @@ class Served:
             time.sleep(0.05)
         self.assertFalse(os.path.exists("/proc/%d" % pid), "the child outlived its client")
         self.assertEqual(self.server.run(["manage.py", "exit_with", "0"]).code, 0)
+
+    def test_a_held_request_runs_only_on_go(self):
+        waited = []
+
+        def go_later(call):
+            if call.control and call.control[0].get("type") == "held" and not waited:
+                time.sleep(0.3)  # the services being checked: the child is prepared and waits
+                waited.append((call.streams[1], call.streams[2], list(call.control)))
+                call.go()
+
+        cold = self.cold(["manage.py", "check"])
+        warm = self.server.run(["manage.py", "check"], hold=True, step=go_later)
+        self.assertEqual(waited[0][:2], (b"", b""), "nothing ran before go")
+        self.assertEqual([m["type"] for m in waited[0][2]], ["held"])
+        self.assertEqual([m["type"] for m in warm.control], ["held", "started", "exit"])
+        self.assertEqual(warm.control[0]["pid"], warm.control[1]["pid"])
+        self.assertEqual(warm.key(support.normalise), cold.key(support.normalise))
+
+    def test_a_held_request_given_up_runs_nothing(self):
+        held = []
+
+        def give_up(call):
+            if call.control and call.control[0].get("type") == "held" and not held:
+                held.append(call.control[0]["pid"])
+                call.disconnect()
+
+        warm = self.server.run(["manage.py", "sleep_then_print", "60"], hold=True, step=give_up)
+        self.assertEqual((warm.stdout, warm.stderr), (b"", b""))
+        deadline = time.monotonic() + 10
+        while os.path.exists("/proc/%d" % held[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(os.path.exists("/proc/%d" % held[0]), "the held child outlived its client")
+        self.assertEqual(self.server.run(["manage.py", "exit_with", "3"], hold=True, step=go_once()).code, 3)
 
     def slow_test_run(self, stop):
         """A `tldr test`-style run of a 60 s test on its own test database; ``stop(call, seen)``
