@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { foreignAnswer, type OwnedBy } from './owner.js';
 import { ReadinessProbe, type Clock } from './probe.js';
 
@@ -16,8 +15,8 @@ export class HttpProbe extends ReadinessProbe {
   }
 
   async attempt(budgetMs: number): Promise<void> {
-    // node:https (and TLS under it) loads only for an https:// readiness URL.
-    const request = this.url.startsWith('https:') ? (await import('node:https')).request : httpRequest;
+    // node:http loads only for a dev process's readiness URL, node:https (and TLS) only for https://.
+    const { request } = this.url.startsWith('https:') ? await import('node:https') : await import('node:http');
     return new Promise((resolve, reject) => {
       const req = request(this.url, { method: 'GET', agent: false, timeout: Math.max(1, Math.round(budgetMs)), rejectUnauthorized: false }, (res) => {
         res.resume();

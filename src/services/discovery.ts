@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { unixHttp } from './docker/unix-http.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -107,14 +107,7 @@ function parseJson(text: string | undefined): any {
 }
 
 /** GET /_ping on a unix socket; tcp/ssh hosts are left to dockerode to answer. */
-export function pingSocket(path: string, timeoutMs = 1500): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: path, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
+export async function pingSocket(path: string, timeoutMs = 1500): Promise<void> {
+  const res = await unixHttp(path, 'GET', '/_ping', { timeoutMs });
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
 }

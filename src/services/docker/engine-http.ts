@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { unixHttp } from './unix-http.js';
 
 /** An Engine API error, shaped like dockerode's (`statusCode`, `json.message`) so callers handle both alike. */
 export class EngineError extends Error {
@@ -16,7 +16,7 @@ export class EngineError extends Error {
  * without loading dockerode. 404 resolves to `undefined`; other statuses ≥ 400 reject.
  * `timeoutMs: 0` waits for as long as it takes (long polls such as /wait).
  */
-export function engineRequest<T>(
+export async function engineRequest<T>(
   socketPath: string,
   method: 'GET' | 'POST',
   path: string,
@@ -25,29 +25,20 @@ export function engineRequest<T>(
 ): Promise<T | undefined> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { accept: 'application/json' };
-    if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
-    const req = request(
-      { socketPath, path, method, headers, ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          const json = parse(text);
-          if (status === 404) return resolve(undefined);
-          if (status >= 400) return reject(new EngineError(`(HTTP code ${status}) ${json?.message ?? text.trim()}`, status, json));
-          resolve((text ? json : undefined) as T | undefined);
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`the Docker Engine did not answer ${method} ${path} within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(payload);
+  const headers: Record<string, string> = { accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) };
+  const res = await unixHttp(socketPath, method, path, {
+    headers,
+    timeoutMs,
+    ...(payload ? { body: payload } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  }).catch((error: Error) => {
+    throw /^timed out/.test(error.message) ? new Error(`the Docker Engine did not answer ${method} ${path} within ${timeoutMs} ms`) : error;
   });
+  const text = res.body.toString('utf8');
+  const json = parse(text);
+  if (res.status === 404) return undefined;
+  if (res.status >= 400) throw new EngineError(`(HTTP code ${res.status}) ${json?.message ?? text.trim()}`, res.status, json);
+  return (text ? json : undefined) as T | undefined;
 }
 
 function parse(text: string): { message?: string } | undefined {
