@@ -140,7 +140,7 @@ export function parseInput<I extends z.ZodObject>(
   definition: Pick<CommandDefinition<I>, 'input' | 'refine'>,
   raw: unknown,
 ): { ok: true; value: z.output<I> } | { ok: false; problems: InputProblem[] } {
-  const parsed = definition.input.safeParse(raw);
+  const parsed = definition.input.safeParse(raw, { jitless: true }); // once per call: no compiled fast path
   if (!parsed.success)
     return {
       ok: false,
