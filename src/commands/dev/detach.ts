@@ -36,7 +36,8 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
   const logFile = supervisorLogPath(project.stateDir);
   const logs = logLimits(project.config.logs);
   rotateFiles(logFile, logs.keep);
-  await using background = new BackgroundProcess({ argv: supervisorArgv(), env: stringEnv(project.env), cwd: project.root, logFile });
+  const argv = supervisorArgv();
+  await using background = new BackgroundProcess({ argv, env: supervisorEnv(argv, project.env), cwd: project.root, logFile });
   let migrations: DevData['migrations'];
   let ready: Extract<StartupOutcome, { ok: true }> | undefined;
   const handOff = {
@@ -140,6 +141,14 @@ function readTail(path: string, lines: number): string[] {
   return readLastLines(path, lines * 2)
     .filter(Boolean)
     .slice(-lines);
+}
+
+// The bundled entry (scripts/supervise.cjs) puts NODE_EXTRA_CA_CERTS back before anything runs: moved
+// aside, Node does not parse the file at the supervisor's start (~60 ms, most of it, on this path).
+function supervisorEnv(argv: string[], env: NodeJS.ProcessEnv): Record<string, string> {
+  const { NODE_EXTRA_CA_CERTS: ca, ...rest } = stringEnv(env);
+  if (ca === undefined || !argv[1]?.endsWith('supervise.cjs')) return stringEnv(env);
+  return { ...rest, TLDR_NODE_EXTRA_CA_CERTS: ca };
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
