@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { PythonChoice } from './python.js';
 import { readState, updateState } from '../config/state.js';
 import { extraCaLoaded } from '../process/extra-ca.js';
+import { plainTarget, simpleQuery } from '../readiness/pg-wire.js';
 
 export interface MigrationFile {
   app: string;
@@ -128,12 +129,22 @@ function packageDirs(backendDir: string, python: PythonChoice): string[] {
 
 const STATE_KEY = 'devMigrations';
 
-// pg costs ~40 ms to import: `tldr dev` starts loading it while the services come up.
+// pg costs ~40 ms to import: only a URL with TLS or options (an external server) needs it.
 let pgModule: Promise<typeof import('pg')> | undefined;
-export const loadPg = () => (pgModule ??= extraCaLoaded().then(() => import('pg')));
+const loadPg = () => (pgModule ??= extraCaLoaded().then(() => import('pg')));
 
 /** django_migrations rows, or undefined when the table does not exist yet (a fresh database). */
 export async function appliedRows(databaseUrl: string): Promise<AppliedRow[] | undefined> {
+  // tldr's own services (no TLS, no options): the protocol directly, without loading pg (~40 ms).
+  const plain = plainTarget(databaseUrl);
+  if (plain) {
+    try {
+      return (await simpleQuery(plain, 'SELECT app, name FROM django_migrations', 5000)) as unknown as AppliedRow[];
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return undefined;
+      throw error;
+    }
+  }
   const { default: pg } = await loadPg();
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);

@@ -28,16 +28,24 @@ const pbkdf2Async = promisify(pbkdf2);
  * because loading `pg` costs ~40 ms on every warm `tldr up`; external URLs still go through `pg`.
  */
 export function selectOne(target: PgTarget, budgetMs: number): Promise<void> {
+  return simpleQuery(target, 'SELECT 1', budgetMs).then(() => undefined);
+}
+
+/** One row of a simple query: column name → text value (null for SQL NULL). */
+export type PgRow = Record<string, string | null>;
+
+/** The same connection running one simple query (no parameters), its rows as text. */
+export function simpleQuery(target: PgTarget, sql: string, budgetMs: number): Promise<PgRow[]> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: target.host, port: target.port });
-    const session = new Session(target, socket);
+    const session = new Session(target, socket, sql);
     const finish = (error?: Error) => {
       clearTimeout(timer);
       if (!socket.destroyed) {
         if (!error) socket.end(message('X', Buffer.alloc(0)));
         socket.destroy();
       }
-      error ? reject(error) : resolve();
+      error ? reject(error) : resolve(session.rows);
     };
     const timer = setTimeout(() => finish(new Error(`no answer within ${Math.round(budgetMs)} ms`)), budgetMs);
     socket.setNoDelay(true);
@@ -48,18 +56,43 @@ export function selectOne(target: PgTarget, budgetMs: number): Promise<void> {
   });
 }
 
+/**
+ * The target of a `postgres://` URL this client can serve exactly as `pg` would: a host and no
+ * query parameters (no sslmode, no options); undefined otherwise (use `pg`).
+ */
+export function plainTarget(databaseUrl: string): PgTarget | undefined {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return undefined;
+  }
+  if (!/^postgres(ql)?:$/.test(url.protocol) || url.search || !url.hostname || !url.username) return undefined;
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: database || decodeURIComponent(url.username),
+  };
+}
+
 class Session {
   private buffer = Buffer.alloc(0);
   private queried = false;
+  private columns: string[] = [];
+  readonly rows: PgRow[] = [];
   private scram: { nonce: string; firstBare: string; salted?: Buffer; auth?: string } | undefined;
   private queue = Promise.resolve(false);
 
   constructor(
     private readonly target: PgTarget,
     private readonly socket: Socket,
+    private readonly sql: string,
   ) {}
 
-  /** Feeds bytes in; resolves true once `SELECT 1` has completed. Messages are handled in order. */
+  /** Feeds bytes in; resolves true once the query has completed. Messages are handled in order. */
   receive(chunk: Buffer): Promise<boolean> {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     const messages: Array<[string, Buffer]> = [];
@@ -79,10 +112,12 @@ class Session {
   private async handle(type: string, body: Buffer): Promise<boolean> {
     if (type === 'E') throw errorFrom(body);
     if (type === 'R') await this.authenticate(body);
+    if (type === 'T') this.columns = rowDescription(body);
+    if (type === 'D') this.rows.push(dataRow(body, this.columns));
     if (type === 'Z') {
       if (this.queried) return true;
       this.queried = true;
-      this.socket.write(message('Q', cstring('SELECT 1')));
+      this.socket.write(message('Q', cstring(this.sql)));
     }
     return false;
   }
@@ -137,6 +172,29 @@ class Session {
     const got = Buffer.from(serverFinal.replace(/^v=/, ''), 'base64');
     if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new Error('SCRAM: the server signature does not match');
   }
+}
+
+function rowDescription(body: Buffer): string[] {
+  const names: string[] = [];
+  let at = 2;
+  for (let i = body.readInt16BE(0); i > 0; i--) {
+    const end = body.indexOf(0, at);
+    names.push(body.subarray(at, end).toString('utf8'));
+    at = end + 1 + 18; // table oid, column, type oid, size, modifier, format
+  }
+  return names;
+}
+
+function dataRow(body: Buffer, columns: string[]): PgRow {
+  const row: PgRow = {};
+  let at = 2;
+  for (let i = 0; i < body.readInt16BE(0); i++) {
+    const length = body.readInt32BE(at);
+    at += 4;
+    row[columns[i] ?? String(i)] = length < 0 ? null : body.subarray(at, at + length).toString('utf8');
+    if (length > 0) at += length;
+  }
+  return row;
 }
 
 function startup(target: PgTarget): Buffer {

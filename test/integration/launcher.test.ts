@@ -31,6 +31,24 @@ describe('the launcher', () => {
     expect(throughNode.stderr).toContain('Ignoring extra certs'); // `node bin/tldr.js`: Node's own start, as usual
   });
 
+  it('the detached supervisor starts without parsing NODE_EXTRA_CA_CERTS too, and puts it back', async () => {
+    using dir = tempDir();
+    const missing = join(dir.path, 'no-such-ca.pem');
+    dir.write(
+      'report.cjs',
+      "process.on('exit', () => process.stderr.write(`restored=${process.env.NODE_EXTRA_CA_CERTS} moved=${process.env.TLDR_NODE_EXTRA_CA_CERTS}\\n`));\n",
+    );
+    // How src/commands/dev/detach.ts starts it; with no plan on stdin it exits at once.
+    const supervisor = join(binPath, '../../dist/bundle/supervise.cjs');
+    const run = await execa(process.execPath, ['--require', join(dir.path, 'report.cjs'), supervisor], {
+      env: { TLDR_NODE_EXTRA_CA_CERTS: missing, NODE_EXTRA_CA_CERTS: undefined },
+      input: '',
+      reject: false,
+    });
+    expect(run.stderr).not.toContain('Ignoring extra certs');
+    expect(run.stderr).toContain(`restored=${missing} moved=undefined`);
+  });
+
   it("gives tldr's own TLS connections the kept certificates on first use", async () => {
     using dir = tempDir();
     const openssl = (...args: string[]) => execa('openssl', args, { cwd: dir.path });

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgServerError, selectOne } from '../../src/readiness/pg-wire.js';
+import { PgServerError, plainTarget, selectOne, simpleQuery } from '../../src/readiness/pg-wire.js';
+import { appliedRows } from '../../src/backend/migration-state.js';
 import { ProbeFatal } from '../../src/readiness/probe.js';
 import { Probe } from '../../src/readiness/probes.js';
 import { removeProjectResources, requireDocker } from '../helpers/docker.js';
@@ -69,6 +70,36 @@ describe('SELECT 1 over the Postgres protocol', () => {
     const started = performance.now();
     await expect(Probe.sql({ ...target('secret-1'), database: 'nope' }).wait({ timeoutMs: 30_000 })).rejects.toBeInstanceOf(ProbeFatal);
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a simple query: rows as text by column name, NULL as null, UTF-8 intact; the same rows as pg', async () => {
+    await useMethod('scram-sha-256');
+    const sql = "SELECT 1 AS n, NULL AS nothing, 'ünï ✓' AS text, '' AS empty UNION ALL SELECT 2, 'x', 'y', 'z'";
+    const rows = await simpleQuery(target('secret-1'), sql, 5_000);
+    expect(rows).toEqual([
+      { n: '1', nothing: null, text: 'ünï ✓', empty: '' },
+      { n: '2', nothing: 'x', text: 'y', empty: 'z' },
+    ]);
+    expect(await simpleQuery(target('secret-1'), 'SELECT 1 WHERE false', 5_000)).toEqual([]);
+  });
+
+  it("django_migrations rows without pg (tldr's own URLs), undefined before the table exists", async () => {
+    const url = `postgres://probe:${encodeURIComponent('secret-1')}@127.0.0.1:${port}/probe`;
+    expect(plainTarget(url)).toEqual(target('secret-1'));
+    expect(plainTarget(`${url}?sslmode=require`)).toBeUndefined(); // TLS and options stay with pg
+    expect(await appliedRows(url)).toBeUndefined();
+    await sh(
+      `psql -U probe -d probe -v ON_ERROR_STOP=1 -c "CREATE TABLE django_migrations (id serial, app text, name text, applied timestamptz)" -c "INSERT INTO django_migrations (app, name) VALUES ('auth', '0001_initial'), ('documents', '0001_initial')"`,
+    );
+    try {
+      expect(await appliedRows(url)).toEqual([
+        { app: 'auth', name: '0001_initial' },
+        { app: 'documents', name: '0001_initial' },
+      ]);
+      expect(await appliedRows(`${url}?application_name=through-pg`)).toEqual(await appliedRows(url));
+    } finally {
+      await sh('psql -U probe -d probe -c "DROP TABLE django_migrations"');
+    }
   });
 
   it('nothing listening: a retryable connection error', async () => {

@@ -14,7 +14,6 @@ import { reapAndReport } from './reap.js';
 import { statesLine } from '../../supervisor/states.js';
 import { awaitRunningLoop } from './wait.js';
 import { down } from '../services/down.js';
-import { loadPg } from '../../backend/migration-state.js';
 import { devMigrateStep, runDevSteps, upStep } from './steps.js';
 import { managePyNeeds, preflight } from '../preflight.js';
 import type { DevData, DevOptions, DevResult } from './types.js';
@@ -30,7 +29,6 @@ export type { DevOptions, DevData, DevResult } from './types.js';
 export async function dev(options: DevOptions): Promise<DevResult> {
   const { project, output } = options;
   const signal = options.signal ?? new AbortController().signal;
-  void loadPg().catch(() => undefined);
   const names = selectProcesses(project.config.processes, options.only);
   preflight(project, { ...managePyNeeds, processes: names });
   const { reaped, running } = await reapAndReport(project, output);
