@@ -112,11 +112,17 @@ class _Events:
     """The NDJSON channel and the run's counts (one per process; only the opener writes)."""
 
     def __init__(self):
-        self.path = os.environ.get(EVENTS_ENV) or None
+        self._path = False  # read at first use: the warm fork server imports this module once for every run
         self._fh = None
         self._pid = None
         self.result_attached = False
         self.reset()
+
+    @property
+    def path(self):
+        if self._path is False:
+            self._path = os.environ.get(EVENTS_ENV) or None
+        return self._path
 
     def reset(self):
         self.counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}

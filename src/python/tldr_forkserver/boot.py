@@ -43,6 +43,12 @@ DEFAULT_PRELOAD = (
     "django.test.utils",
 )
 
+# tldr's own helpers that children import (the test runner and its query recording): none reads
+# the environment, the clock or the cwd when imported. tldr_migrate_check does (its start time,
+# its cwd), so it is not preloaded.
+# A request whose PYTHONPATH lacks tldr's helper folder gets a child without them (watch.HELPER_PACKAGES).
+HELPER_PRELOAD = ("tldr_lifeline", "tldr_queries", "tldr_queries.detect", "tldr_queries.recorder", "tldr_queries.relations", "tldr_testrunner")
+
 
 class BootRefused(Exception):
     """This project cannot be served warm (the reason says why); the cold path still works."""
@@ -73,6 +79,10 @@ class Boot:
         # Descriptors the server was started with (its stdio, maybe a socket pair from Node): not the start's.
         self.inherited_fds = set()
         self.django = None
+        # Why commands are not served (a project module the preload imports raised), and the
+        # files behind that failure, watched so that fixing them restarts the parent.
+        self.broken = None
+        self.broken_files = set()
         self.import_ms = self.setup_ms = self.preload_ms = 0.0
 
 
@@ -141,7 +151,7 @@ class _Opened:
         return False
 
 
-def boot(preload=DEFAULT_PRELOAD):
+def boot(preload=DEFAULT_PRELOAD, project=True):
     """Sets Django up in this process for ``manage.py`` in the cwd; raises BootRefused."""
     state = Boot()
     manage = os.path.join(state.cwd, "manage.py")
@@ -165,7 +175,7 @@ def boot(preload=DEFAULT_PRELOAD):
             except Exception as exc:
                 raise BootRefused("django.setup() raised %s: %s" % (type(exc).__name__, exc))
             started = time.perf_counter()
-            state.preloaded = _preload(preload)
+            state.preloaded = _preload(state, preload, project)
             state.preload_ms = (time.perf_counter() - started) * 1000.0
     finally:
         sys.argv = list(list.__iter__(sys.argv))  # not via __iter__: that would count as a read
@@ -206,9 +216,30 @@ def _installed_prefixes():
     return tuple(os.path.join(f, "") for f in folders if f)
 
 
-def _preload(names):
+def _failure_files(name, exc):
+    """The module's own file and every file of the traceback outside the installed packages."""
+    import importlib.util
+    import traceback
+
+    files = {frame.filename for frame in traceback.extract_tb(exc.__traceback__)}
+    try:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            files.add(spec.origin)
+    except Exception:
+        pass
+    installed = _installed_prefixes()
+    return {os.path.abspath(f) for f in files if os.path.isfile(f) and not os.path.abspath(f).startswith(installed)}
+
+
+def _preload(state, names, project=True):
+    """Imports what nearly every child imports anyway, under the same recording as Django's
+    start: Django's command and test modules, the database backend and, with ``project``, tldr's
+    helpers, the project's URLconf (the system checks import it: check, test, migrate) and every
+    app's migration modules (read from disk, no database). A failure is skipped: the child then
+    fails as a cold start does."""
     loaded = []
-    for name in names:
+    for name in tuple(names) + (HELPER_PRELOAD if project else ()):
         try:
             importlib.import_module(name)
             loaded.append(name)
@@ -224,6 +255,44 @@ def _preload(names):
             if engine:
                 load_backend(engine)
                 loaded.append(engine)
+    except Exception:
+        pass
+    if not project:
+        return loaded
+    from django.apps import apps
+    from django.conf import settings
+
+    # The URLconf, and the middleware modules the admin's checks import.
+    urlconf = getattr(settings, "ROOT_URLCONF", None)
+    project_modules = ([urlconf] if isinstance(urlconf, str) and urlconf else []) + [
+        m.rsplit(".", 1)[0] for m in getattr(settings, "MIDDLEWARE", None) or () if isinstance(m, str) and "." in m
+    ]
+    for name in project_modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            # What it did before raising (an admin registration) stays in this process: a child
+            # importing it again could fail differently from a cold start. Commands run cold
+            # until the files behind the failure change (then the parent restarts).
+            state.broken = "%s raised %s on import: %s" % (name, type(exc).__name__, exc)
+            state.broken_files.update(_failure_files(name, exc))
+            break
+        loaded.append(name)
+    # What Django's own system checks import (URL checks, error handlers, auth backends).
+    lazy = ["django.conf.urls", "django.views.defaults"]
+    if apps.is_installed("django.contrib.auth"):
+        lazy += ["django.contrib.auth.backends", "django.contrib.auth.views", "django.contrib.auth.forms"]
+    for name in lazy:
+        try:
+            importlib.import_module(name)
+            loaded.append(name)
+        except Exception:
+            pass
+    try:
+        from django.db.migrations.loader import MigrationLoader
+
+        MigrationLoader(None, ignore_no_migrations=True, load=False).load_disk()
+        loaded.append("migrations")
     except Exception:
         pass
     return loaded

@@ -20,6 +20,7 @@ from tldr_start.exiting import run_as_main
 from tldr_start.program import Program
 
 from .ending import FULL_EXIT_ENV, run_and_end
+from .watch import forget_unreachable_helpers
 
 __all__ = ["run_child"]
 
@@ -103,6 +104,7 @@ def _prepare(request, pipes, watch, sockets, private):
     if lifeline is not None:
         os.environ[LIFELINE_ENV] = str(lifeline)
     sys.path[:] = watch.sys_path_for([p for p in request["env"].get("PYTHONPATH", "").split(os.pathsep) if p])
+    forget_unreachable_helpers(sys.path)
     _stdio()
 
 

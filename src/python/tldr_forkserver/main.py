@@ -17,7 +17,7 @@ def parse_args(argv):
     parser.add_argument("--idle-timeout", type=float, default=900.0, help="exit after this many seconds without a request (0: never; default 900)")
     parser.add_argument("--watch", action="append", default=[], metavar="FILE", help="also restart when this file changes, appears or goes (env files); repeatable")
     parser.add_argument("--preload", action="append", default=[], metavar="MODULE", help="also import this module once Django is set up; repeatable")
-    parser.add_argument("--no-default-preload", action="store_true", help="import only what django.setup() imports (and --preload)")
+    parser.add_argument("--no-default-preload", action="store_true", help="import only what django.setup() imports (and --preload): not Django's command modules, tldr's helpers, the URLconf or the migrations")
     parser.add_argument("--reason", default="started", help="why this server was started, shown by status (e.g. the previous one's stale reason)")
     return parser.parse_args(argv)
 
@@ -48,7 +48,7 @@ def main(argv=None):
     inherited = open_fds()
     held = Held(skip_terminals=False)
     try:
-        state = boot(preload)
+        state = boot(preload, project=not args.no_default_preload)
     except BootRefused as exc:
         held.stop().write_out(to=2)  # into the server's log, to explain the refusal
         announce({"event": "refused", "reason": str(exc)})

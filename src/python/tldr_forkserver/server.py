@@ -137,6 +137,9 @@ class Server:
             self._close_listener()
             self.announce({"event": "stale", "kind": kind, "reason": stale})
             return EXIT_STALE
+        if self.boot.broken:
+            protocol.reply(conn, {"type": "refused", "reason": self.boot.broken})
+            return None
         unsafe = self._unsafe(conn)
         if unsafe:
             protocol.reply(conn, {"type": "refused", "reason": unsafe})
@@ -189,6 +192,7 @@ class Server:
             "preloaded": len(self.boot.preloaded),
             "watched": self.watch.counts(),
             "lastCheckMs": self.last_check_ms,
+            "broken": self.boot.broken,
         }
 
     def _reap(self):

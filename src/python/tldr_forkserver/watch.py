@@ -13,12 +13,15 @@ import sys
 
 from tldr_start import environ as envmod
 
-__all__ = ["Watch", "import_names"]
+__all__ = ["Watch", "import_names", "forget_unreachable_helpers", "HELPER_PACKAGES"]
 
 LOCK_PATTERNS = ("uv.lock", "pyproject.toml", "requirements*.txt", "Pipfile.lock", "poetry.lock")
 _MODULE_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth", ".egg-link", ".zip", ".egg")
 # The parent's own machinery: loaded from tldr's helper folder, never the program's business.
 _OWN_PACKAGES = ("tldr_forkserver", "tldr_start")
+# tldr's helpers the parent preloads (boot.HELPER_PRELOAD): a request whose PYTHONPATH lacks their
+# folder is still served, and its child forgets them (``forget_unreachable_helpers``).
+HELPER_PACKAGES = ("tldr_lifeline", "tldr_queries", "tldr_testrunner")
 
 
 def _stat(path):
@@ -62,7 +65,7 @@ class Watch:
             self._file(module.__file__)
         self.module_count = len(self.files)
         self.real_module_files = [os.path.realpath(p) for p in self.files]
-        for path in sorted(boot.opened):
+        for path in sorted(boot.opened | boot.broken_files):
             self._file(path)
         self.extra = {}
         for path in extra_files:
@@ -167,7 +170,7 @@ class Watch:
                 continue
             prefix = os.path.realpath(folder) + os.sep
             for path in self.real_module_files:
-                if path.startswith(prefix) and not os.path.relpath(path, prefix).startswith(_OWN_PACKAGES):
+                if path.startswith(prefix) and not os.path.relpath(path, prefix).startswith(_OWN_PACKAGES + HELPER_PACKAGES):
                     return "PYTHONPATH: %s is gone, and a loaded module came from it" % folder
         wanted = self.top_names | boot.missing
         for folder in after:
@@ -193,6 +196,25 @@ class Watch:
                     return current[:i] + after + current[i + len(before):]
         # No PYTHONPATH at start: the interpreter puts it right after sys.path[0].
         return current[:1] + after + current[1:]
+
+
+def forget_unreachable_helpers(path):
+    """In a child: the preloaded helpers that its ``sys.path`` (``path``) would not find leave
+    ``sys.modules``, so importing one fails (or finds another) as in a cold start."""
+    folders = {os.path.realpath(p or os.curdir) for p in path}
+    for name, module in list(sys.modules.items()):
+        top = _module_of(name)
+        if top not in HELPER_PACKAGES:
+            continue
+        root = sys.modules.get(top)
+        file = getattr(root, "__file__", None)
+        if not isinstance(file, str):
+            continue
+        origin = os.path.dirname(os.path.realpath(file))
+        if getattr(root, "__path__", None) is not None:
+            origin = os.path.dirname(origin)  # a package: the folder that holds it
+        if origin not in folders:
+            del sys.modules[name]
 
 
 def _migration_folders():

@@ -289,6 +289,12 @@ class Served:
         self.assertFalse(os.path.exists("/proc/%d" % pid), "the child outlived its client")
         self.assertEqual(self.server.run(["manage.py", "exit_with", "0"]).code, 0)
 
+    def test_tldrs_preloaded_helpers_only_where_the_pythonpath_has_them(self):
+        for helpers in (True, False):
+            env = support.backend_env(pg, helpers=helpers)
+            cold, warm = self.assertSame(["manage.py", "can_import", "tldr_testrunner"], env)
+            self.assertEqual(cold.stdout.strip(), b"yes" if helpers else b"no")
+
     def test_a_held_request_runs_only_on_go(self):
         waited = []
 
@@ -482,6 +488,30 @@ class Staleness:
     def test_a_project_variable_named_like_tldrs(self):
         # The example's settings read TLDR_EXAMPLE_EXTRA_APPS (INSTALLED_APPS): only tldr's own per-run names are ignored.
         self.assertStale("TLDR_EXAMPLE_EXTRA_APPS", kind="env", env=dict(self.env, TLDR_EXAMPLE_EXTRA_APPS="sample_tests"))
+
+    def test_a_urlconf_that_raises_is_served_cold_until_fixed(self):
+        urls = os.path.join(self.backend, "tldr", "urls.py")
+        with open(urls) as fh:
+            original = fh.read()
+        self.edit("tldr/urls.py", "\nraise RuntimeError('urls broken mid-edit')\n")
+        self.assertStale("tldr/urls.py changed")  # preloaded: its file is watched
+        broken = support.ForkServer(self.PYTHON, self.env, cwd=self.backend)
+        try:
+            self.assertEqual(broken.ready["event"], "ready", broken.stderr_text())
+            cold = support.run_bare(self.PYTHON, ["manage.py", "check"], self.env, cwd=self.backend)
+            self.assertNotEqual(cold.code, 0)
+            self.assertIn(b"urls broken mid-edit", cold.stderr)
+            answer = broken.run(["manage.py", "check"])
+            self.assertEqual(answer.control[0]["type"], "refused", answer.control)
+            self.assertIn("tldr.urls raised RuntimeError on import: urls broken mid-edit", answer.control[0]["reason"])
+            self.assertEqual(broken.status()["broken"], answer.control[0]["reason"])
+            with open(urls, "w") as fh:
+                fh.write(original)
+            fixed = broken.run(["manage.py", "check"])
+            self.assertEqual(fixed.control[0]["type"], "stale", fixed.control)
+            self.assertIn("urls.py changed", fixed.control[0]["reason"])
+        finally:
+            broken.stop()
 
     def test_the_status_counts_and_a_compatible_env(self):
         # tldr's per-run variables and a PYTHONPATH without the helper folder are not changes.
