@@ -100,7 +100,10 @@ class _Session:
             self._send_now({"type": "held", "pid": self.pid, "forkMs": fork_ms})
             go = self._await_go(wake_r)
             if go:
-                os.write(go_w, b"g")
+                try:
+                    os.write(go_w, b"g")
+                except OSError:
+                    pass  # the child died while held (killed from outside): its exit status says so
             os.close(go_w)  # without the byte: the child ends, nothing ran
             if not go:
                 self._reap_blocking()

@@ -31,6 +31,15 @@ def events(path):
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def dead(pid):
+    """Gone, or a zombie its parent has not reaped yet."""
+    try:
+        with open("/proc/%d/stat" % pid) as fh:
+            return fh.read().rsplit(") ", 1)[1].startswith("Z")
+    except OSError:
+        return True
+
+
 def go_once():
     """A step that starts a held request's program as soon as it is held."""
     sent = []
@@ -311,6 +320,21 @@ class Served:
         self.assertEqual([m["type"] for m in warm.control], ["held", "started", "exit"])
         self.assertEqual(warm.control[0]["pid"], warm.control[1]["pid"])
         self.assertEqual(warm.key(support.normalise), cold.key(support.normalise))
+
+    def test_a_held_child_killed_before_go_is_reported_as_killed(self):
+        def kill_then_go(call):
+            if call.control and call.control[0].get("type") == "held" and len(call.control) == 1 and not getattr(call, "went", False):
+                pid = call.control[0]["pid"]
+                os.kill(pid, signal.SIGKILL)  # from outside, like the OOM killer, before go
+                deadline = time.monotonic() + 10
+                while not dead(pid) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                call.went = True
+                call.go()
+
+        warm = self.server.run(["manage.py", "sleep_then_print", "60"], hold=True, step=kill_then_go)
+        self.assertEqual((warm.code, warm.signal), (137, "SIGKILL"), warm.control)
+        self.assertEqual(self.server.run(["manage.py", "exit_with", "4"]).code, 4)
 
     def test_a_held_request_given_up_runs_nothing(self):
         held = []
