@@ -115,15 +115,21 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
     };
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.on(s, onProcessSignal);
+    // After go the program may have started even without `started` having arrived: never run it again cold.
+    let sentGo = false;
     socket.once('error', (error: NodeJS.ErrnoException) =>
       finish(
-        running
+        running || sentGo
           ? { kind: 'lost', reason: `the warm server went away mid-run: ${error.message}` }
           : { kind: 'unreachable', reason: error.code ?? error.message },
       ),
     );
     socket.once('close', () =>
-      finish(running ? { kind: 'lost', reason: 'the warm server closed the connection before the exit status' } : { kind: 'unreachable', reason: 'closed' }),
+      finish(
+        running || sentGo
+          ? { kind: 'lost', reason: 'the warm server closed the connection before the exit status' }
+          : { kind: 'unreachable', reason: 'closed' },
+      ),
     );
     const hold = options.hold;
     // Given up on before go: closing the connection ends the held child (nothing ran).
@@ -170,7 +176,10 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
         if (m.type === 'held') {
           if (typeof m.forkMs === 'number') forkMs = m.forkMs;
           void hold?.then((go) => {
-            if (go && !settled && !stopping) socket.write(encodeMessage({ type: 'go' }));
+            if (go && !settled && !stopping) {
+              sentGo = true;
+              socket.write(encodeMessage({ type: 'go' }));
+            }
           });
         } else if (m.type === 'started') {
           running = true;
