@@ -25,6 +25,13 @@ VENV_PYTHON = os.path.join(EXAMPLE, ".venv", "bin", "python")
 SYSTEM_PYTHON = "/usr/bin/python3"
 # name → interpreter: the example venv (Django 5.2) and Debian's python3 (Django 3.2).
 PYTHONS = {"django52": VENV_PYTHON, "django32": SYSTEM_PYTHON}
+# TLDR_TEST_DJANGO=django52 (or django32) runs one version only, so the suite can run the two
+# versions as two processes side by side; unset runs both.
+_ONLY = os.environ.get("TLDR_TEST_DJANGO")
+if _ONLY:
+    if _ONLY not in PYTHONS:
+        raise SystemExit("TLDR_TEST_DJANGO=%s: expected one of %s" % (_ONLY, ", ".join(sorted(PYTHONS))))
+    PYTHONS = {_ONLY: PYTHONS[_ONLY]}
 IMAGE = "tldr-test/postgres:15"
 PASSWORD = "s3cret-warm-pass"
 
@@ -96,8 +103,8 @@ def for_each_django(cases, namespace, prefix=""):
     running the test methods of the mixin ``cases`` with its ``PYTHON`` set."""
     import unittest
 
-    for label, python in (("Django52", VENV_PYTHON), ("Django32", SYSTEM_PYTHON)):
-        name = prefix + label
+    for key, python in PYTHONS.items():
+        name = prefix + "Django" + key[len("django"):]
         namespace[name] = type(name, (cases, unittest.TestCase), {"PYTHON": python, "__module__": namespace["__name__"]})
 
 
