@@ -1,3 +1,4 @@
+import atexit
 import os
 import sys
 
@@ -7,8 +8,10 @@ status = main()
 # Everything the helper owes is done once main returns: the document is written and the scratch
 # database dropped (main's finally). What is left is the interpreter's teardown, which finalises
 # every module Django loaded: 50–130 ms of a ~500 ms run, after the result is ready. The helper
-# registers no atexit work and runs no non-daemon thread, so it ends as a warm fork child does
-# (tldr_forkserver.ending): connections closed, streams flushed, then os._exit.
+# runs no non-daemon thread, so it ends as a warm fork child does (tldr_forkserver.ending): the
+# atexit handlers (logging's flushes the project's log handlers), connections closed, streams
+# flushed, then os._exit.
+atexit._run_exitfuncs()
 if "django.db" in sys.modules:
     try:
         sys.modules["django.db"].connections.close_all()
