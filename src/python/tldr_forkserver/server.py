@@ -113,6 +113,7 @@ class Server:
             return None
         op = request.get("op")
         if op == "status":
+            self._reap()  # a session that has just answered its client may have ended since the last wake
             protocol.reply(conn, self.status())
             return None
         if op == "stop":
