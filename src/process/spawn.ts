@@ -68,8 +68,10 @@ export interface HeadStart {
   onSpawn?: (early: Omit<EarlyEntry, 'usedAt'>, adopted: boolean) => void;
 }
 
-// Children told to stop and still inside their grace period: `hurryStops` kills them now.
+// Children told to stop and still inside their grace period: `hurryStops` kills them now,
+// `repeatStops` sends them their stop signal once more.
 const inGrace = new Set<() => void>();
+const repeatable = new Set<() => void>();
 
 /**
  * Ends every grace period now: each child that was told to stop (and has not exited yet) gets
@@ -78,6 +80,16 @@ const inGrace = new Set<() => void>();
  */
 export function hurryStops(): void {
   for (const kill of [...inGrace]) kill();
+}
+
+/**
+ * Sends each child still inside its grace period its stop signal a second time (once): for a
+ * deadline (`tldr ci --timeout`). Django's test runner takes a first SIGINT as "stop after this
+ * test" and a second as "interrupt it", and tears its test databases down either way; a
+ * SIGKILL at the end of the grace would leave them behind.
+ */
+export function repeatStops(): void {
+  for (const again of [...repeatable]) again();
 }
 
 /** The variable that names the lifeline descriptor in the child (see `RunCommandOptions.lifeline`). */
@@ -228,6 +240,11 @@ function launch(
     killTimer = setTimeout(killNow, options.graceMs ?? 10_000);
     killTimer.unref();
     inGrace.add(killNow);
+    repeatable.add(again);
+  };
+  const again = () => {
+    repeatable.delete(again);
+    signalProcess(child.pid!, options.stopSignal ?? 'SIGTERM', piped);
   };
   // A piped child has its own group and hears nothing from the terminal: any signal stops it.
   // An inheriting child already got the terminal's Ctrl-C; a SIGTERM/SIGHUP sent to tldr alone
@@ -256,6 +273,7 @@ function launch(
       } finally {
         options.signal?.removeEventListener('abort', stop);
         inGrace.delete(killNow);
+        repeatable.delete(again);
         if (options.forwardSignals) for (const s of STOP_SIGNALS) signals.off(s, onProcessSignal);
         if (killTimer) clearTimeout(killTimer);
       }

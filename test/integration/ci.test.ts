@@ -123,7 +123,7 @@ describe('tldr ci', () => {
   it('a cancelled job (SIGINT, then SIGTERM 1.5 s later, as GitHub cancels) and --timeout mid-run leave no container, volume or process behind', async () => {
     const env = { CI: 'true', CI_FIXTURE_SLEEP: '90' };
     const terminated = startCi([], { cwd: dir.path, env });
-    const timedOut = startCi(['--timeout', '30s'], { cwd: dir.path, env });
+    const timedOut = startCi(['--timeout', '20s'], { cwd: dir.path, env });
     await terminated.waitFor((e) => e.type === 'step.start' && e.step === 'test');
     await new Promise((r) => setTimeout(r, 2000));
     terminated.child.kill('SIGINT');
@@ -136,7 +136,10 @@ describe('tldr ci', () => {
     expect(t.exitCode, `${t.signal} ${String(t.stderr).slice(-2000)}`).toBe(130);
     const o = await timedOut.child;
     expect(o.exitCode, String(o.stderr).slice(-2000)).toBe(4);
-    expect(o.durationMs).toBeLessThan(80_000);
+    // At the deadline the running test is interrupted (a second SIGINT 1 s after the first), not
+    // waited for through the runner's 20 s grace: the run ends within seconds of its deadline.
+    expect(timedOut.events.some((e) => e.type === 'step.start' && e.step === 'test')).toBe(true);
+    expect(o.durationMs).toBeLessThan(36_000);
     const timeoutResult = timedOut.events.findLast((e) => e.type === 'result');
     expect(timeoutResult).toMatchObject({ ok: false, error: { code: 'ci-timeout' } });
     expect(await ciResources(docker, name)).toEqual([]);

@@ -14,6 +14,7 @@ import type { CommandResult } from '../definition.js';
 import { planNeeds, preflight } from '../preflight.js';
 import { defaultPipelines } from '../run/run.js';
 import { planPipeline } from '../../pipeline/plan.js';
+import { repeatStops } from '../../process/spawn.js';
 import { knownSteps } from '../steps.js';
 import { runWordsStep } from '../run/run-leaf.js';
 import { readDurations } from '../test/durations.js';
@@ -29,6 +30,8 @@ export type CiOptions = RunOptions & z.input<typeof ciInput>;
 /** A run without --timeout is surely over after GitHub's longest job (6 h): then its leftovers are swept whoever owned them. */
 const DEFAULT_DEADLINE_MS = 6 * 3_600_000;
 const DEADLINE_MARGIN_MS = 10 * 60_000;
+/** After --timeout's stop signal, the second one (the test that is running is interrupted, not waited for). */
+const TIMEOUT_REPEAT_MS = 1000;
 
 /**
  * `tldr ci`: the `ci` pipeline on services of its own (an instance named with the run id, free
@@ -57,8 +60,14 @@ export async function ci(options: CiOptions): Promise<CommandResult<CiData>> {
   const collected = collectRun(output, { github, projectRoot: project.root, repoRoot: root });
 
   const timeout = new AbortController();
+  let repeat: NodeJS.Timeout | undefined;
+  // At the deadline the run stops now: the running test is interrupted (Django tears its test
+  // databases down), not waited for through the runner's 20 s grace.
   const timer = timeoutMs
-    ? setTimeout(() => timeout.abort(new ServiceError(`tldr ci timed out after ${options.timeout} (--timeout)`, { code: 'ci-timeout' })), timeoutMs)
+    ? setTimeout(() => {
+        timeout.abort(new ServiceError(`tldr ci timed out after ${options.timeout} (--timeout)`, { code: 'ci-timeout' }));
+        repeat = setTimeout(repeatStops, TIMEOUT_REPEAT_MS);
+      }, timeoutMs)
     : undefined;
   const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
 
@@ -96,6 +105,7 @@ export async function ci(options: CiOptions): Promise<CommandResult<CiData>> {
     outcome = await runPlan({ plan, context, resolveStep, runLeaf: runWordsStep, keepGoing: keepsGoing });
   } finally {
     clearTimeout(timer);
+    clearTimeout(repeat);
     // Teardown always: success, failure, an abort (SIGINT, SIGTERM, --timeout) or an error in tldr.
     await teardown().catch((error: unknown) => output.note(`warning: teardown of ${instance} failed: ${(error as Error).message}`));
     collected.stop();
