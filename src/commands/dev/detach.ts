@@ -125,6 +125,8 @@ async function waitForStartup(socket: string, background: BackgroundProcess, log
           if (message.type === 'line') ctx.log(message.name, message.line, message.stream);
           else if (message.type === 'ready') outcome = { ok: true, processes: message.processes };
           else if (message.type === 'failed') outcome = { ok: false, error: message.error };
+          // The outcome is the last line: the supervisor's close lags while it loads the warm server.
+          return outcome ? 'done' : undefined;
         },
         signal,
       );

@@ -28,6 +28,7 @@ export async function awaitRunningLoop(first: SupervisorRecordData, stateDir: st
         (m) => {
           if (m.type === 'ready') outcome = { ok: true, processes: m.processes };
           else if (m.type === 'failed') outcome = { ok: false, error: m.error };
+          return outcome ? 'done' : undefined;
         },
         signal,
       );

@@ -304,6 +304,18 @@ class Served:
             cold, warm = self.assertSame(["manage.py", "can_import", "tldr_testrunner"], env)
             self.assertEqual(cold.stdout.strip(), b"yes" if helpers else b"no")
 
+    def test_celery_task_modules_and_the_broker_transport_are_preloaded(self):
+        # The example backend loads its Celery app at start: a warm child starts with what sending
+        # or running a task imports (and the redis transport of its broker), a cold one without.
+        modules = ["manage.py", "loaded", "celery.app.trace", "celery.canvas", "kombu.transport.redis", "django.core.management.commands.createcachetable"]
+        warm = self.server.run(modules)
+        self.assertEqual(warm.code, 0, warm)
+        self.assertNotIn(b"=no", warm.stdout, warm.stdout)
+        cold = self.cold(modules)
+        self.assertIn(b"celery.app.trace=no", cold.stdout, cold.stdout)
+        pid = self.server.proc.pid
+        self.assertEqual(support.threads_of(pid), 1)
+
     def test_a_held_request_runs_only_on_go(self):
         waited = []
 
