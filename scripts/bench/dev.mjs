@@ -87,7 +87,7 @@ export default async function (bench) {
       },
       runs: 7,
       warmup: 1,
-      goal: '≤ 1.3×',
+      goal: '≤ 1.2×',
     });
 
     await glue('dev', '--detach');
