@@ -64,6 +64,10 @@ TLDR_LIFELINE_FD=3
     which terminates the worker pool — and Django tears its test databases down; a run still
     setting up its databases stops before the first test.
 
+SIGINT while the test databases are created or dropped is held until that is done (an interrupt
+there would leave a half-made or undropped database): after set-up the run stops before the first
+test (Django's teardown runs); after teardown the signal reaches unittest's handler.
+
 ``--parallel auto`` is also accepted on Django 3.2 (which only knows a bare ``--parallel``).
 """
 
@@ -598,6 +602,38 @@ class _Lifeline:
 _lifeline = _Lifeline()
 
 
+class _HeldInterrupts:
+    """Holds SIGINT while the test databases are created or dropped: an interrupt there leaves a
+    half-made database or one never dropped (a person's second Ctrl-C, tldr ci's second SIGINT at
+    its --timeout deadline). ``pending`` counts what arrived; with ``replay`` each is delivered
+    once the work is done, to the handler that was there before (unittest's)."""
+
+    def __init__(self, replay=True):
+        self.replay = replay
+
+    def __enter__(self):
+        self.pending = 0
+        self.previous = None
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._hold)
+        except (ValueError, OSError):
+            self.previous = None
+        return self
+
+    def _hold(self, signum, frame):
+        self.pending += 1
+
+    def __exit__(self, *exc):
+        if self.previous is None:
+            return False
+        signal.signal(signal.SIGINT, self.previous)
+        for _ in range(self.pending if self.replay else 0):
+            signal.raise_signal(signal.SIGINT)  # the restored handler runs before this returns
+        return False
+
+
 def _stop_workers(timeout=3.0):
     """When the run was interrupted anyway (a project's own result class): parallel workers
     outlive an interrupted parent until they finish their test, holding connections to the
@@ -681,7 +717,26 @@ class _TldrRunnerMixin:
         suffix = os.environ.get(DB_SUFFIX_ENV, "").strip()
         if suffix:
             _use_own_test_databases(suffix)
-        return super().setup_databases(**kwargs)
+        # Django tears down only what setup_databases returned: an interrupt held here stops the
+        # run at its next step (run_checks, inside the try whose finally tears down), before any test.
+        held = _HeldInterrupts(replay=False)
+        with held:
+            config = super().setup_databases(**kwargs)
+        self._tldr_interrupted_setup = held.pending
+        return config
+
+    def _tldr_stop_if_interrupted(self):
+        if getattr(self, "_tldr_interrupted_setup", 0):
+            self._tldr_interrupted_setup = 0
+            raise KeyboardInterrupt("interrupted while the test databases were set up")
+
+    def run_checks(self, *args, **kwargs):
+        self._tldr_stop_if_interrupted()
+        return super().run_checks(*args, **kwargs)
+
+    def teardown_databases(self, old_config, **kwargs):
+        with _HeldInterrupts():
+            return super().teardown_databases(old_config, **kwargs)
 
     def build_suite(self, *args, **kwargs):
         suite = super().build_suite(*args, **kwargs)
@@ -738,6 +793,7 @@ class _TldrRunnerMixin:
         if _queries.local:
             session.recorder.run_started()
         try:
+            self._tldr_stop_if_interrupted()  # a runner whose run_tests skips run_checks
             _lifeline.enter_tests(parallel=_is_parallel(suite))
             result = super().run_suite(suite, **kwargs)
             return result
