@@ -83,7 +83,7 @@ export function hurryStops(): void {
 }
 
 /**
- * Sends each child still inside its grace period its stop signal a second time (once): for a
+ * Sends each child stopped with SIGINT and still inside its grace period a second SIGINT (once): for a
  * deadline (`tldr ci --timeout`). Django's test runner takes a first SIGINT as "stop after this
  * test" and a second as "interrupt it", and tears its test databases down either way; a
  * SIGKILL at the end of the grace would leave them behind.
@@ -240,7 +240,9 @@ function launch(
     killTimer = setTimeout(killNow, options.graceMs ?? 10_000);
     killTimer.unref();
     inGrace.add(killNow);
-    repeatable.add(again);
+    // Only SIGINT has a second meaning (interrupt the running test); a second SIGTERM would
+    // only cut short the clean-up the first one started (the migration check's scratch drop).
+    if (options.stopSignal === 'SIGINT') repeatable.add(again);
   };
   const again = () => {
     repeatable.delete(again);
