@@ -35,6 +35,13 @@ export type ControlMessage =
 
 export type StartupOutcome = { ok: true; processes: ProcessStatus[] } | { ok: false; error: TldrErrorJSON };
 
+/** The startup outcome a `wait` answer's last line carries (`ready` or `failed`); undefined for any other line. */
+export function startupOutcomeOf(message: ControlMessage): StartupOutcome | undefined {
+  if (message.type === 'ready') return { ok: true, processes: message.processes };
+  if (message.type === 'failed') return { ok: false, error: message.error };
+  return undefined;
+}
+
 /** A message line longer than this is dropped (reported as one malformed message), not buffered on. */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
 

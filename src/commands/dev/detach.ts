@@ -3,7 +3,7 @@ import { logLimits } from '../../config/size.js';
 import { rotateFiles } from '../../output/rotating-log.js';
 import { ServiceError, TldrError } from '../../errors.js';
 import { controlRequest } from '../../supervisor/control-client.js';
-import type { StartupOutcome } from '../../supervisor/control-protocol.js';
+import { startupOutcomeOf, type StartupOutcome } from '../../supervisor/control-protocol.js';
 import { BackgroundProcess } from '../../process/background.js';
 import { supervisorLogPath } from '../../supervisor/process-log.js';
 import type { ProcessIdentity } from '../../process/process-table.js';
@@ -123,8 +123,7 @@ async function waitForStartup(socket: string, background: BackgroundProcess, log
         (message) => {
           connected = true;
           if (message.type === 'line') ctx.log(message.name, message.line, message.stream);
-          else if (message.type === 'ready') outcome = { ok: true, processes: message.processes };
-          else if (message.type === 'failed') outcome = { ok: false, error: message.error };
+          outcome ??= startupOutcomeOf(message);
           // The outcome is the last line: the supervisor's close lags while it loads the warm server.
           return outcome ? 'done' : undefined;
         },

@@ -1,7 +1,7 @@
 import { ServiceError, TldrError } from '../../errors.js';
 import type { Output } from '../../output/output.js';
 import { controlRequest } from '../../supervisor/control-client.js';
-import type { StartupOutcome } from '../../supervisor/control-protocol.js';
+import { startupOutcomeOf, type StartupOutcome } from '../../supervisor/control-protocol.js';
 import { readLastRun } from '../../supervisor/last-run.js';
 import { isAlive } from '../../process/process-table.js';
 import { readRecord, type SupervisorRecordData } from '../../supervisor/record.js';
@@ -26,8 +26,7 @@ export async function awaitRunningLoop(first: SupervisorRecordData, stateDir: st
         record.socket,
         { op: 'wait', lines: false },
         (m) => {
-          if (m.type === 'ready') outcome = { ok: true, processes: m.processes };
-          else if (m.type === 'failed') outcome = { ok: false, error: m.error };
+          outcome ??= startupOutcomeOf(m);
           return outcome ? 'done' : undefined;
         },
         signal,
