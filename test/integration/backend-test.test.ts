@@ -48,7 +48,8 @@ describe('tldr test (real Postgres, Django 5.2)', () => {
   it('a fixture with one failing test: exit 1, one `test` event per test, ids and messages, a JUnit file that parses', async () => {
     const junit = join(project.dir.path, 'reports/junit.xml');
     const run = await project.cli(['--json', 'test', 'sample_tests', '--junit', 'reports/junit.xml']);
-    expect(run.exitCode, run.stderr).toBe(1);
+    // With --json an error is in the result on stdout, not on stderr: both, so a failure says which.
+    expect(run.exitCode, `${run.stderr}\n${JSON.stringify(run.result)}`).toBe(1);
     const tests = testEvents(run.events);
     expect(outcomes(tests)).toEqual(sampleIds);
     expect(tests).toHaveLength(6);
