@@ -86,10 +86,10 @@ export type MigrationObservation = z.infer<typeof migrationObservation>;
  */
 export function parseCheckDocument(raw: unknown): { ok: true; document: CheckDocument } | { ok: false; failure: CheckFailure } {
   if (raw && typeof raw === 'object' && 'error' in raw) {
-    const failure = checkFailure.safeParse(raw);
+    const failure = checkFailure.safeParse(raw, { jitless: true }); // once per check: no compiled fast path
     if (failure.success) return { ok: false, failure: failure.data };
   }
-  const parsed = checkDocument.safeParse(raw);
+  const parsed = checkDocument.safeParse(raw, { jitless: true });
   if (parsed.success) return { ok: true, document: parsed.data };
   const issue = parsed.error.issues[0]!;
   const field = issue.path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)), '');

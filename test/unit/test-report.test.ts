@@ -120,4 +120,13 @@ describe('parseRunnerLine', () => {
     const bad = parseRunnerLine('{"type":"test","id":"a","outcome":"exploded","durationMs":1}');
     expect('error' in bad && bad.error).toMatch(/outcome/);
   });
+
+  it('parses a long run the same once zod compiles its fast path (the first events are parsed without it)', () => {
+    const good = '{"type":"test","id":"a.B.c","outcome":"passed","durationMs":1.5,"extra":1}';
+    const bad = '{"type":"test","id":"a","outcome":"exploded","durationMs":1}';
+    const first = [parseRunnerLine(good), parseRunnerLine(bad)];
+    for (let i = 0; i < 200; i++) parseRunnerLine(good);
+    expect([parseRunnerLine(good), parseRunnerLine(bad)]).toEqual(first);
+    expect(first[0]).toEqual({ event: { type: 'test', id: 'a.B.c', outcome: 'passed', durationMs: 1.5 } });
+  });
 });
