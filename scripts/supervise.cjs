@@ -10,6 +10,9 @@ if (movedCa !== undefined) {
   globalThis[Symbol.for('tldr.deferredExtraCa')] = movedCa;
 }
 require('./polyfills.cjs');
+// The Django processes the last detached loop ran start importing now, before the supervisor loads
+// and long before its plan arrives (src/process/early-start.ts); the plan decides what is adopted.
+require('./early.cjs').startDevEarly();
 const { saveCaches } = require('./code-cache.cjs');
 require('./supervise-main.cjs');
 setTimeout(saveCaches, 2000).unref();

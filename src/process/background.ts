@@ -11,6 +11,8 @@ export interface BackgroundOptions {
   logFile: string;
   /** Its stdout alone to this file (truncated first); stderr still goes to `logFile`. */
   stdoutFile?: string;
+  /** The process already runs, spawned so (bin/tldr.js's early supervisor): adopt it instead of spawning. */
+  adopt?: ChildProcess;
 }
 
 /**
@@ -26,15 +28,7 @@ export class BackgroundProcess implements AsyncDisposable {
   private handedOff = false;
 
   constructor(options: BackgroundOptions) {
-    const [file, ...args] = options.argv;
-    const log = openPrivateFile(options.logFile, 'a');
-    const out = options.stdoutFile ? openPrivateFile(options.stdoutFile, 'w') : log;
-    try {
-      this.child = spawn(file!, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', out, log] });
-    } finally {
-      closeSync(log);
-      if (out !== log) closeSync(out);
-    }
+    this.child = options.adopt ?? spawnBackground(options);
     this.child.stdin?.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => resolve(signal ?? code ?? 1));
@@ -45,6 +39,11 @@ export class BackgroundProcess implements AsyncDisposable {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Writes `message` as one JSON line; stdin stays open. */
+  write(message: unknown): void {
+    this.child.stdin?.write(`${JSON.stringify(message)}\n`);
   }
 
   /** Writes `message` as JSON and closes stdin (the detached supervisor then starts on its plan). */
@@ -70,5 +69,17 @@ export class BackgroundProcess implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (!this.handedOff) await this.terminate();
+  }
+}
+
+function spawnBackground(options: BackgroundOptions): ChildProcess {
+  const [file, ...args] = options.argv;
+  const log = openPrivateFile(options.logFile, 'a');
+  const out = options.stdoutFile ? openPrivateFile(options.stdoutFile, 'w') : log;
+  try {
+    return spawn(file!, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', out, log] });
+  } finally {
+    closeSync(log);
+    if (out !== log) closeSync(out);
   }
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { openPrivateFile } from '../config/private-files.js';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 // The cold path's earliest head start. bin/tldr.js calls `startEarly` before tldr's own code loads
@@ -9,7 +11,8 @@ import { dirname, join } from 'node:path';
 // (`takeEarlyStart`) when it is exactly the one it would spawn, and dismisses it otherwise. The
 // record holds no secret: argv, folder, stdio and the interpreter-level variables only.
 //
-// This file imports nothing of tldr's: it is bundled on its own (dist/bundle/early.cjs).
+// This file imports only a leaf module of tldr's (private files): it is
+// bundled on its own (dist/bundle/early.cjs) and loads before the rest.
 
 /** `.tldr/head-start.json`: what the last head starts spawned, by command line. */
 export const EARLY_RECORD = 'head-start.json';
@@ -82,7 +85,13 @@ const MANY_COMMANDS = new Set(['mcp', 'dev', 'ci', 'run', 'warm']);
 export function startEarly(args: readonly string[], cwd: string = process.cwd()): void {
   try {
     if (args.length === 0 || args.some((a) => NOT_EARLY.has(a) || a.startsWith('--cwd=') || a.startsWith('--config='))) return;
-    if (MANY_COMMANDS.has(args.find((a) => !a.startsWith('-')) ?? '')) return;
+    const command = args.find((a) => !a.startsWith('-')) ?? '';
+    if (command === 'dev' && args.includes('--detach')) {
+      const root = projectRoot(cwd);
+      if (root) startEarlySupervisor(root);
+      return;
+    }
+    if (MANY_COMMANDS.has(command)) return;
     const root = projectRoot(cwd);
     if (!root) return;
     const stateDir = join(root, '.tldr');
@@ -96,6 +105,8 @@ export function startEarly(args: readonly string[], cwd: string = process.cwd())
     start.child = spawnEntry(entry);
     start.spawnedMs = Math.round(performance.now());
     start.child.on('error', () => undefined);
+    // Until adopted it must not keep tldr alive (a config error ends tldr; the 'exit' hook kills it).
+    holdsTldr(start.child, false);
     // Not adopted by the time tldr exits (a config error, another path): nothing ran, and nothing is left.
     process.once('exit', () => dismissEarly());
   } catch {
@@ -149,6 +160,20 @@ export function earlyStart(): EarlyStart | undefined {
   return (globalThis as { [GLOBAL]?: EarlyStart })[GLOBAL];
 }
 
+/** Whether a remembered head start is exactly the one wanted: same program, argv, folder, stdio and interpreter-level variables. */
+export function sameEntry(entry: Omit<EarlyEntry, 'usedAt'>, want: Omit<EarlyEntry, 'usedAt'>): boolean {
+  return (
+    entry.file === want.file &&
+    entry.cwd === want.cwd &&
+    entry.piped === want.piped &&
+    entry.lifeline === want.lifeline &&
+    JSON.stringify(entry.args) === JSON.stringify(want.args) &&
+    JSON.stringify(sorted(entry.interpreterEnv)) === JSON.stringify(sorted(want.interpreterEnv))
+  );
+}
+
+const running = (child: ChildProcess): boolean => child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+
 /**
  * The early child, when it is exactly the head start tldr is about to spawn (same program, argv,
  * folder, stdio and interpreter-level variables) and still running; it is then tldr's to run.
@@ -158,19 +183,24 @@ export function takeEarlyStart(want: Omit<EarlyEntry, 'usedAt'>): ChildProcess |
   const start = earlyStart();
   const { child, entry } = start ?? {};
   if (!start || !child || !entry) return undefined;
-  const same =
-    entry.file === want.file &&
-    entry.cwd === want.cwd &&
-    entry.piped === want.piped &&
-    entry.lifeline === want.lifeline &&
-    JSON.stringify(entry.args) === JSON.stringify(want.args) &&
-    JSON.stringify(sorted(entry.interpreterEnv)) === JSON.stringify(sorted(want.interpreterEnv));
-  if (!same || child.exitCode !== null || child.signalCode !== null) {
+  if (!sameEntry(entry, want) || !running(child)) {
     dismissEarly();
     return undefined;
   }
   delete start.child;
+  holdsTldr(child, true);
   return child;
+}
+
+// Whether `child` (its exit, its pipes) keeps this process's event loop alive.
+function holdsTldr(child: ChildProcess, hold: boolean): void {
+  if (hold) child.ref();
+  else child.unref();
+  for (const stream of child.stdio) {
+    const handle = stream as { ref?(): void; unref?(): void } | null;
+    if (hold) handle?.ref?.();
+    else handle?.unref?.();
+  }
 }
 
 /** Stops an early child nobody adopted. Before go it has only imported Django: SIGKILL is safe. */
@@ -188,4 +218,201 @@ export function dismissEarly(): void {
 
 function sorted(env: Record<string, string>): Array<[string, string]> {
   return Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// The detached dev loop's head starts. scripts/supervise.cjs calls `startDevEarly` before the
+// supervisor's own code loads: for each Django process the last detached loop of this project ran
+// (`.tldr/dev-head-start.json`), the bootstrap is spawned at once with `--await-env`, in its own
+// process group, and imports Django while `tldr dev --detach` still checks the services and the
+// migrations. The plan then says what each process is; a head start that is exactly it is adopted
+// (`takeDevEarly`), every other one dismissed. Without a plan (the parent failed or is gone) the
+// bootstraps read end-of-file and exit having run nothing; the 'exit' hook kills them too.
+
+/** `.tldr/dev-head-start.json`: what the last detached dev loop would spawn early, by process name. */
+export const DEV_EARLY_RECORD = 'dev-head-start.json';
+const DEV_GLOBAL = Symbol.for('tldr.devEarlyStart');
+
+export interface DevEarlyRecord {
+  v: 1;
+  processes: Record<string, EarlyEntry>;
+}
+
+interface DevEarlyChild {
+  entry: EarlyEntry;
+  child: ChildProcess;
+  /** When it was spawned, in ms since the supervisor started. */
+  spawnedMs: number;
+}
+
+const devEarly = (): Map<string, DevEarlyChild> => {
+  const slot = globalThis as { [DEV_GLOBAL]?: Map<string, DevEarlyChild> };
+  return (slot[DEV_GLOBAL] ??= new Map());
+};
+
+export function readDevEarlyRecord(stateDir: string): DevEarlyRecord {
+  try {
+    const record = JSON.parse(readFileSync(join(stateDir, DEV_EARLY_RECORD), 'utf8')) as DevEarlyRecord;
+    if (record.v === 1 && record.processes && typeof record.processes === 'object') return record;
+  } catch {
+    // none yet, or unreadable
+  }
+  return { v: 1, processes: {} };
+}
+
+/** Spawns the remembered head starts of the project in `cwd` (the supervisor runs in the project root). Never throws. */
+export function startDevEarly(cwd: string = process.cwd()): void {
+  try {
+    const { processes } = readDevEarlyRecord(join(cwd, '.tldr'));
+    for (const [name, entry] of Object.entries(processes)) {
+      if (!entry.piped || entry.lifeline || !existsSync(entry.cwd)) continue;
+      const child = spawnEntry(entry);
+      child.on('error', () => undefined);
+      devEarly().set(name, { entry, child, spawnedMs: Math.round(performance.now()) });
+    }
+    if (devEarly().size) process.once('exit', () => dismissDevEarly());
+  } catch {
+    // no early start
+  }
+}
+
+/**
+ * Keeps the head starts that are exactly what the plan runs (`wants`, by process name; a process
+ * without a head start maps to undefined) and dismisses every other one.
+ */
+export function keepDevEarly(wants: Record<string, Omit<EarlyEntry, 'usedAt'> | undefined>): void {
+  for (const [name, early] of devEarly()) {
+    const want = wants[name];
+    if (!want || !sameEntry(early.entry, want) || !running(early.child)) dismissDevEarly(name);
+  }
+}
+
+/** The kept head start of process `name`, still waiting (to send it the expected environment). */
+export function peekDevEarly(name: string): ChildProcess | undefined {
+  const early = devEarly().get(name);
+  return early && running(early.child) ? early.child : undefined;
+}
+
+/** The kept head start of process `name`, now the caller's to run; undefined when there is none. */
+export function takeDevEarly(name: string): { child: ChildProcess; spawnedMs: number } | undefined {
+  const early = devEarly().get(name);
+  if (!early) return undefined;
+  devEarly().delete(name);
+  if (running(early.child)) return early;
+  return undefined;
+}
+
+/** Stops the head starts nobody adopted (all, or the one of `name`). Before go they have only imported Django: SIGKILL is safe. */
+export function dismissDevEarly(name?: string): void {
+  for (const [key, { child }] of [...devEarly()]) {
+    if (name !== undefined && key !== name) continue;
+    devEarly().delete(key);
+    try {
+      if (running(child)) process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+// The detached supervisor itself, started by bin/tldr.js for `tldr dev --detach` when the last
+// loop of this project had Django head starts: it (and, through it, the head starts) then starts
+// ~100 ms sooner, while tldr loads. Until its plan it writes nothing, to a log of its own
+// (`supervisor.log.early`); `tldr dev --detach` adopts it when it is exactly the supervisor it
+// would spawn (the log then rotated and this one renamed into place), and kills it otherwise. None
+// while a loop runs or starts here (`.tldr/supervisor.json`).
+
+const SUPERVISOR_GLOBAL = Symbol.for('tldr.earlySupervisor');
+
+/**
+ * `node dist/bundle/supervise.cjs` (the bundled entry, with V8's code cache; `dist/supervisor/main.js` without a bundle).
+ * The paths hold from src/process/, dist/process/ and dist/bundle/ alike: all sit two levels down.
+ */
+export function supervisorArgv(): string[] {
+  const bundled = fileURLToPath(new URL('../../dist/bundle/supervise.cjs', import.meta.url));
+  return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/supervisor/main.js', import.meta.url))];
+}
+
+/** `.tldr/logs/supervisor.log`: the background supervisor's own output. */
+export function supervisorLogPath(stateDir: string): string {
+  return join(stateDir, 'logs', 'supervisor.log');
+}
+
+/** What the detached supervisor is started with: the parent compares its own choice with it. */
+export interface SupervisorLaunch {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logFile: string;
+}
+
+/** Where an early supervisor writes until it is adopted: beside its log, renamed into place then. */
+export const earlyLogPath = (logFile: string): string => `${logFile}.early`;
+
+/**
+ * The supervisor's environment: `env`, with NODE_EXTRA_CA_CERTS moved aside when it is the bundled
+ * entry (scripts/supervise.cjs puts it back before anything runs; Node does not parse the file at start).
+ */
+export function supervisorEnv(argv: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
+  const all = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const { NODE_EXTRA_CA_CERTS: ca, ...rest } = all;
+  if (ca === undefined || !argv[1]?.endsWith('supervise.cjs')) return all;
+  return { ...rest, TLDR_NODE_EXTRA_CA_CERTS: ca };
+}
+
+function startEarlySupervisor(root: string): void {
+  const stateDir = join(root, '.tldr');
+  if (Object.keys(readDevEarlyRecord(stateDir).processes).length === 0 || existsSync(join(stateDir, 'supervisor.json'))) return;
+  const argv = supervisorArgv();
+  if (!argv[1]!.endsWith('supervise.cjs')) return;
+  const launch: SupervisorLaunch = { argv, env: supervisorEnv(argv, process.env), cwd: root, logFile: supervisorLogPath(stateDir) };
+  const log = openPrivateFile(earlyLogPath(launch.logFile), 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0]!, argv.slice(1), { cwd: root, env: launch.env, detached: true, stdio: ['pipe', log, log] });
+  } finally {
+    closeSync(log);
+  }
+  child.on('error', () => undefined);
+  child.stdin?.on('error', () => undefined);
+  // Not adopted, it must not keep tldr alive (a config error ends tldr; the 'exit' hook kills it).
+  holdsTldr(child, false);
+  (globalThis as { [SUPERVISOR_GLOBAL]?: { launch: SupervisorLaunch; child: ChildProcess } })[SUPERVISOR_GLOBAL] = { launch, child };
+  process.once('exit', () => dismissEarlySupervisor());
+}
+
+/**
+ * The supervisor bin/tldr.js started, when it is exactly `want` and still waits for its plan; it is
+ * then the caller's, still writing to `earlyLogPath(want.logFile)`. Any other is killed; undefined then.
+ */
+export function takeEarlySupervisor(want: SupervisorLaunch): ChildProcess | undefined {
+  const slot = globalThis as { [SUPERVISOR_GLOBAL]?: { launch: SupervisorLaunch; child: ChildProcess } };
+  const early = slot[SUPERVISOR_GLOBAL];
+  if (!early) return undefined;
+  const { launch, child } = early;
+  const same =
+    JSON.stringify(launch.argv) === JSON.stringify(want.argv) &&
+    launch.cwd === want.cwd &&
+    launch.logFile === want.logFile &&
+    JSON.stringify(sorted(launch.env)) === JSON.stringify(sorted(want.env));
+  if (!same || !running(child)) {
+    dismissEarlySupervisor();
+    return undefined;
+  }
+  delete slot[SUPERVISOR_GLOBAL];
+  holdsTldr(child, true);
+  return child;
+}
+
+/** Kills an early supervisor nobody adopted (its head starts read end-of-file and exit). */
+export function dismissEarlySupervisor(): void {
+  const slot = globalThis as { [SUPERVISOR_GLOBAL]?: { launch: SupervisorLaunch; child: ChildProcess } };
+  const early = slot[SUPERVISOR_GLOBAL];
+  delete slot[SUPERVISOR_GLOBAL];
+  if (!early) return;
+  try {
+    if (running(early.child)) process.kill(-early.child.pid!, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+  rmSync(earlyLogPath(early.launch.logFile), { force: true });
 }

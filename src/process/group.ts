@@ -17,6 +17,8 @@ export interface ChildExit {
   code: number | null;
   signal: string | null;
   error?: EnvironmentError;
+  /** A head start that ran nothing (src/supervisor/head-start.ts), and why: start the process cold. */
+  declined?: string;
 }
 
 /** A started child: what a supervisor needs from a spawn, so tests (and other runtimes) can supply their own. */
@@ -26,6 +28,8 @@ export interface SpawnedChild {
   stderr: Readable | null;
   /** Resolves when the child has exited (never rejects). */
   result: Promise<ChildExit>;
+  /** For the process's log: how it was started, when that is not a plain spawn. */
+  note?: string;
 }
 
 export type Spawn = (spec: GroupSpec) => SpawnedChild;

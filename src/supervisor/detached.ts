@@ -6,7 +6,9 @@ import { DEFAULT_LOG_LIMITS, watchInheritedLog } from '../output/rotating-log.js
 import { supervisorLogPath } from './process-log.js';
 import type { SuperviseInput } from './plan.js';
 import { DevLoop } from './dev-loop.js';
-import type { ProcessStatus } from './types.js';
+import { dismissDevEarly } from '../process/early-start.js';
+import { expectHeadStarts, headStartSpawn, keepHeadStarts, rememberHeadStarts } from './head-start.js';
+import type { ProcessStatus, SupervisedProcess } from './types.js';
 
 export interface SuperviseOptions {
   output: Output;
@@ -24,9 +26,28 @@ export interface SuperviseOptions {
   onStopped?: (stateDir: string) => Promise<void>;
 }
 
-async function readAll(input: NodeJS.ReadableStream): Promise<string> {
+/** What `tldr dev --detach` may write before its plan: the processes with the expected environment. */
+export interface ExpectMessage {
+  op: 'expect';
+  processes: SupervisedProcess[];
+}
+
+/** The plan is the last line of stdin; an `expect` line before it is handed on at once. */
+export async function readPlan(input: NodeJS.ReadableStream, onExpect: (message: ExpectMessage) => void): Promise<string> {
   let text = '';
-  for await (const chunk of input) text += chunk.toString();
+  for await (const chunk of input) {
+    text += chunk.toString();
+    for (let end = text.indexOf('\n'); end !== -1 && text.startsWith('{"op":"expect"'); end = text.indexOf('\n')) {
+      const line = text.slice(0, end);
+      text = text.slice(end + 1);
+      try {
+        const message = JSON.parse(line) as ExpectMessage;
+        if (Array.isArray(message.processes)) onExpect(message);
+      } catch {
+        // not a message: only the plan counts
+      }
+    }
+  }
   return text;
 }
 
@@ -49,14 +70,29 @@ function parseInput(text: string): SuperviseInput {
  * signal, or a crash. Resolves to the processes' final states.
  */
 export async function supervise(options: SuperviseOptions): Promise<ProcessStatus[]> {
+  try {
+    return await superviseLoop(options);
+  } finally {
+    // Head starts not adopted (no plan came, another loop owns the record): their pipes would keep this process alive.
+    dismissDevEarly();
+  }
+}
+
+async function superviseLoop(options: SuperviseOptions): Promise<ProcessStatus[]> {
   const { output } = options;
   const signal = options.signal ?? new AbortController().signal;
-  const input = parseInput(await readAll(options.input ?? process.stdin));
+  const input = parseInput(
+    await readPlan(options.input ?? process.stdin, (expected) => {
+      for (const spec of expected.processes) output.secrets.addEnv(spec.env);
+      expectHeadStarts(expected.processes);
+    }),
+  );
   const self = identify(process.pid)!;
   const record = adoptRecord(input.stateDir, input.parent, self);
   if (!record)
     throw new EnvironmentError('another dev loop owns .tldr/supervisor.json', { code: 'dev-already-running', hint: 'see `tldr ps`; stop it with `tldr stop`' });
   for (const spec of input.processes) output.secrets.addEnv(spec.env);
+  keepHeadStarts(input.processes);
   const limits = input.logs ?? DEFAULT_LOG_LIMITS;
   const stopWatchingLog = watchInheritedLog(2, supervisorLogPath(input.stateDir), limits);
   const names = input.processes.map((p) => p.name);
@@ -67,6 +103,7 @@ export async function supervise(options: SuperviseOptions): Promise<ProcessStatu
     redact: (line) => output.secrets.redact(line),
     supervisorLog: supervisorLogPath(input.stateDir),
     logLimits: limits,
+    deps: { spawn: headStartSpawn() },
     onState: (status, message) =>
       output.note(`${new Date().toISOString()} ${status.name}: ${status.state}${message ? ` (${message})` : ''}${status.pid ? ` pid ${status.pid}` : ''}`),
   });
@@ -86,6 +123,9 @@ export async function supervise(options: SuperviseOptions): Promise<ProcessStatu
     } catch (error) {
       loop.startupSettled({ ok: false, error: TldrError.of(error).toJSON() });
       throw error;
+    } finally {
+      rememberHeadStarts(input.stateDir, input.processes, (text) => output.secrets.redact(text));
+      dismissDevEarly(); // what the plan kept but did not start (an earlier process failed)
     }
     beside = options.onStarted?.(input.configFile).catch(() => undefined);
     await loop.run(signal);

@@ -6,7 +6,7 @@ import type { Stream } from './process-log.js';
 import { endedProcesses, writeLastRun, type LoopEndReason } from './last-run.js';
 import type { SupervisorRecord } from './record.js';
 import type { LogLimits } from '../output/rotating-log.js';
-import { Supervisor } from './supervisor.js';
+import { Supervisor, type SupervisorDeps } from './supervisor.js';
 import type { ProcessStatus, SupervisedProcess } from './types.js';
 
 export interface DevLoopOptions {
@@ -21,6 +21,8 @@ export interface DevLoopOptions {
   supervisorLog?: string;
   /** Size and count of each process's log files (config `logs:`). */
   logLimits?: LogLimits;
+  /** How processes are spawned (the background supervisor adopts its head starts). */
+  deps?: SupervisorDeps;
 }
 
 /**
@@ -37,20 +39,24 @@ export class DevLoop implements AsyncDisposable {
 
   constructor(private readonly options: DevLoopOptions) {
     const { record } = options;
-    this.supervisor = new Supervisor(options.specs, {
-      stateDir: options.stateDir,
-      redact: options.redact,
-      ...(options.logLimits ? { logLimits: options.logLimits } : {}),
-      hooks: {
-        line: (name, line, stream) => options.onLine?.(name, line, stream),
-        state: (status, message) => {
-          options.onState?.(status, message);
-          for (const listener of this.stateListeners) listener(status, message);
+    this.supervisor = new Supervisor(
+      options.specs,
+      {
+        stateDir: options.stateDir,
+        redact: options.redact,
+        ...(options.logLimits ? { logLimits: options.logLimits } : {}),
+        hooks: {
+          line: (name, line, stream) => options.onLine?.(name, line, stream),
+          state: (status, message) => {
+            options.onState?.(status, message);
+            for (const listener of this.stateListeners) listener(status, message);
+          },
+          spawned: (name, group) => record.addGroup(name, group),
+          ended: (name, pid) => record.current.groups[name]?.pid === pid && record.removeGroup(name),
         },
-        spawned: (name, group) => record.addGroup(name, group),
-        ended: (name, pid) => record.current.groups[name]?.pid === pid && record.removeGroup(name),
       },
-    });
+      options.deps,
+    );
   }
 
   /** True once `tldr stop` (the control socket) asked the loop to end. */

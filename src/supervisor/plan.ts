@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { LogLimits } from '../output/rotating-log.js';
 import type { ProcessIdentity } from '../process/process-table.js';
 import type { SupervisedProcess } from './types.js';
@@ -18,11 +16,4 @@ export interface SuperviseInput {
   logs?: LogLimits;
 }
 
-/**
- * `node dist/bundle/supervise.cjs` (the bundled entry, with V8's code cache; `dist/supervisor/main.js` without a bundle).
- * The paths hold from src/supervisor/, dist/supervisor/ and dist/bundle/ alike: all sit two levels down.
- */
-export function supervisorArgv(): string[] {
-  const bundled = fileURLToPath(new URL('../../dist/bundle/supervise.cjs', import.meta.url));
-  return [process.execPath, existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/supervisor/main.js', import.meta.url))];
-}
+export { supervisorArgv, supervisorLogPath } from '../process/early-start.js';

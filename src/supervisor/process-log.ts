@@ -11,10 +11,7 @@ export function processLogPath(stateDir: string, name: string): string {
   return join(stateDir, 'logs', `${name}.log`);
 }
 
-/** The background supervisor's own output: `.tldr/logs/supervisor.log`. */
-export function supervisorLogPath(stateDir: string): string {
-  return join(stateDir, 'logs', 'supervisor.log');
-}
+export { supervisorLogPath } from './plan.js';
 
 /** In-memory tail for error messages and `logs` over the socket: this many lines, and at most this many characters. */
 const TAIL_LINES = 200;

@@ -22,6 +22,8 @@ export interface ProcessRunDeps {
 export class ProcessRun {
   readonly startedAt = Date.now();
   readonly identity: ProcessIdentity | undefined;
+  /** How it was started, when that is not a plain spawn (an adopted head start). */
+  readonly note: string | undefined;
   /** Resolves once the process has exited and its last output line was delivered. */
   readonly exited: Promise<ExitInfo>;
   private readonly leaderExited: Promise<ExitInfo>;
@@ -41,6 +43,7 @@ export class ProcessRun {
       });
     }
     const child = (deps.spawn ?? spawnGroup)(spec);
+    this.note = child.note;
     this.identity = child.pid === undefined ? undefined : (identify(child.pid, deps.table ?? defaultProcessTable) ?? { pid: child.pid, startTime: '?' });
     const drained: Array<Promise<void>> = [];
     for (const [stream, source] of [

@@ -158,7 +158,7 @@ export class Supervisor implements AsyncDisposable {
     entry.readyAt = undefined;
     if (run.identity) {
       const { pid, startTime } = run.identity;
-      entry.log.mark(`started, pid ${pid}`);
+      entry.log.mark(`started, pid ${pid}${run.note ? ` (${run.note})` : ''}`);
       this.options.hooks?.spawned?.(spec.name, { pid, startTime, startedAt: new Date(run.startedAt).toISOString(), stopGraceMs: spec.stopGraceMs });
     }
     void run.exited.then((exit) => {
@@ -185,6 +185,11 @@ export class Supervisor implements AsyncDisposable {
       return;
     }
     await run.stop(); // also what it left in its group when it exited by itself
+    // A head start that ran nothing: the process itself has not started yet. The next spawn is cold.
+    if (outcome.kind === 'exit' && outcome.exit.declined !== undefined && this.stopping === undefined && !signal?.aborted) {
+      entry.log.mark(`head start declined (${outcome.exit.declined}): starting it cold`);
+      return this.launch(entry, signal);
+    }
     // The caller gave up (Ctrl-C), or the loop is stopping (another process crashed, `tldr stop`):
     // this process was cut short, it did not fail — the reason is what stopped the loop.
     if (signal?.aborted) {

@@ -16,6 +16,12 @@ export interface SupervisedProcess {
   /** First restart delay; it doubles with each restart in a row. */
   restartBackoffMs: number;
   stopGraceMs: number;
+  /**
+   * A Django process (`manage …`) the background supervisor may start ahead, before its plan
+   * arrives (src/supervisor/head-start.ts): the bootstrap's path, and where the script starts in
+   * `args` (after the python argv prefix).
+   */
+  headStart?: { bootstrap: string; scriptAt: number };
 }
 
 export type ProcessState =

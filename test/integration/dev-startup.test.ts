@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isRunning, readSupervisorRecord, recordedPids, waitUntil } from '../helpers/dev-loop.js';
+import { freePort, http, isRunning, readSupervisorRecord, recordedPids, waitUntil } from '../helpers/dev-loop.js';
 import { devFixtures, devProject, type DevProject } from '../helpers/dev-project.js';
 
 // The start-up of the dev loop against real Postgres, Redis and Django: ports someone else
@@ -10,6 +10,14 @@ import { devFixtures, devProject, type DevProject } from '../helpers/dev-project
 let project: DevProject;
 const strangers: ChildProcess[] = [];
 const strangerPids: number[] = [];
+
+function cmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
 
 const py = (code: string) => JSON.stringify(`python -c ${JSON.stringify(code)}`);
 
@@ -220,5 +228,52 @@ describe('the detached loop', () => {
     expect(waiting.exitCode, waiting.stdout.slice(-2000)).toBe(4);
     expect(waiting.result?.error?.message).toMatch(/doomed exited with exit code 5 before it was ready/);
     expect((await failing.exited).exitCode).toBe(4);
+  });
+
+  it('the next detached loop starts its Django processes ahead and adopts them; a head start that cannot prepare runs the process cold; nothing is left', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/health/`;
+    project.configure(`  web: { run: "manage runserver 127.0.0.1:${port} --noreload", ready: { http: "${url}" } }`);
+    const recordFile = join(project.stateDir, 'dev-head-start.json');
+    expect((await project.cli(['dev', '--detach'])).exitCode).toBe(0);
+    expect(readFileSync(join(project.stateDir, 'logs/web.log'), 'utf8')).not.toContain('head start');
+    const record = readFileSync(recordFile, 'utf8');
+    expect(JSON.parse(record).processes.web.args).toEqual(expect.arrayContaining([expect.stringMatching(/tldr_bootstrap\.py$/), '--await-env', 'runserver']));
+    expect(record).not.toContain('dev-hardening-secret');
+    expect((await project.cli(['stop'])).exitCode).toBe(0);
+
+    // the second start: bin/tldr.js starts the supervisor, the supervisor the bootstrap, before the plan
+    const second = await project.cli(['--json', 'dev', '--detach']);
+    expect(second.exitCode, second.stdout.slice(-2000)).toBe(0);
+    expect(readFileSync(join(project.stateDir, 'logs/web.log'), 'utf8')).toMatch(
+      /started, pid \d+ \(head start: adopted, spawned \d+ ms before the plan arrived\)/,
+    );
+    expect((await http('GET', url)).status).toBe(200);
+    const pids = recordedPids(project.stateDir);
+    expect(readFileSync(`/proc/${pids.groups.web}/cmdline`, 'utf8')).toContain('tldr_bootstrap.py');
+    expect(existsSync(join(project.stateDir, 'logs/supervisor.log.early'))).toBe(false);
+    expect(readFileSync(join(project.stateDir, 'logs/supervisor.log'), 'utf8')).toMatch(/web: ready/);
+    expect((await project.cli(['stop'])).exitCode).toBe(0);
+    expect(pids.all.filter(isRunning)).toEqual([]);
+
+    // a start that fails before the plan (a config error) leaves no early supervisor and no head start
+    const config = readFileSync(join(project.dir.path, 'tldr.config.yaml'), 'utf8');
+    project.dir.write('tldr.config.yaml', `${config}\nbogus_key: 1\n`);
+    expect((await project.cli(['dev', '--detach'])).exitCode).toBe(2);
+    const early = () => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && cmdline(pid).includes(`127.0.0.1:${port}`));
+    await waitUntil(() => early().length === 0, 5000, 'the unadopted head start to end');
+    expect(existsSync(join(project.stateDir, 'logs/supervisor.log.early'))).toBe(false);
+
+    // preparation fails (the settings module is missing): the head start declines and the cold start shows why
+    project.configure(
+      `  web: { run: "manage runserver 127.0.0.1:${port} --noreload", ready: { http: "${url}" }, env: { DJANGO_SETTINGS_MODULE: nosuch_settings } }`,
+    );
+    // (the record's head start still fits: the process's own env is not read at the interpreter's start)
+    const declined = await project.cli(['--json', 'dev', '--detach']);
+    expect(declined.exitCode).toBe(4);
+    const log = readFileSync(join(project.stateDir, 'logs/web.log'), 'utf8');
+    expect(log).toMatch(/head start declined \(.*nosuch_settings.*\): starting it cold/);
+    expect(log.slice(log.indexOf('starting it cold'))).toContain("No module named 'nosuch_settings'");
+    await waitUntil(() => early().length === 0, 5000, 'no web process to be left');
   });
 });

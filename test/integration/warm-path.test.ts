@@ -111,6 +111,18 @@ describe('the cold and warm paths of backend commands', () => {
     expect(data(mismatched)).toMatchObject({ exitCode: 5, path: 'cold' });
     const { stdout: ps } = await execa('ps', ['-eo', 'args']);
     expect(ps.split('\n').filter((l) => l.includes(marker))).toEqual([]);
+
+    // A config error once bin/tldr.js has spawned the head start: tldr still ends at once (it hung
+    // until the head start exited, which it never did), and the head start goes with it.
+    const configFile = join(project.dir.path, 'tldr.config.yaml');
+    const config = readFileSync(configFile, 'utf8');
+    writeFileSync(configFile, `${config}\nbogus_key: 1\n`);
+    const broken = await project.cli(line, { timeoutMs: 20_000 });
+    writeFileSync(configFile, config);
+    expect(broken.exitCode, broken.stderr).toBe(2);
+    expect(broken.result?.error?.message).toContain('bogus_key: unknown key');
+    const { stdout: after } = await execa('ps', ['-eo', 'args']);
+    expect(after.split('\n').filter((l) => l.includes('tldr_bootstrap.py') && l.includes('exit_with 5'))).toEqual([]);
   });
 
   it('tldr warm start / status: a server with no database connection and one thread', async () => {

@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import { resolvePython } from '../../backend/python.js';
 import { logLimits } from '../../config/size.js';
 import { rotateFiles } from '../../output/rotating-log.js';
@@ -5,6 +6,10 @@ import { ServiceError, TldrError } from '../../errors.js';
 import { controlRequest } from '../../supervisor/control-client.js';
 import { startupOutcomeOf, type StartupOutcome } from '../../supervisor/control-protocol.js';
 import { BackgroundProcess } from '../../process/background.js';
+import { earlyLogPath, supervisorEnv, takeEarlySupervisor } from '../../process/early-start.js';
+import { expectedServiceValues } from '../../services/expected.js';
+import type { ExpectMessage } from '../../supervisor/detached.js';
+import type { SupervisedProcess } from '../../supervisor/types.js';
 import { supervisorLogPath } from '../../supervisor/process-log.js';
 import type { ProcessIdentity } from '../../process/process-table.js';
 import type { ReapedGroup } from '../../supervisor/reap.js';
@@ -35,9 +40,16 @@ export async function devDetached(options: DetachOptions): Promise<DevResult> {
   const { project, context, names, record, signal } = options;
   const logFile = supervisorLogPath(project.stateDir);
   const logs = logLimits(project.config.logs);
-  rotateFiles(logFile, logs.keep);
   const argv = supervisorArgv();
-  await using background = new BackgroundProcess({ argv, env: supervisorEnv(argv, project.env), cwd: project.root, logFile });
+  const env = supervisorEnv(argv, project.env);
+  // bin/tldr.js may have started it already, log rotated, exactly as it would be started here.
+  const early = takeEarlySupervisor({ argv, env, cwd: project.root, logFile });
+  rotateFiles(logFile, logs.keep);
+  if (early) renameSync(earlyLogPath(logFile), logFile);
+  await using background = new BackgroundProcess({ argv, env, cwd: project.root, logFile, ...(early ? { adopt: early } : {}) });
+  // The Django processes as they will most likely be: their head starts set Django up meanwhile.
+  const expected = early ? expectedProcesses(project, names, context) : undefined;
+  if (expected) background.write({ op: 'expect', processes: expected } satisfies ExpectMessage);
   let migrations: DevData['migrations'];
   let ready: Extract<StartupOutcome, { ok: true }> | undefined;
   const handOff = {
@@ -144,14 +156,15 @@ function readTail(path: string, lines: number): string[] {
     .slice(-lines);
 }
 
-// The bundled entry (scripts/supervise.cjs) puts NODE_EXTRA_CA_CERTS back before anything runs: moved
-// aside, Node does not parse the file at the supervisor's start (~60 ms, most of it, on this path).
-function supervisorEnv(argv: string[], env: NodeJS.ProcessEnv): Record<string, string> {
-  const { NODE_EXTRA_CA_CERTS: ca, ...rest } = stringEnv(env);
-  if (ca === undefined || !argv[1]?.endsWith('supervise.cjs')) return stringEnv(env);
-  return { ...rest, TLDR_NODE_EXTRA_CA_CERTS: ca };
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+// The processes with the services' expected values (config + .tldr/state.json); undefined when those are not known yet.
+function expectedProcesses(project: DetachOptions['project'], names: string[], context: StepContext): SupervisedProcess[] | undefined {
+  try {
+    const env = context.expectedEnv?.();
+    const values = expectedServiceValues(project);
+    if (!env || !values) return undefined;
+    const python = resolvePython(project);
+    return names.map((name) => processSpec(project, python, name, env, values));
+  } catch {
+    return undefined; // the plan says what is wrong
+  }
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runWordsCommand } from '../../backend/commands.js';
+import { pythonHelperDir } from '../../backend/helpers.js';
 import type { PythonChoice } from '../../backend/python.js';
 import { expand, ExpansionError, type ServiceValues } from '../../config/expand.js';
 import type { Project } from '../../config/project.js';
@@ -117,7 +119,8 @@ export function processSpec(
   services: ServiceValues,
 ): SupervisedProcess {
   const config = project.config.processes[name]!;
-  const command = runWordsCommand(project, python, runWords(name, config.run), config.dir);
+  const words = runWords(name, config.run);
+  const command = runWordsCommand(project, python, words, config.dir);
   const own = processEnv(name, config, project.env, services);
   return {
     name,
@@ -131,6 +134,7 @@ export function processSpec(
     restartLimit: config.restart_limit,
     restartBackoffMs: config.restart_backoff * 1000,
     stopGraceMs: config.stop_grace * 1000,
+    ...(words[0] === 'manage' ? { headStart: { bootstrap: join(pythonHelperDir(), 'tldr_bootstrap.py'), scriptAt: python.argv.length - 1 } } : {}),
   };
 }
 
