@@ -90,6 +90,30 @@ export default async function (bench) {
       goal: '≤ 1.2×',
     });
 
+    // The head start (issue 13): the same start with `.tldr/dev-head-start.json` and without it
+    // (removed before each such run; every loop writes it anew), so no early supervisor and no early Django.
+    const headStarts = join(dir, '.tldr/dev-head-start.json');
+    let kept;
+    await bench.compare('warm `tldr dev --detach` until 200 with the Django head start vs without (no `.tldr/dev-head-start.json`)', {
+      tldr: async () => {
+        await tldr('dev', '--detach', '--only', 'web');
+        await until200(url);
+      },
+      bare: async () => {
+        await tldr('dev', '--detach', '--only', 'web');
+        await until200(url);
+      },
+      before: (side) => {
+        kept ??= readFileSync(headStarts, 'utf8');
+        if (side === 'bare') rmSync(headStarts, { force: true });
+        else writeFileSync(headStarts, kept);
+      },
+      after: async () => void (await glue('stop')),
+      runs: 7,
+      warmup: 1,
+      goal: '< 1×',
+    });
+
     await glue('dev', '--detach');
     const record = JSON.parse(readFileSync(join(dir, '.tldr/supervisor.json'), 'utf8'));
     await new Promise((r) => setTimeout(r, 1000));
