@@ -317,7 +317,7 @@ export function dismissDevEarly(name?: string): void {
 // The detached supervisor itself, started by bin/tldr.js for `tldr dev --detach` when the last
 // loop of this project had Django head starts: it (and, through it, the head starts) then starts
 // ~100 ms sooner, while tldr loads. Until its plan it writes nothing, to a log of its own
-// (`supervisor.log.early`); `tldr dev --detach` adopts it when it is exactly the supervisor it
+// (`supervisor.log.early-<pid of tldr>`); `tldr dev --detach` adopts it when it is exactly the supervisor it
 // would spawn (the log then rotated and this one renamed into place), and kills it otherwise. None
 // while a loop runs or starts here (`.tldr/supervisor.json`).
 
@@ -345,8 +345,11 @@ export interface SupervisorLaunch {
   logFile: string;
 }
 
-/** Where an early supervisor writes until it is adopted: beside its log, renamed into place then. */
-export const earlyLogPath = (logFile: string): string => `${logFile}.early`;
+/**
+ * Where an early supervisor writes until it is adopted: beside its log, renamed into place then.
+ * Named after the tldr that started it: two starts at once never share (or remove) each other's.
+ */
+export const earlyLogPath = (logFile: string, owner: number = process.pid): string => `${logFile}.early-${owner}`;
 
 /**
  * The supervisor's environment: `env`, with NODE_EXTRA_CA_CERTS moved aside when it is the bundled
