@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, http, isRunning, readSupervisorRecord, recordedPids, waitUntil } from '../helpers/dev-loop.js';
+import { repoRoot } from '../helpers/cli.js';
 import { devFixtures, devProject, type DevProject } from '../helpers/dev-project.js';
 
 // The start-up of the dev loop against real Postgres, Redis and Django: ports someone else
@@ -275,5 +276,24 @@ describe('the detached loop', () => {
     expect(log).toMatch(/head start declined \(.*nosuch_settings.*\): starting it cold/);
     expect(log.slice(log.indexOf('starting it cold'))).toContain("No module named 'nosuch_settings'");
     await waitUntil(() => early().length === 0, 5000, 'no web process to be left');
+  });
+
+  it('a background supervisor whose plan never comes (stdin closed, or killed with -9) leaves no head start behind', async () => {
+    const port = await freePort();
+    project.configure(`  web: { run: "manage runserver 127.0.0.1:${port} --noreload", ready: { http: "http://127.0.0.1:${port}/health/" } }`);
+    expect((await project.cli(['dev', '--detach'])).exitCode).toBe(0);
+    expect((await project.cli(['stop'])).exitCode).toBe(0);
+    const heads = () =>
+      readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && cmdline(pid).includes('tldr_bootstrap.py') && cmdline(pid).includes(`127.0.0.1:${port}`));
+    for (const end of ['eof', 'kill'] as const) {
+      const supervisor = spawn(process.execPath, [join(repoRoot, 'dist/bundle/supervise.cjs')], { cwd: project.dir.path, stdio: ['pipe', 'ignore', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => supervisor.once('exit', resolve));
+      await waitUntil(() => heads().length === 1, 10_000, 'the supervisor to start the head start');
+      if (end === 'eof') supervisor.stdin.end();
+      else supervisor.kill('SIGKILL');
+      const code = await exited;
+      expect(code).toBe(end === 'eof' ? 3 : null);
+      await waitUntil(() => heads().length === 0, 10_000, `the head start to end after ${end}`);
+    }
   });
 });
