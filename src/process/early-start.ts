@@ -122,13 +122,18 @@ function projectRoot(from: string): string | undefined {
 }
 
 export function readEarlyRecord(stateDir: string): EarlyRecord {
+  return readRecord(join(stateDir, EARLY_RECORD), (r: EarlyRecord) => r.entries, { v: 1, entries: {} });
+}
+
+// A record file of version 1 whose `part` is an object; `empty` when there is none yet, or it is unreadable.
+function readRecord<T extends { v: 1 }>(path: string, part: (record: T) => unknown, empty: T): T {
   try {
-    const record = JSON.parse(readFileSync(join(stateDir, EARLY_RECORD), 'utf8')) as EarlyRecord;
-    if (record.v === 1 && record.entries && typeof record.entries === 'object') return record;
+    const record = JSON.parse(readFileSync(path, 'utf8')) as T;
+    if (record.v === 1 && part(record) && typeof part(record) === 'object') return record;
   } catch {
-    // none yet, or unreadable: start a new one
+    // none yet, or unreadable
   }
-  return { v: 1, entries: {} };
+  return empty;
 }
 
 /** `record` with `entry` under `key`, keeping the newest MAX_ENTRIES. */
@@ -210,7 +215,7 @@ export function dismissEarly(): void {
   if (!start || !child) return;
   delete start.child;
   try {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(start.entry?.piped ? -child.pid : child.pid, 'SIGKILL');
+    if (running(child)) process.kill(start.entry?.piped ? -child.pid! : child.pid!, 'SIGKILL');
   } catch {
     // gone already
   }
@@ -250,13 +255,7 @@ const devEarly = (): Map<string, DevEarlyChild> => {
 };
 
 export function readDevEarlyRecord(stateDir: string): DevEarlyRecord {
-  try {
-    const record = JSON.parse(readFileSync(join(stateDir, DEV_EARLY_RECORD), 'utf8')) as DevEarlyRecord;
-    if (record.v === 1 && record.processes && typeof record.processes === 'object') return record;
-  } catch {
-    // none yet, or unreadable
-  }
-  return { v: 1, processes: {} };
+  return readRecord(join(stateDir, DEV_EARLY_RECORD), (r: DevEarlyRecord) => r.processes, { v: 1, processes: {} });
 }
 
 /** Spawns the remembered head starts of the project in `cwd` (the supervisor runs in the project root). Never throws. */

@@ -184,8 +184,8 @@ async function runWithHeadStart(
   return undefined;
 }
 
-// Resolves with the bootstrap's answer to go: `started`, or `declined` (also when it ended without one).
-function controlEvents(control: Duplex, onEvent: HeadStart['onEvent']): Promise<'started' | 'declined'> {
+/** Resolves with the bootstrap's answer to go: `started`, or `declined` (also when it ended without one); `onEvent` gets its `ready` and `declined` messages. */
+export function controlEvents(control: Duplex, onEvent: HeadStart['onEvent']): Promise<'started' | 'declined'> {
   return new Promise((resolve) => {
     control.on('error', () => undefined);
     void splitLines(control, (line) => {

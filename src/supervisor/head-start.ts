@@ -12,7 +12,7 @@ import {
   type EarlyEntry,
 } from '../process/early-start.js';
 import { spawnGroup, type ChildExit, type GroupSpec, type Spawn, type SpawnedChild } from '../process/group.js';
-import { splitLines } from '../output/line-splitter.js';
+import { controlEvents } from '../process/spawn.js';
 import type { SupervisedProcess } from './types.js';
 
 // The detached dev loop's side of its head starts (src/process/early-start.ts spawns them): which
@@ -72,25 +72,19 @@ export function headStartSpawn(fallback: Spawn = spawnGroup): Spawn {
     const control = early?.child.stdio[CONTROL_FD] as Duplex | null | undefined;
     if (!early || !control) return fallback(spec);
     const { child } = early;
-    let answer: string | undefined;
-    control.on('error', () => undefined);
-    const events = splitLines(control, (line) => {
-      try {
-        const event = JSON.parse(line) as { event?: string; reason?: unknown };
-        if (event.event === 'started') answer ??= 'started';
-        else if (event.event === 'declined') answer ??= `declined: ${String(event.reason)}`;
-      } catch {
-        // not a message
-      }
+    let reason: string | undefined;
+    const answer = controlEvents(control, (event) => {
+      if (event.event === 'declined') reason = String(event.reason);
     });
     const message = (op: string) => `${JSON.stringify({ op, env: spec.env })}\n`;
     control.write((prepared.has(child) ? '' : message('env')) + message('go'));
     const result = new Promise<ChildExit>((resolve) => {
       child.once('exit', (code, signal) => {
         // The answer comes before the exit; its socket closes when the program starts (or with the process).
-        void Promise.race([events, new Promise((r) => setTimeout(r, 1000).unref())]).then(() => {
-          if (answer === 'started') resolve({ code, signal });
-          else resolve({ code, signal, declined: answer?.replace(/^declined: /, '') ?? `the head start ended (${signal ?? code}) before it ran the program` });
+        const late = new Promise<'declined'>((r) => setTimeout(() => r('declined'), 1000).unref());
+        void Promise.race([answer, late]).then((said) => {
+          if (said === 'started') resolve({ code, signal });
+          else resolve({ code, signal, declined: reason ?? `the head start ended (${signal ?? code}) before it ran the program` });
         });
       });
     });
@@ -106,8 +100,9 @@ export function headStartSpawn(fallback: Spawn = spawnGroup): Spawn {
 
 /**
  * Writes `.tldr/dev-head-start.json` for the next detached loop: the head start of each process in
- * the plan that has one (with one, bin/tldr.js starts the next supervisor itself). A process whose interpreter-level variables hold a secret gets no head start
- * (the record holds no secret). Never throws: without a record the next loop just starts cold.
+ * the plan that has one (with one, bin/tldr.js starts the next supervisor itself). A process whose
+ * interpreter-level variables hold a secret gets no head start (the record holds no secret).
+ * Never throws: without a record the next loop just starts cold.
  */
 export function rememberHeadStarts(stateDir: string, specs: readonly SupervisedProcess[], redact: (text: string) => string): void {
   try {
