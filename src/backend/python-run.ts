@@ -30,6 +30,8 @@ export interface PythonRun {
   options: Omit<RunCommandOptions, 'env' | 'headStart'>;
   /** Why this command must run cold (`--cold`, a terminal, an interactive command); undefined: warm when a server runs. */
   coldBecause?: string | undefined;
+  /** The warm server may set up the next identical run ahead (`tldr test --keepdb`); see WarmRunRequest.prepare. */
+  prepare?: { lateEnv: string[] };
   /** Start Django while the services are checked (cold path). @default true */
   headStart?: boolean;
   /** --verbose lines: which path ran and why. */
@@ -112,21 +114,27 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
   // With the environment expected before the services answer, the request goes now, held: the
   // server's staleness check, the fork and the child's preparation overlap the service check.
   const expected = run.expectedEnv;
-  let outcome = expected
-    ? await forkOn(
-        server,
-        run,
-        expected,
-        run.env.then(
-          (env) => sameEnv(env, expected),
-          () => false,
-        ),
+  const hold = expected
+    ? run.env.then(
+        (env) => sameEnv(env, expected),
+        () => false,
       )
     : undefined;
+  let outcome = expected ? await forkOn(server, run, expected, hold) : undefined;
+  // A prepared run that was not as it would be set up now: nothing of it ran; the same request
+  // again gets a plain fork (held still, while the services may still be checked).
+  if (expected && outcome?.kind === 'cancelled' && outcome.prepared) {
+    run.explain(`warm: the prepared run was not used (${outcome.reason})`);
+    outcome = await forkOn(server, run, expected, hold);
+  }
   const held = outcome !== undefined && outcome.kind !== 'cancelled';
   if (outcome?.kind === 'cancelled') run.explain(`warm: the request held while the services were checked was cancelled (${outcome.reason})`);
   const env = await run.env;
   if (!outcome || outcome.kind === 'cancelled') outcome = await forkOn(server, run, env);
+  if (outcome.kind === 'cancelled' && outcome.prepared) {
+    run.explain(`warm: the prepared run was not used (${outcome.reason})`);
+    outcome = await forkOn(server, run, env);
+  }
   if (outcome.kind === 'stale') {
     run.explain(`warm server pid ${server.pid} is stale (${outcome.reason}): starting a fresh one first`);
     const fresh = await restart(server, run, outcome.reason);
@@ -135,7 +143,11 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
     outcome = await forkOn(fresh, run, env);
   }
   if (outcome.kind === 'exit') {
-    const fork = `forked from pid ${server.pid}${outcome.forkMs !== undefined ? ` in ${outcome.forkMs} ms` : ''}`;
+    const fork = outcome.prepared
+      ? `a run prepared by pid ${server.pid} ${outcome.prepared.ageMs} ms before: ${
+          outcome.prepared.setUpAgain ? `its test databases set up again (${outcome.prepared.setUpAgain})` : 'its test databases set up then, unchanged since'
+        }`
+      : `forked from pid ${server.pid}${outcome.forkMs !== undefined ? ` in ${outcome.forkMs} ms` : ''}`;
     run.explain(`path: warm (${fork}${held ? ', while the services were checked' : ''})`);
     return { exitCode: outcome.exitCode, ...(outcome.signal ? { signal: outcome.signal } : {}), durationMs: outcome.durationMs, path: 'warm' };
   }
@@ -166,6 +178,7 @@ function forkOn(server: WarmRecord, run: PythonRun, env: Record<string, string>,
       lifeline: options.lifeline ?? false,
       ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
       ...(options.graceMs ? { graceMs: options.graceMs } : {}),
+      ...(run.prepare ? { prepare: run.prepare } : {}),
     },
     {
       onOutput: output.write,

@@ -8,11 +8,11 @@ import { encodeMessage, FrameReader, type Frame } from './warm-protocol.js';
 
 /** What a run through the warm path ended with. */
 export type WarmOutcome =
-  | { kind: 'exit'; exitCode: number; signal?: string; durationMs: number; forkMs?: number }
+  | { kind: 'exit'; exitCode: number; signal?: string; durationMs: number; forkMs?: number; prepared?: { ageMs: number; setUpAgain?: string } }
   /** Nothing ran: run the command cold. `stale` also means the server is exiting (start a fresh one). */
   | { kind: 'refused' | 'stale' | 'error' | 'unreachable'; reason: string }
-  /** A held request whose `hold` resolved false: its child ended with nothing run. */
-  | { kind: 'cancelled'; reason: string }
+  /** Nothing ran: a held request whose `hold` resolved false, or a prepared run that was out of date (`prepared`). */
+  | { kind: 'cancelled'; reason: string; prepared?: boolean }
   /** The command started and the server went away before its exit status: it must not run again cold. */
   | { kind: 'lost'; reason: string };
 
@@ -26,6 +26,11 @@ export interface WarmRunRequest {
   stopSignal?: NodeJS.Signals;
   /** @default 10000 */
   graceMs?: number;
+  /**
+   * The server may prepare the next run like this one once it has ended (a `manage.py test
+   * --keepdb` of tldr's runner); `lateEnv`: the variables that differ between two such runs.
+   */
+  prepare?: { lateEnv: string[] };
 }
 
 export interface WarmRunOptions {
@@ -89,6 +94,7 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
     let stopping = false;
     let killTimer: NodeJS.Timeout | undefined;
     let forkMs: number | undefined;
+    let prepared: { ageMs: number; setUpAgain?: string } | undefined;
     const send = (signal: NodeJS.Signals) => {
       if (!socket.destroyed) socket.write(encodeMessage({ type: 'signal', signal }));
     };
@@ -149,6 +155,7 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
           stopSignal,
           graceMs,
           ...held,
+          ...(request.prepare ? { prepare: true, lateEnv: request.prepare.lateEnv } : {}),
         }),
       );
       if (options.signal?.aborted) stop();
@@ -184,6 +191,9 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
         } else if (m.type === 'started') {
           running = true;
           if (typeof m.forkMs === 'number' && forkMs === undefined) forkMs = m.forkMs;
+          const ready = m.prepared as { ageMs?: unknown; setUpAgain?: unknown } | undefined;
+          if (ready && typeof ready.ageMs === 'number')
+            prepared = { ageMs: ready.ageMs, ...(typeof ready.setUpAgain === 'string' ? { setUpAgain: ready.setUpAgain } : {}) };
           if (stopping) {
             stopping = false;
             stop();
@@ -191,7 +201,17 @@ export async function warmRun(socketPath: string, request: WarmRunRequest, optio
         } else if (m.type === 'exit') {
           const durationMs = Math.round(performance.now() - started);
           const signal = typeof m.signal === 'string' ? m.signal : undefined;
-          finish({ kind: 'exit', exitCode: Number(m.code), ...(signal ? { signal } : {}), durationMs, ...(forkMs !== undefined ? { forkMs } : {}) });
+          finish({
+            kind: 'exit',
+            exitCode: Number(m.code),
+            ...(signal ? { signal } : {}),
+            durationMs,
+            ...(forkMs !== undefined ? { forkMs } : {}),
+            ...(prepared ? { prepared } : {}),
+          });
+        } else if (m.type === 'cancelled' && !running) {
+          // Said by the server itself: nothing of the program ran (held, or a prepared run out of date).
+          finish({ kind: 'cancelled', reason, ...(m.prepared === true ? { prepared: true } : {}) });
         } else if (m.type === 'refused' || m.type === 'stale' || m.type === 'error') finish({ kind: m.type, reason });
       }
     });

@@ -1,6 +1,7 @@
 """Django test runner used by ``tldr test``: Django's normal run plus per-test NDJSON events.
 
-Self-contained (stdlib + Django + tldr_lifeline.py beside it), Python >= 3.8, Django 3.2 ... 5.2.
+Self-contained (stdlib + Django + tldr_lifeline.py beside it; tldr_start/prepared.py when the
+warm fork server prepares the run), Python >= 3.8, Django 3.2 ... 5.2.
 tldr runs::
 
     <python> manage.py test --noinput --testrunner tldr_testrunner.TldrTestRunner \
@@ -71,6 +72,8 @@ test (Django's teardown runs); after teardown the signal reaches unittest's hand
 ``--parallel auto`` is also accepted on Django 3.2 (which only knows a bare ``--parallel``).
 """
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -602,6 +605,203 @@ class _Lifeline:
 _lifeline = _Lifeline()
 
 
+# --------------------------------------------------------------------------- prepared runs
+
+try:
+    from tldr_start import prepared as _prepared
+except ImportError:  # this file on its own: never prepared
+    _prepared = None
+
+
+class _PreparedSetup:
+    """The test databases of a prepared run (tldr_start/prepared.py), set up before the run was
+    asked for, with the databases a plain TestCase uses. Then the connections' names are put back
+    and the run waits: the tests are discovered only at go, as in a fresh run — their modules
+    imported then (an edited test runs as it is now), with the project's own database names.
+
+    Django's own set-up call takes them only when it asks for exactly those databases and nothing
+    they depend on changed: no database server wrote since (its WAL insert position, which moves
+    with every record written), no file read while setting up changed, and discovery added no
+    model, no migration signal receiver and changed no database setting. Otherwise that call sets
+    them up again, as a fresh run would. What the set-up printed is printed only when it is used,
+    where Django's call is: the output is a fresh run's.
+    """
+
+    def __init__(self, kwargs, config, names, printed, depends, unchanged):
+        self.kwargs = kwargs
+        self.config = config
+        self.names = names
+        self.printed = printed
+        self.depends = depends
+        self.unchanged = unchanged  # None, or why not
+
+    @classmethod
+    def ahead(cls, runner, handoff):
+        from django.db import connections
+
+        if _not_preparable(runner):
+            os._exit(0)  # nobody adopts this run; nothing of it has run
+        kwargs = _plain_databases(runner)
+        before = _set_up_from()
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            config = runner._tldr_setup_databases(**kwargs)
+        if runner._tldr_interrupted_setup:
+            os._exit(0)  # discarded while it set up (the stop signal was held until it was done)
+        names = [(c, old, c.settings_dict["NAME"]) for c, old, _destroy in config]
+        for connection in connections.all():
+            connection.close()
+        _name_databases((c, old) for c, old, _test in names)
+        servers = {}
+        for connection, _old, test in names:
+            servers.setdefault(_server_of(connection), (connection, set()))[1].add(test)
+        marks = {}
+        for server, (connection, tests) in servers.items():
+            marks[server] = _quiet_marks(connection, tests)
+            if marks[server] is None:
+                os._exit(0)  # used by another session, or unwatchable: nobody adopts this run
+        connections.close_all()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        handoff.paused()
+        os.environ.update(handoff.wait())
+
+        def changed():
+            why = handoff.changed()
+            for server, (connection, tests) in servers.items():
+                if why:
+                    break
+                try:
+                    now = _usage_marks(connection, tests)
+                except Exception as exc:
+                    why = "the database server did not answer (%s)" % (str(exc).strip() or type(exc).__name__)
+                else:
+                    if now != marks[server]:
+                        why = "the test database was used since (%s, now %s)" % (_said(marks[server]), _said(now))
+            return why
+
+        why = changed()  # while tldr checks the services
+        handoff.ready()
+        handoff.wait_go()
+        why = why or changed()
+        handoff.proceed(why)
+        return cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why)
+
+    def take(self, kwargs):
+        """The prepared set-up for Django's call with ``kwargs``, or None (the call sets the
+        databases up again)."""
+        if self.unchanged is not None or kwargs != self.kwargs or _set_up_from() != self.depends:
+            return None
+        for connection, _old, _test in self.names:
+            connection.close()
+        _name_databases((c, test) for c, _old, test in self.names)
+        sys.stdout.write(self.printed[0])
+        sys.stderr.write(self.printed[1])
+        return self.config
+
+
+def _name_databases(pairs):
+    """What create_test_db and destroy_test_db do to a connection's name (it is closed)."""
+    from django.conf import settings
+
+    for connection, name in pairs:
+        settings.DATABASES[connection.alias]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+
+
+def _not_preparable(runner):
+    """Why this run cannot be set up ahead (None: it can)."""
+    from django.conf import settings
+    from django.db import connections
+    from django.test.runner import DiscoverRunner
+
+    if (getattr(runner, "parallel", 1) or 1) > 1:
+        return "it runs in several processes (their clones of the test database)"
+    base = type(runner).__mro__[type(runner).__mro__.index(_TldrRunnerMixin) + 1]
+    for name in ("run_tests", "get_databases", "setup_databases", "build_suite"):
+        if getattr(base, name, None) is not getattr(DiscoverRunner, name, None):
+            return "the project's test runner has its own %s" % name
+    for alias in connections:
+        if connections[alias].vendor != "postgresql":
+            return "database %s is not PostgreSQL" % alias
+        if (settings.DATABASES[alias].get("TEST") or {}).get("MIRROR"):
+            return "database %s is a test mirror" % alias
+    return None
+
+
+def _plain_databases(runner):
+    """What Django's run asks of setup_databases for tests that use only what a TestCase uses by
+    default: ``aliases`` and (Django >= 4.0) ``serialized_aliases``."""
+    from django.test import TestCase
+
+    class _Plain(TestCase):
+        def runTest(self):
+            pass
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        databases = runner.get_databases(runner.test_suite([_Plain()]))
+    if isinstance(databases, dict):
+        return {"aliases": databases, "serialized_aliases": {a for a, s in databases.items() if s}}
+    return {"aliases": databases}
+
+
+def _set_up_from():
+    """What a set-up depends on that discovering the tests can change."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models.signals import post_migrate, pre_migrate
+
+    models = sorted(m._meta.label for m in apps.get_models(include_auto_created=True, include_swapped=True))
+    receivers = [tuple(r[0] for r in s.receivers) for s in (pre_migrate, post_migrate)]
+    return (models, receivers, repr(settings.DATABASES))
+
+
+def _server_of(connection):
+    s = connection.settings_dict
+    return (s.get("HOST") or "", str(s.get("PORT") or ""))
+
+
+# Whether a test database was used by anyone since it was set up: PostgreSQL (14+) counts every
+# session established to a database (pg_stat_database.sessions), and a session that has ended
+# has reported before it leaves pg_stat_activity. A database dropped and made again has another
+# oid. No session now and the same count: nobody connected, so nothing in it changed.
+_USAGE = (
+    "SELECT d.datname, d.oid::bigint, s.sessions, "
+    "(SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid) "
+    "FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid "
+    "WHERE d.datname = ANY(%s) ORDER BY 1"
+)
+
+
+def _usage_marks(connection, names):
+    with connection.cursor() as cursor:
+        cursor.execute(_USAGE, [sorted(names)])
+        rows = [tuple(row) for row in cursor.fetchall()]
+    return rows if len(rows) == len(names) else None
+
+
+def _quiet_marks(connection, names, wait_s=2.0):
+    """The test databases' marks once their last session (the set-up's own) has ended; None
+    when that does not happen soon, or the server cannot tell (before 14, track_counts off)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version_num')::int, current_setting('track_counts')")
+        version, counts = cursor.fetchone()
+    if version < 140000 or counts != "on":
+        return None
+    deadline = time.monotonic() + wait_s
+    while True:
+        marks = _usage_marks(connection, names)
+        if marks is not None and all(row[3] == 0 for row in marks):
+            return marks
+        if marks is None or time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+
+
+def _said(marks):
+    return ", ".join("%s: %s sessions, %s connected" % (row[0], row[2], row[3]) for row in marks or ()) or "gone"
+
+
 class _HeldInterrupts:
     """Holds SIGINT while the test databases are created or dropped: an interrupt there leaves a
     half-made database or one never dropped (a person's second Ctrl-C, tldr ci's second SIGINT at
@@ -711,9 +911,15 @@ class _TldrRunnerMixin:
             sys.stderr.write("tldr_testrunner: %s: %s\n" % (QUERIES_ENV, exc))
             sys.exit(2)
         self._tldr_ids = []
+        self._tldr_prepared = None
         _lifeline.install()
 
     def setup_databases(self, **kwargs):
+        prepared, self._tldr_prepared = getattr(self, "_tldr_prepared", None), None
+        config = prepared.take(kwargs) if prepared is not None else None
+        return config if config is not None else self._tldr_setup_databases(**kwargs)
+
+    def _tldr_setup_databases(self, **kwargs):
         suffix = os.environ.get(DB_SUFFIX_ENV, "").strip()
         if suffix:
             _use_own_test_databases(suffix)
@@ -739,6 +945,8 @@ class _TldrRunnerMixin:
             return super().teardown_databases(old_config, **kwargs)
 
     def build_suite(self, *args, **kwargs):
+        if _prepared is not None and _prepared.armed():
+            self._tldr_prepared = _PreparedSetup.ahead(self, _prepared.take())
         suite = super().build_suite(*args, **kwargs)
         if self.tldr_shard is not None:
             suite = self._tldr_apply_shard(suite)

@@ -66,6 +66,18 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise
   }
 }
 
+/** The warm server's prepared run once its test databases are set up. */
+async function preparedRun(): Promise<{ pid: number; argv: string[] }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = await project.cli(['--json', 'warm', 'status']);
+    const prepared = (data(status).server as { prepared?: { pid: number; argv: string[]; paused: boolean } | null } | undefined)?.prepared;
+    if (prepared?.paused) return prepared;
+    if (Date.now() > deadline) throw new Error(`no prepared run: ${status.stdout}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function clientBackends(): Promise<number> {
   const db = await project.db();
   try {
@@ -169,6 +181,37 @@ describe('the cold and warm paths of backend commands', () => {
     expect(await clientBackends()).toBe(0);
   }, 180_000);
 
+  it('tldr test --keepdb leaves the next identical run prepared (test database set up, no connection): the same result; another run replaces it', async () => {
+    const label = 'sample_tests.tests.NoteModelTests';
+    const first = await project.cli(['--json', 'test', '--keepdb', label]);
+    expect([first.exitCode, data(first).path], first.stderr).toEqual([0, 'warm']);
+    const prepared = await preparedRun();
+    expect(prepared.argv.slice(-2)).toEqual(['--', label]);
+    expect(await clientBackends()).toBe(0);
+    const human = await project.cli(['--verbose', 'test', '--keepdb', label]);
+    expect(human.exitCode, human.stderr).toBe(0);
+    expect(human.stderr).toMatch(
+      /path: warm \(a run prepared by pid \d+ \d+ ms before: its test databases set up then, unchanged since, while the services were checked\)/,
+    );
+    // What the set-up printed ahead is the run's output, where a fresh run prints it.
+    const log = readFileSync(/output in (\S+)/.exec(human.stderr)![1]!, 'utf8');
+    expect(log).toMatch(/Found 2 test\(s\)\.\nUsing existing test database for alias 'default'\.\.\.\nSystem check identified no issues/);
+    await preparedRun();
+    const warm = await project.cli(['--json', 'test', '--keepdb', label]);
+    const cold = await project.cli(['--json', 'test', '--keepdb', '--cold', label]);
+    expect([warm.exitCode, data(warm).path]).toEqual([cold.exitCode, 'warm']);
+    expect(tests(warm.events)).toEqual(tests(cold.events));
+    expect(data(warm).counts).toEqual(data(cold).counts);
+    const status = data(await project.cli(['--json', 'warm', 'status'])).server as { adopted: number; prepared: { pid: number } | null };
+    expect(status.adopted).toBeGreaterThanOrEqual(2);
+    // Another test run discards it (the two would share the kept test database).
+    const last = await preparedRun();
+    const other = await project.cli(['--json', 'test', '--keepdb', 'sample_tests.tests.OutcomeTests']);
+    expect(other.exitCode, other.stderr).toBe(1);
+    await until(() => !alive(last.pid));
+    expect(childrenOf(last.pid)).toEqual([]);
+  }, 180_000);
+
   it('a model, settings or env file edited between two warm calls: the server restarts first, the call sees the change', async () => {
     const models = join(project.backendDir, 'documents/models.py');
     const before = readFileSync(models, 'utf8');
@@ -267,9 +310,15 @@ describe('the cold and warm paths of backend commands', () => {
 
   it('tldr warm stop leaves nothing; a failing service check kills the head start before anything ran', async () => {
     const { pid } = warmRecord();
+    const run = await project.cli(['--json', 'test', '--keepdb', 'sample_tests.tests.NoteModelTests']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const prepared = await preparedRun();
+    const preparedChild = childrenOf(prepared.pid);
+    expect(preparedChild).toHaveLength(1);
     const stop = await project.cli(['--json', 'warm', 'stop']);
     expect(data(stop)).toMatchObject({ stopped: true, pid });
     expect(alive(pid)).toBe(false);
+    await until(() => ![prepared.pid, ...preparedChild].some(alive), 10_000);
     expect(existsSync(join(project.dir.path, '.tldr/warm.json'))).toBe(false);
 
     // The service check fails (no Docker daemon answers); the state file still names the ports, so

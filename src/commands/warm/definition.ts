@@ -41,6 +41,16 @@ const warmResults = once(() => {
         reason: z.string().describe('why it (re)started last: `started by …`, or the change that made the previous one stale'),
         served: z.number().int().describe('commands forked so far'),
         active: z.number().int().describe('commands running now'),
+        prepared: z
+          .object({
+            pid: z.number().int(),
+            argv: z.array(z.string()),
+            ageMs: z.number(),
+            paused: z.boolean().describe('its test databases are set up; it waits for the same `tldr test --keepdb`'),
+          })
+          .nullable()
+          .describe('the next `tldr test --keepdb` run, set up ahead (null: none)'),
+        adopted: z.number().int().describe('runs that were prepared ahead and used'),
         idleMs: z.number(),
         django: z.string(),
         settings: z.string(),

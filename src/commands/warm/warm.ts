@@ -68,6 +68,8 @@ export async function warmStatus({ project, output }: RunOptions): Promise<Comma
     reason: String(status.reason ?? ''),
     served: Number(status.served ?? 0),
     active: Number(status.active ?? 0),
+    prepared: preparedOf(status.prepared),
+    adopted: Number(status.adopted ?? 0),
     idleMs: Number(status.idleMs ?? 0),
     django: String(status.django ?? ''),
     settings: String(status.settings ?? ''),
@@ -80,6 +82,7 @@ export async function warmStatus({ project, output }: RunOptions): Promise<Comma
       [
         `pid ${server.pid} (${server.owner === 'dev' ? 'with the dev loop' : 'tldr warm start'}), up ${seconds(server.ageMs)}, idle ${seconds(server.idleMs)}${server.idleTimeoutS ? ` of ${server.idleTimeoutS} s` : ''}`,
         `Django ${server.django}, settings ${server.settings}, set up in ${Math.round(server.bootMs)} ms; ${server.served} command(s) served, ${server.active} running`,
+        `prepared: ${server.prepared ? describePrepared(server.prepared) : 'none'}; ${server.adopted} prepared run(s) used`,
         `watches ${watched.modules} modules, ${watched.files} other files, ${watched.folders} folders, ${watched.migrationFolders} migration folders, ${watched.envKeys} environment variables`,
         `last (re)start: ${server.reason}`,
         `log: ${server.log}`,
@@ -92,6 +95,21 @@ export async function warmStatus({ project, output }: RunOptions): Promise<Comma
     summary: `warm server running (pid ${server.pid}, up ${seconds(server.ageMs)}, ${server.served} served)`,
     data: { running: true, server },
   };
+}
+
+type PreparedStatus = NonNullable<WarmStatusData['server']>['prepared'];
+
+function preparedOf(value: unknown): PreparedStatus {
+  if (typeof value !== 'object' || value === null) return null;
+  const p = value as Record<string, unknown>;
+  const argv = Array.isArray(p.argv) ? p.argv.filter((a): a is string => typeof a === 'string') : [];
+  return { pid: Number(p.pid ?? 0), argv, ageMs: Number(p.ageMs ?? 0), paused: p.paused === true };
+}
+
+function describePrepared(prepared: NonNullable<PreparedStatus>): string {
+  const end = prepared.argv.indexOf('--');
+  const labels = end >= 0 ? prepared.argv.slice(end + 1).join(' ') : '';
+  return `tldr test ${labels || '(every test)'} (pid ${prepared.pid}, ${prepared.paused ? 'its test databases set up' : 'setting up'}, ${seconds(prepared.ageMs)} ago)`;
 }
 
 /** `tldr warm stop`. */

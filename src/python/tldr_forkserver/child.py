@@ -16,6 +16,7 @@ import signal
 import sys
 
 from tldr_start.django_boot import skip_next_logging_setup
+from tldr_start import prepared
 from tldr_start.exiting import run_as_main
 from tldr_start.program import Program
 
@@ -34,7 +35,8 @@ _HIGH_FD = 64
 
 def run_child(request, pipes, watch, sockets):
     """``pipes``: dict with out_w, err_w, status_w and optional lifeline_r and go_r (a held
-    request: the program waits for one byte there; end of file means nothing runs). ``sockets``:
+    request: the program waits for one byte there; end of file means nothing runs), or pause_r
+    and verdict_w (a prepared test run: tldr_start/prepared.py). ``sockets``:
     the Python socket objects this process inherited (detached, never closed: their numbers are
     about to belong to the program)."""
     status = pipes["status_w"]
@@ -43,7 +45,13 @@ def run_child(request, pipes, watch, sockets):
         status = fcntl.fcntl(status, fcntl.F_DUPFD, _HIGH_FD)
         if go is not None:
             go = fcntl.fcntl(go, fcntl.F_DUPFD, _HIGH_FD)
-        _prepare(request, pipes, watch, sockets, {status} | ({go} if go is not None else set()))
+        private = {status} | ({go} if go is not None else set())
+        if pipes.get("pause_r") is not None:
+            pause = fcntl.fcntl(pipes["pause_r"], fcntl.F_DUPFD, _HIGH_FD)
+            verdict = fcntl.fcntl(pipes["verdict_w"], fcntl.F_DUPFD, _HIGH_FD)
+            private |= {pause, verdict}
+            prepared.arm(pause, verdict)
+        _prepare(request, pipes, watch, sockets, private)
         program = Program.parse(request["argv"])
         program.prepare()
         skip_next_logging_setup()

@@ -5,6 +5,13 @@ environment, ``watch.Watch``) and that forking is safe (no thread, no database c
 socket besides its own) — a stale parent answers ``stale`` and exits 75 so that its supervisor
 starts a fresh one; an unsafe one answers ``refused`` and exits 3. Everything else about a run
 happens in a forked session (``session``).
+
+A request that asks for it (``"prepare": true``: tldr's ``tldr test --keepdb``) leaves a prepared
+session behind once its own session has ended: the same run, paused after its test databases are
+set up (``session.serve_prepared``). The next request that is the same run — but for the per-run
+variables it names (``lateEnv``) — is handed over to it, after the same staleness check; another
+test run discards it (the two would share the kept test database). It never keeps the parent from
+its idle stop, and it ends with the parent.
 """
 import os
 import select
@@ -14,9 +21,9 @@ import sys
 import time
 
 from . import protocol
-from .requests import invalid
+from .requests import invalid, preparable, prepared_key, test_run
 from .safety import close_connections, open_connections, same_user, stray_sockets, threads
-from .session import serve_session
+from .session import adopt, serve_prepared, serve_session
 from .wake import drain, wake_on_signals
 
 __all__ = ["Server", "EXIT_STALE", "EXIT_REFUSED"]
@@ -40,6 +47,12 @@ class Server:
         self.last_check_ms = None
         self.stopping = None
         self.manage = os.path.realpath(os.path.join(boot.cwd, "manage.py"))
+        # The prepared session: {"pid", "channel", "key", "argv", "at"}; and the request to prepare
+        # once the session with pid ``prepare_after[0]`` has ended.
+        self.prepared = None
+        self.prepare_after = None
+        self.to_prepare = None
+        self.adopted = 0
 
     def bind(self):
         """Listens on the socket path (0600). A live server there already is an error; a
@@ -73,6 +86,9 @@ class Server:
             self._reap()
             if self.stopping:
                 return self._stop(self.stopping)
+            if self.to_prepare is not None:
+                request, self.to_prepare = self.to_prepare, None
+                self._prepare(request)
             timeout = None
             if not self.sessions and self.idle_timeout > 0:
                 timeout = max(0.0, self.last_activity + self.idle_timeout - time.monotonic())
@@ -141,6 +157,11 @@ class Server:
         if self.boot.broken:
             protocol.reply(conn, {"type": "refused", "reason": self.boot.broken})
             return None
+        if self.prepared is not None:
+            if prepared_key(request) == self.prepared["key"] and self._hand_over(conn, request):
+                return None
+            if test_run(request):
+                self._discard_prepared()
         unsafe = self._unsafe(conn)
         if unsafe:
             protocol.reply(conn, {"type": "refused", "reason": unsafe})
@@ -151,11 +172,59 @@ class Server:
         pid = os.fork()
         if pid == 0:
             signal.set_wakeup_fd(-1)
-            serve_session(conn, self.listener, request, self.watch, received_at)
+            serve_session(conn, self.listener, request, self.watch, received_at, self._channels())
         conn.close()
         self.sessions[pid] = time.monotonic()
         self.served += 1
+        if preparable(request):
+            self.prepare_after = (pid, request)
+        elif test_run(request):
+            self.prepare_after = None
         return None
+
+    def _channels(self):
+        return [self.prepared["channel"]] if self.prepared is not None else []
+
+    def _hand_over(self, conn, request):
+        """Gives the connection to the prepared session; False when it is gone."""
+        prepared, self.prepared = self.prepared, None
+        try:
+            adopt(prepared["channel"], conn, request, request.get("lateEnv") or [])
+        except OSError:
+            prepared["channel"].close()
+            return False
+        prepared["channel"].close()
+        conn.close()
+        self.sessions[prepared["pid"]] = time.monotonic()
+        self.served += 1
+        self.adopted += 1
+        if preparable(request):
+            self.prepare_after = (prepared["pid"], request)
+        return True
+
+    def _prepare(self, request):
+        """Forks the prepared session for ``request`` when nothing is stale or unsafe now."""
+        if self.stopping or self.boot.broken or self.listener is None:
+            return
+        self._discard_prepared()
+        if self.watch.check_files() or self.watch.env_change(request["env"]) or self._unsafe(None):
+            return  # the next request finds out why, and says it
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        _flush_std()
+        pid = os.fork()
+        if pid == 0:
+            signal.set_wakeup_fd(-1)
+            ours.close()
+            serve_prepared(theirs, self.listener, request, request.get("lateEnv") or [], self.watch)
+        theirs.close()
+        self.prepared = {"pid": pid, "channel": ours, "key": prepared_key(request), "argv": request["argv"], "at": time.time()}
+
+    def _discard_prepared(self):
+        """End of file on its channel ends the prepared session (and its child, at the pause)."""
+        prepared, self.prepared = self.prepared, None
+        if prepared is not None:
+            prepared["channel"].close()
+            self.sessions[prepared["pid"]] = time.monotonic()  # reaped (and stopped with the server) as a session
 
     def _unsafe(self, conn):
         """Why forking now would copy something it must not (threads, connections, sockets)."""
@@ -166,7 +235,8 @@ class Server:
         still = open_connections()
         if still:
             return "database connections stay open in the fork server (%s)" % ", ".join(still)
-        stray = stray_sockets(self.boot.inherited_fds | {self.listener.fileno(), conn.fileno()})
+        own = {self.listener.fileno()} | ({conn.fileno()} if conn is not None else set()) | {c.fileno() for c in self._channels()}
+        stray = stray_sockets(self.boot.inherited_fds | own)
         if stray:
             return "the fork server holds %d socket(s) besides its own (fd %s: a database or cache connection?)" % (len(stray), ", ".join(map(str, stray)))
         return None
@@ -187,6 +257,8 @@ class Server:
             "reason": self.reason,
             "served": self.served,
             "active": len(self.sessions),
+            "prepared": self._prepared_status(now),
+            "adopted": self.adopted,
             "idleTimeoutS": self.idle_timeout,
             "idleMs": int((time.monotonic() - self.last_activity) * 1000) if not self.sessions else 0,
             "bootMs": round(self.boot.import_ms + self.boot.setup_ms + self.boot.preload_ms, 1),
@@ -196,8 +268,21 @@ class Server:
             "broken": self.boot.broken,
         }
 
+    def _prepared_status(self, now):
+        prepared = self.prepared
+        if prepared is None:
+            return None
+        if not prepared.get("paused"):
+            try:
+                prepared["paused"] = prepared["channel"].recv(1, socket.MSG_DONTWAIT) == b"p"
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError:
+                return None
+        return {"pid": prepared["pid"], "argv": prepared["argv"], "ageMs": int((now - prepared["at"]) * 1000), "paused": bool(prepared.get("paused"))}
+
     def _reap(self):
-        while self.sessions:
+        while self.sessions or self.prepared is not None:
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
@@ -205,8 +290,14 @@ class Server:
                 break
             if pid == 0:
                 break
+            if self.prepared is not None and pid == self.prepared["pid"]:
+                self.prepared["channel"].close()  # it ended by itself (its run did not pause)
+                self.prepared = None
             if self.sessions.pop(pid, None) is not None:
                 self.last_activity = time.monotonic()
+            if self.prepare_after is not None and pid == self.prepare_after[0]:
+                # Forked from the accept loop, never while a connection is open (a status request reaps too).
+                self.to_prepare, self.prepare_after = self.prepare_after[1], None
 
     def _stop(self, why):
         """Stops the running sessions (each stops its command as tldr would) and ends."""
@@ -229,6 +320,8 @@ class Server:
         return 0
 
     def _close_listener(self):
+        self.prepare_after = self.to_prepare = None
+        self._discard_prepared()
         listener = getattr(self, "listener", None)
         if listener is None:
             return

@@ -12,7 +12,18 @@ the client closing the connection instead (the services did not answer, the envi
 expected changed) ends the child with nothing run.
 Output is read only while less than ``HIGH_WATER`` bytes wait for the client, so a slow client
 slows the child down instead of growing this process.
+
+A prepared session (``serve_prepared``) has no client yet: it runs the next ``tldr test --keepdb``
+of a request it was given up to the pause, its test databases set up and its tests not yet
+discovered (tldr_start/prepared.py), keeping what the child printed. The server hands it the
+connection of a request that is the same run (``adopt``); the child checks what changed while
+the client checks the services, and at go the client gets ``started`` and the output kept so far.
+A child that cannot go on (it ended) gets the client ``cancelled`` and nothing of it (it runs the
+command afresh). Discarded (end of file on its channel, SIGTERM), the child ends at the pause
+with nothing run.
 """
+import array
+import json
 import os
 import select
 import signal
@@ -23,21 +34,42 @@ from . import protocol
 from .child import run_child
 from .wake import drain, wake_on_signals
 
-__all__ = ["serve_session", "SIGNALS"]
+__all__ = ["serve_session", "serve_prepared", "adopt", "SIGNALS"]
 
 HIGH_WATER = 1 << 20
 SIGNALS = {name: getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGKILL", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2") if hasattr(signal, name)}
 
 
-def serve_session(conn, listener, request, watch, received_at):
+def serve_session(conn, listener, request, watch, received_at, inherited=()):
+    """``inherited``: the server's other sockets (a prepared session's channel): closed here."""
     relay = os.getpid()
     try:
+        for sock in inherited:
+            sock.close()
         _Session(conn, listener, request, watch, received_at).run()
     finally:
         # The relay never returns into the server's loop; the command's child (another pid) ends
         # in ``ending``, or passes through here on its way to the interpreter's own ending.
         if os.getpid() == relay:
             os._exit(0)
+
+
+def serve_prepared(channel, listener, request, late_keys, watch):
+    """A prepared session: ``request`` without ``late_keys`` (the per-run variables the adopting
+    request brings) is run up to the pause; ``channel`` brings the adopting connection."""
+    relay = os.getpid()
+    try:
+        _Session(None, listener, request, watch, time.perf_counter()).run_prepared(channel, late_keys)
+    finally:
+        if os.getpid() == relay:
+            os._exit(0)
+
+
+def adopt(channel, conn, request, late_keys):
+    """The server's side of a handover: the connection and what the adopting request says."""
+    payload = json.dumps({"hold": bool(request.get("hold")), "late": {k: request["env"][k] for k in late_keys if k in request["env"]}}).encode("utf-8")
+    # socket.send_fds is 3.9+: the same message by hand (SCM_RIGHTS), for 3.8.
+    channel.sendmsg([payload], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [conn.fileno()]))])
 
 
 class _Session:
@@ -57,6 +89,7 @@ class _Session:
         self.stopping = False
         self.lifeline_w = None
         self.reader = protocol.Reader()
+        self.paused = False  # a prepared child waiting at its pause
         # Frames that came in with go (a signal right after it): acted on once the program runs.
         self.pending = []
 
@@ -113,6 +146,189 @@ class _Session:
         self.conn.setblocking(False)
         self._relay({out_r: protocol.STDOUT, err_r: protocol.STDERR}, wake_r)
         self._send_final(self._exit_message())
+
+    def run_prepared(self, channel, late_keys):
+        self.listener.close()
+        wake_r = wake_on_signals()
+        signal.signal(signal.SIGTERM, self._on_term)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        out_r, out_w = _stdio_pair()
+        err_r, err_w = _stdio_pair()
+        status_r, status_w = os.pipe()
+        pause_r, pause_w = os.pipe()
+        verdict_r, verdict_w = os.pipe()
+        pipes = {"out_w": out_w, "err_w": err_w, "status_w": status_w, "pause_r": pause_r, "verdict_w": verdict_w}
+        lifeline_r = None
+        if self.request.get("lifeline"):
+            lifeline_r, self.lifeline_w = os.pipe()
+            pipes["lifeline_r"] = lifeline_r
+        request = dict(self.request, env={k: v for k, v in self.request["env"].items() if k not in late_keys})
+        self.pid = os.fork()
+        if self.pid == 0:
+            run_child(request, pipes, self.watch, [channel])
+        try:
+            os.setpgid(self.pid, self.pid)
+        except OSError:
+            pass
+        for fd in (out_w, err_w, status_w, pause_r, verdict_w) + tuple(fd for fd in (lifeline_r,) if fd is not None):
+            os.close(fd)
+        failure = _read_all(status_r)
+        os.close(status_r)
+        prepared_at = time.monotonic()
+        readers = {out_r: protocol.STDOUT, err_r: protocol.STDERR}
+        adopted = None if failure else self._await_adoption(channel, readers, verdict_r, wake_r)
+        channel.close()
+        if adopted is None:
+            self._discard(pause_w)
+            return
+        self.conn, hold = adopted["conn"], adopted["hold"]
+        self.received_at = time.perf_counter()
+        try:
+            os.write(pause_w, json.dumps(adopted["late"]).encode("utf-8") + b"\n")
+        except OSError:
+            pass
+        if hold:
+            self._send_now({"type": "held", "pid": self.pid, "forkMs": 0})
+        # Unchanged since it was prepared (the child checks while the client checks the services),
+        # and go: both, in either order.
+        verdict = self._await_verdict(verdict_r, readers, wake_r, b"r", need_go=hold)
+        if verdict is True:
+            try:
+                os.write(pause_w, b"g\n")
+            except OSError:
+                pass
+            verdict = self._await_verdict(verdict_r, readers, wake_r, b"k")
+        # After k: why the set-up made ahead is not used, if it is not (the child closes it next).
+        note = _read_all(verdict_r).decode("utf-8", "replace") if verdict is True else ""
+        os.close(pause_w)
+        os.close(verdict_r)
+        if verdict is not True:
+            self._discard(None)
+            self.out = bytearray()
+            self._send_final({"type": "error", "reason": "the fork server is stopping"} if self.stopping else {"type": "cancelled", "reason": verdict, "prepared": True})
+            return
+        waited_ms = round((time.monotonic() - prepared_at) * 1000.0)
+        self._send_now({"type": "started", "pid": self.pid, "forkMs": 0, "prepared": {"ageMs": waited_ms, "setUpAgain": note or None}})
+        self.conn.setblocking(False)
+        self._relay(readers, wake_r)
+        self._send_final(self._exit_message())
+
+    def _await_adoption(self, channel, readers, verdict_r, wake_r):
+        """Keeps the child's output until a request adopts this run: {"conn", "hold", "late"};
+        None when it is discarded (the channel ends), stopped, or the child ends first (or prints
+        more than it can keep)."""
+        while not self.stopping:
+            wanted = [channel, wake_r] + ([verdict_r] if verdict_r is not None else []) + list(readers)
+            try:
+                readable, _, _ = select.select(wanted, [], [])
+            except InterruptedError:
+                continue
+            except (OSError, ValueError):
+                return None
+            if wake_r in readable:
+                drain(wake_r)
+            for fd in list(readable):
+                if fd in readers:
+                    self._pipe_readable(fd, readers)
+            if len(self.out) > HIGH_WATER:
+                return None
+            if verdict_r is not None and verdict_r in readable:
+                try:
+                    data = os.read(verdict_r, 64)
+                except OSError:
+                    data = b""
+                if data != b"p":
+                    return None  # the program ended (or went on) without pausing: nobody adopts it
+                verdict_r = None
+                self.paused = True
+                try:
+                    channel.send(b"p")  # for the server's status
+                except OSError:
+                    return None
+            if channel in readable:
+                try:
+                    payload, fds = _receive_fd(channel)
+                except OSError:
+                    return None
+                if not payload or not fds:
+                    return None
+                message = json.loads(payload.decode("utf-8"))
+                conn = socket.socket(fileno=fds[0])
+                conn.settimeout(protocol.REQUEST_TIMEOUT)  # as the server leaves an accepted one
+                return {"conn": conn, "hold": bool(message.get("hold")), "late": message.get("late") or {}}
+        return None
+
+    def _await_verdict(self, verdict_r, readers, wake_r, expected, need_go=False):
+        """True once the child says ``expected`` (and, with ``need_go``, the client said go);
+        otherwise why not (the child has ended or is ending, the client went away)."""
+        said = False
+        while not (said and not need_go):
+            wanted = [wake_r, self.conn] + ([] if said else [verdict_r]) + list(readers)
+            try:
+                readable, _, _ = select.select(wanted, [], [], 1.0)
+            except InterruptedError:
+                continue
+            except (OSError, ValueError):
+                return "the prepared run could not be followed"
+            if wake_r in readable:
+                drain(wake_r)
+            if self.stopping:
+                return "the fork server is stopping"
+            for fd in list(readable):
+                if fd in readers:
+                    self._pipe_readable(fd, readers)
+            if self.conn in readable:
+                try:
+                    data = self.conn.recv(65536)
+                    frames = self.reader.feed(data) if data else None
+                except (OSError, protocol.ProtocolError):
+                    frames = None
+                if frames is None or (need_go and frames and frames[0] != (protocol.CONTROL, {"type": "go"})):
+                    self.client_open = False
+                    return "the client went away"
+                if need_go and frames:
+                    need_go = False
+                    frames = frames[1:]
+                self.pending += frames
+            if not said and verdict_r in readable:
+                try:
+                    chunk = os.read(verdict_r, 1)
+                except OSError:
+                    chunk = b""
+                if chunk == expected:
+                    said = True
+                elif chunk == b"p":
+                    continue  # paused (said before the adoption, not read until now)
+                elif chunk == b"x":
+                    reason = _read_all(verdict_r).decode("utf-8", "replace")
+                    return "the prepared run is out of date: %s" % (reason or "no reason given")
+                else:
+                    return "the prepared run ended before it could go on"
+        return True
+
+    def _discard(self, pause_w):
+        """Ends a prepared child that goes no further. At the pause (no connection open) end of file
+        there ends it. Still setting up, SIGKILL: PostgreSQL rolls back what its connection was
+        doing (each migration is one transaction), so a run that replaces it never sets the same
+        kept database up beside it."""
+        if pause_w is not None:
+            os.close(pause_w)
+        if self.lifeline_w is not None:
+            os.close(self.lifeline_w)
+            self.lifeline_w = None
+        if not self.paused:
+            _killpg(self.pid, signal.SIGKILL)
+            self._reap_blocking()
+            return
+        deadline = time.monotonic() + self.grace
+        while time.monotonic() < deadline:
+            self._reap()
+            if self.exit_status is not None:
+                return
+            time.sleep(0.01)
+        _killpg(self.pid, signal.SIGKILL)
+        self._reap_blocking()
 
     def _await_go(self, wake_r):
         """True on the client's go frame; False when it goes away (or sends anything else first)
@@ -288,6 +504,17 @@ class _Session:
             self.conn.close()
         except OSError:
             pass
+
+
+def _receive_fd(channel):
+    """(payload, [fd]) of one ``adopt`` message; the payload is small enough for one read."""
+    size = array.array("i").itemsize
+    payload, ancillary, _, _ = channel.recvmsg(1 << 20, socket.CMSG_SPACE(size))
+    fds = array.array("i")
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(data[: len(data) - (len(data) % size)])
+    return payload, list(fds)
 
 
 def _stdio_pair():

@@ -438,6 +438,20 @@ def client_backends(pg):
     return rows
 
 
+def children_of(pid):
+    """The pids whose parent is ``pid``."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name) as fh:
+                    if int(fh.read().rsplit(") ", 1)[1].split()[1]) == pid:
+                        found.append(int(name))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
 def threads_of(pid):
     with open("/proc/%d/status" % pid) as fh:
         for line in fh:

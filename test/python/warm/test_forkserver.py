@@ -637,9 +637,147 @@ class Lifecycle:
             first.stop()
 
 
+class Prepared:
+    """A `tldr test --keepdb` (``prepare``) leaves the next identical run prepared: its test
+    databases set up, its tests not yet discovered, no connection open. The run that adopts it
+    gives a fresh run's result; a set-up it cannot vouch for is made again; it never outlives
+    the server."""
+
+    PYTHON = None
+    RUNNER = ["manage.py", "test", "--noinput", "--testrunner", "tldr_testrunner.TldrTestRunner", "--keepdb", "--"]
+
+    def setUp(self):
+        self.probes = tempfile.mkdtemp(prefix="tldr-warm-probes-")
+        self.addCleanup(shutil.rmtree, self.probes, True)
+        # A test module of its own, outside the backend: only the runs' children import it.
+        self.write_probe(ok=True)
+        self.env = support.backend_env(pg)
+        self.env["PYTHONPATH"] = os.pathsep.join([self.env["PYTHONPATH"], self.probes])
+        self.server = support.ForkServer(self.PYTHON, self.env)
+        self.addCleanup(self.server.stop)
+        self.assertEqual(self.server.ready["event"], "ready", self.server.stderr_text())
+
+    def write_probe(self, ok):
+        with open(os.path.join(self.probes, "prepared_probe_tests.py"), "w") as fh:
+            fh.write("from django.test import TestCase\n\n\nclass ProbeTests(TestCase):\n    def test_probe(self):\n        self.assertTrue(%r)\n" % ok)
+
+    def request(self, labels):
+        scratch = tempfile.mkdtemp(prefix="tldr-warm-prepared-")
+        self.addCleanup(shutil.rmtree, scratch, True)
+        env = dict(self.env, TLDR_TEST_EVENTS=os.path.join(scratch, "events.ndjson"))
+        open(env["TLDR_TEST_EVENTS"], "w").close()
+        return self.RUNNER + labels, env
+
+    def run_test(self, labels, hold=True):
+        """One `tldr test --keepdb` through the server, held like tldr's; (outcome, events)."""
+        args, env = self.request(labels)
+        options = {"hold": True, "step": go_once()} if hold else {}
+        outcome = self.server.run(args, env=env, lifeline=True, stopSignal="SIGINT", graceMs=20000, prepare=True, lateEnv=["TLDR_TEST_EVENTS"], **options)
+        return outcome, events(env["TLDR_TEST_EVENTS"])
+
+    def paused(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            prepared = self.server.status()["prepared"]
+            if prepared and prepared["paused"]:
+                return prepared
+            time.sleep(0.05)
+        self.fail("no prepared run: %r %s" % (self.server.status(), self.server.stderr_text()))
+
+    def started(self, outcome):
+        return next(m for m in outcome.control if m["type"] == "started")
+
+    def summary(self, outcome, found):
+        return (outcome.code, [(e["id"], e["outcome"]) for e in found if e["type"] == "test"], [{k: v for k, v in e.items() if k != "durationMs"} for e in found if e["type"] in ("start", "end")], outcome.key(support.normalise)[2:])
+
+    def test_the_run_that_adopts_it_gives_a_fresh_runs_result(self):
+        labels = ["sample_tests", "documents", "prepared_probe_tests"]
+        first, _ = self.run_test(labels)
+        self.assertNotIn("prepared", self.started(first))
+        self.paused()
+        self.assertEqual(support.client_backends(pg), [], "the prepared run waits with no connection open")
+        warm, warm_events = self.run_test(labels)
+        self.assertEqual(self.started(warm)["prepared"]["setUpAgain"], None, warm.control)
+        self.assertEqual(self.server.status()["adopted"], 1)
+        args, env = self.request(labels)
+        cold = self.cold(args, env)
+        self.assertEqual(self.summary(warm, warm_events), self.summary(cold, events(env["TLDR_TEST_EVENTS"])))
+        self.assertEqual(warm.code, 1)  # sample_tests fails on purpose
+        self.assertIn(("prepared_probe_tests.ProbeTests.test_probe", "passed"), [(e["id"], e["outcome"]) for e in warm_events if e["type"] == "test"])
+
+    def test_a_test_module_edited_while_it_waits_runs_as_edited(self):
+        self.run_test(["prepared_probe_tests"])
+        self.paused()
+        self.write_probe(ok=False)
+        warm, found = self.run_test(["prepared_probe_tests"])
+        self.assertEqual(self.started(warm)["prepared"]["setUpAgain"], None, warm.control)
+        self.assertEqual([(e["id"], e["outcome"]) for e in found if e["type"] == "test"], [("prepared_probe_tests.ProbeTests.test_probe", "failed")])
+        self.assertEqual(warm.code, 1)
+
+    def test_a_session_on_the_test_database_since_makes_it_set_up_again(self):
+        self.run_test(["prepared_probe_tests"])
+        self.paused()
+        import psycopg2
+
+        other = psycopg2.connect(**pg.params("test_tldr"))  # someone else: a bare run, a psql
+        other.close()
+        warm, found = self.run_test(["prepared_probe_tests"], hold=False)
+        again = self.started(warm)["prepared"]["setUpAgain"]
+        self.assertIn("the test database was used since", again or "", warm.control)
+        self.assertEqual(warm.code, 0, warm)
+        self.assertEqual([(e["id"], e["outcome"]) for e in found if e["type"] == "test"], [("prepared_probe_tests.ProbeTests.test_probe", "passed")])
+        self.assertIn(b"Using existing test database for alias 'default'", warm.stderr)
+        self.assertEqual(warm.stderr.count(b"Using existing test database"), 1, warm.stderr)
+
+    def test_another_run_discards_it_and_nothing_outlives_the_server(self):
+        self.run_test(["prepared_probe_tests"])
+        first = self.paused()
+        other, _ = self.run_test(["documents"])
+        self.assertEqual(other.code, 0, other)
+        self.assertNotIn("prepared", self.started(other))
+        deadline = time.monotonic() + 10
+        while not dead(first["pid"]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(dead(first["pid"]), "a prepared run that another run replaced is gone")
+        second = self.paused()  # the one `documents` left
+        children = support.children_of(second["pid"])
+        self.server.stop()
+        for pid in [second["pid"]] + children:
+            deadline = time.monotonic() + 10
+            while not dead(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertTrue(dead(pid), "pid %d outlived the server" % pid)
+        self.assertEqual(support.client_backends(pg), [])
+
+    def test_a_client_gone_before_go_leaves_it_unused_and_the_next_one_serves(self):
+        self.run_test(["prepared_probe_tests"])
+        self.paused()
+        seen = []
+
+        def give_up(call):
+            if call.control and call.control[0].get("type") == "held" and not seen:
+                seen.append(call.control[0]["pid"])
+                call.disconnect()
+
+        args, env = self.request(["prepared_probe_tests"])
+        gone = self.server.run(args, env=env, lifeline=True, stopSignal="SIGINT", prepare=True, lateEnv=["TLDR_TEST_EVENTS"], hold=True, step=give_up)
+        self.assertEqual((gone.stdout, gone.stderr), (b"", b""))
+        self.assertEqual(events(env["TLDR_TEST_EVENTS"]), [], "nothing of the run ran")
+        deadline = time.monotonic() + 10
+        while not dead(seen[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(dead(seen[0]))
+        again, found = self.run_test(["prepared_probe_tests"])
+        self.assertEqual(again.code, 0, again)
+
+    def cold(self, args, env):
+        return support.run_bare(self.PYTHON, args, env, own_group=True)
+
+
 support.for_each_django(Served, globals(), "Served")
 support.for_each_django(Staleness, globals(), "Staleness")
 support.for_each_django(Lifecycle, globals(), "Lifecycle")
+support.for_each_django(Prepared, globals(), "Prepared")
 
 
 if __name__ == "__main__":

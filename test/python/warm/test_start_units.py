@@ -1,4 +1,5 @@
-"""Pure logic of tldr_start: manage.py templates, program argv, environment recording, exit codes."""
+"""Pure logic of tldr_start: manage.py templates, program argv, environment recording, exit codes;
+which runs the fork server prepares, and what a prepared run watches."""
 import os
 import sys
 import tempfile
@@ -13,6 +14,8 @@ from tldr_start import environ as envmod  # noqa: E402
 from tldr_start.exiting import trimmed  # noqa: E402
 from tldr_start.manage_py import inspect, settings_module  # noqa: E402
 from tldr_start.program import Program, ProgramError  # noqa: E402
+from tldr_start import prepared  # noqa: E402
+from tldr_forkserver.requests import preparable, prepared_key, test_run  # noqa: E402
 
 DJANGO_5 = '''\
 #!/usr/bin/env python
@@ -183,6 +186,74 @@ class Tracebacks(unittest.TestCase):
             raise ValueError("in tldr's own code")
         except ValueError as exc:
             self.assertIs(trimmed(exc.__traceback__), exc.__traceback__)
+
+
+RUNNER = ["manage.py", "test", "--noinput", "--testrunner", "tldr_testrunner.TldrTestRunner"]
+
+
+class PreparedRuns(unittest.TestCase):
+    def request(self, argv, **extra):
+        request = {"argv": argv, "env": {"A": "1", "TLDR_TEST_EVENTS": "/tmp/one"}, "cwd": "/srv", "prepare": True, "lateEnv": ["TLDR_TEST_EVENTS"], "lifeline": True}
+        request.update(extra)
+        return request
+
+    def test_only_tldrs_runner_with_the_kept_database_is_prepared(self):
+        self.assertTrue(preparable(self.request(RUNNER + ["--keepdb", "--", "app"])))
+        self.assertFalse(preparable(self.request(RUNNER + ["--", "app"])), "without --keepdb it would hold a database of its own")
+        self.assertFalse(preparable(self.request(RUNNER + ["--", "--keepdb"])), "a label, not the option")
+        self.assertFalse(preparable(self.request(["manage.py", "test", "--keepdb"])), "another runner would not pause")
+        self.assertFalse(preparable(self.request(RUNNER + ["--keepdb"], prepare=False)))
+        self.assertFalse(preparable(self.request(RUNNER + ["--keepdb"], env={"TLDR_TEST_DB_SUFFIX": "x"})))
+        self.assertFalse(preparable(self.request(["manage.py", "check"])))
+        self.assertTrue(test_run(self.request(["manage.py", "test"])))
+        self.assertFalse(test_run(self.request(["manage.py", "check"])))
+
+    def test_two_runs_match_but_for_their_own_variables(self):
+        one = self.request(RUNNER + ["--keepdb"])
+        self.assertEqual(prepared_key(one), prepared_key(dict(one, env={"A": "1", "TLDR_TEST_EVENTS": "/tmp/two"}, hold=True)))
+        for change in ({"env": {"A": "2", "TLDR_TEST_EVENTS": "/tmp/one"}}, {"argv": RUNNER + ["--keepdb", "--", "x"]}, {"cwd": "/other"}, {"lifeline": False}, {"graceMs": 5}, {"lateEnv": []}):
+            self.assertNotEqual(prepared_key(one), prepared_key(dict(one, **change)), change)
+
+
+class PreparedReads(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="tldr-prepared-reads-")
+        self.addCleanup(__import__("shutil").rmtree, self.dir, True)
+        self.write("probe_mod_a.py", "X = 1\n")
+        sys.path.insert(0, self.dir)
+        self.addCleanup(sys.path.remove, self.dir)
+        self.addCleanup(lambda: sys.modules.pop("probe_mod_a", None))
+
+    def write(self, name, text):
+        with open(os.path.join(self.dir, name), "w") as fh:
+            fh.write(text)
+
+    def armed(self):
+        r, w = os.pipe()
+        self.addCleanup(os.close, r)
+        prepared.arm(r, w)
+        handoff = prepared.take()
+        self.assertFalse(prepared.armed())
+        return handoff
+
+    def test_what_it_imported_and_listed_is_watched_and_unwatched_after_the_pause(self):
+        original = os.listdir
+        handoff = self.armed()
+        __import__("probe_mod_a")
+        self.assertIn("probe_mod_a.py", os.listdir(self.dir))
+        handoff.paused()
+        self.assertIs(os.listdir, original)
+        self.assertIsNone(handoff.changed())
+        self.write("probe_mod_b.py", "")  # discovery would find it now
+        self.assertIn(handoff.changed(), ("%s changed since" % self.dir, "%s changed since" % os.path.join(self.dir, "probe_mod_b.py")))
+
+    def test_an_edit_after_the_import_counts_even_before_the_pause(self):
+        handoff = self.armed()
+        __import__("probe_mod_a")
+        path = os.path.join(self.dir, "probe_mod_a.py")
+        os.utime(path, ns=(0, os.stat(path).st_mtime_ns + 10**9))  # edited during the set-up
+        handoff.paused()
+        self.assertIn("probe_mod_a.py changed since", handoff.changed() or "")
 
 
 if __name__ == "__main__":
