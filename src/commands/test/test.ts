@@ -188,7 +188,7 @@ async function runTestsOnce(ctx: StepContext, plan: TestPlan, base: Promise<Reco
       coldBecause: plan.cold ? '--cold' : ctx.coldBecause,
       // The kept test database: the warm server may set up the next identical run ahead (the
       // events file is this run's own, so it is named only when the run is adopted).
-      ...(keepdb && !shard ? { prepare: { lateEnv: ['TLDR_TEST_EVENTS'] } } : {}),
+      ...(keepdb && !shard && parallel === 1 ? { prepare: { lateEnv: ['TLDR_TEST_EVENTS'] } } : {}),
       explain: (line) => output.debug(line),
       redact: (text) => output.secrets.redact(text),
       options: {
