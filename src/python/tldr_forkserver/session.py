@@ -93,7 +93,21 @@ class _Session:
         # Frames that came in with go (a signal right after it): acted on once the program runs.
         self.pending = []
 
-    def run(self):
+    def _fork(self, request, pipes, sockets):
+        """Forks the command's child (``pipes``: its ends, closed here once it has them)."""
+        self.pid = os.fork()
+        if self.pid == 0:
+            run_child(request, pipes, self.watch, sockets)
+        try:
+            os.setpgid(self.pid, self.pid)  # both sides set it: no signal can miss the group
+        except OSError:
+            pass
+        for fd in pipes.values():
+            os.close(fd)
+
+    def _begin(self):
+        """What every relay does first: the server's listener closed, signals that wake its loop,
+        and the child's output, status and (when asked) lifeline pipes. (wake_r, ours, pipes)."""
         self.listener.close()
         wake_r = wake_on_signals()
         signal.signal(signal.SIGTERM, self._on_term)
@@ -102,24 +116,19 @@ class _Session:
         out_r, out_w = _stdio_pair()
         err_r, err_w = _stdio_pair()
         status_r, status_w = os.pipe()
+        ours = {"out_r": out_r, "err_r": err_r, "status_r": status_r}
         pipes = {"out_w": out_w, "err_w": err_w, "status_w": status_w}
-        lifeline_r = None
         if self.request.get("lifeline"):
-            lifeline_r, self.lifeline_w = os.pipe()
-            pipes["lifeline_r"] = lifeline_r
-        go_r = go_w = None
+            pipes["lifeline_r"], self.lifeline_w = os.pipe()
+        return wake_r, ours, pipes
+
+    def run(self):
+        wake_r, ours, pipes = self._begin()
+        out_r, err_r, status_r = ours["out_r"], ours["err_r"], ours["status_r"]
+        go_w = None
         if self.request.get("hold"):
-            go_r, go_w = os.pipe()
-            pipes["go_r"] = go_r
-        self.pid = os.fork()
-        if self.pid == 0:
-            run_child(self.request, pipes, self.watch, [self.conn])
-        try:
-            os.setpgid(self.pid, self.pid)  # both sides set it: no signal can miss the group
-        except OSError:
-            pass
-        for fd in (out_w, err_w, status_w) + tuple(fd for fd in (lifeline_r, go_r) if fd is not None):
-            os.close(fd)
+            pipes["go_r"], go_w = os.pipe()
+        self._fork(self.request, pipes, [self.conn])
         failure = _read_all(status_r)
         os.close(status_r)
         fork_ms = round((time.perf_counter() - self.received_at) * 1000.0, 2)
@@ -148,31 +157,11 @@ class _Session:
         self._send_final(self._exit_message())
 
     def run_prepared(self, channel, late_keys):
-        self.listener.close()
-        wake_r = wake_on_signals()
-        signal.signal(signal.SIGTERM, self._on_term)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-        out_r, out_w = _stdio_pair()
-        err_r, err_w = _stdio_pair()
-        status_r, status_w = os.pipe()
-        pause_r, pause_w = os.pipe()
-        verdict_r, verdict_w = os.pipe()
-        pipes = {"out_w": out_w, "err_w": err_w, "status_w": status_w, "pause_r": pause_r, "verdict_w": verdict_w}
-        lifeline_r = None
-        if self.request.get("lifeline"):
-            lifeline_r, self.lifeline_w = os.pipe()
-            pipes["lifeline_r"] = lifeline_r
-        request = dict(self.request, env={k: v for k, v in self.request["env"].items() if k not in late_keys})
-        self.pid = os.fork()
-        if self.pid == 0:
-            run_child(request, pipes, self.watch, [channel])
-        try:
-            os.setpgid(self.pid, self.pid)
-        except OSError:
-            pass
-        for fd in (out_w, err_w, status_w, pause_r, verdict_w) + tuple(fd for fd in (lifeline_r,) if fd is not None):
-            os.close(fd)
+        wake_r, ours, pipes = self._begin()
+        out_r, err_r, status_r = ours["out_r"], ours["err_r"], ours["status_r"]
+        pipes["pause_r"], pause_w = os.pipe()
+        verdict_r, pipes["verdict_w"] = os.pipe()
+        self._fork(dict(self.request, env={k: v for k, v in self.request["env"].items() if k not in late_keys}), pipes, [channel])
         failure = _read_all(status_r)
         os.close(status_r)
         prepared_at = time.monotonic()

@@ -11,6 +11,7 @@ import glob
 import os
 import sys
 
+from tldr_start.marks import file_mark
 from tldr_start import environ as envmod
 
 __all__ = ["Watch", "import_names", "forget_unreachable_helpers", "HELPER_PACKAGES"]
@@ -22,14 +23,6 @@ _OWN_PACKAGES = ("tldr_forkserver", "tldr_start")
 # tldr's helpers the parent preloads (boot.HELPER_PRELOAD): a request whose PYTHONPATH lacks their
 # folder is still served, and its child forgets them (``forget_unreachable_helpers``).
 HELPER_PACKAGES = ("tldr_lifeline", "tldr_queries", "tldr_testrunner")
-
-
-def _stat(path):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 def import_names(folder):
@@ -69,7 +62,7 @@ class Watch:
             self._file(path)
         self.extra = {}
         for path in extra_files:
-            self.extra[os.path.abspath(path)] = _stat(os.path.abspath(path))
+            self.extra[os.path.abspath(path)] = file_mark(os.path.abspath(path))
         self.locks = self._locks()
         self.roots = {}
         for entry in sys.path:
@@ -85,13 +78,13 @@ class Watch:
 
     def _file(self, path):
         if path not in self.files:
-            self.files[path] = _stat(path)
+            self.files[path] = file_mark(path)
 
     def _locks(self):
         found = {}
         for pattern in LOCK_PATTERNS:
             for path in glob.glob(os.path.join(self.boot.cwd, pattern)):
-                found[path] = _stat(path)
+                found[path] = file_mark(path)
         return found
 
     @staticmethod
@@ -100,7 +93,7 @@ class Watch:
             names = [n for n in os.listdir(folder) if n.endswith(".py")]
         except OSError:
             return None
-        return {n: _stat(os.path.join(folder, n)) for n in names}
+        return {n: file_mark(os.path.join(folder, n)) for n in names}
 
     def counts(self):
         return {
@@ -117,10 +110,10 @@ class Watch:
 
     def check_files(self):
         for path, seen in self.files.items():
-            if _stat(path) != seen:
+            if file_mark(path) != seen:
                 return "%s changed" % self._rel(path)
         for path, seen in self.extra.items():
-            if _stat(path) != seen:
+            if file_mark(path) != seen:
                 return "%s changed" % self._rel(path)
         locks = self._locks()
         if locks != self.locks:

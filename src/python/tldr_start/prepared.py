@@ -24,6 +24,8 @@ import os
 import sys
 from importlib.machinery import SourceFileLoader
 
+from .marks import file_mark
+
 __all__ = ["arm", "armed", "take", "Handoff"]
 
 _fds = None
@@ -47,7 +49,7 @@ def arm(pause_fd, verdict_fd):
     _originals[(SourceFileLoader, "path_stats")] = original_stats
 
     def path_stats(self, path):
-        _read.setdefault(os.path.abspath(path), _stat(path))
+        _read.setdefault(os.path.abspath(path), file_mark(path))
         return original_stats(self, path)
 
     SourceFileLoader.path_stats = path_stats
@@ -65,7 +67,7 @@ def _listing(original):
 
 
 def _read_folder(folder, into):
-    into.setdefault(folder, _stat(folder))
+    into.setdefault(folder, file_mark(folder))
     try:
         names = _originals.get((os, "listdir"), os.listdir)(folder)
     except OSError:
@@ -73,7 +75,7 @@ def _read_folder(folder, into):
     for name in names:
         if name.endswith(".py"):
             path = os.path.join(folder, name)
-            into.setdefault(path, _stat(path))
+            into.setdefault(path, file_mark(path))
 
 
 def _disarm():
@@ -99,17 +101,9 @@ def _read_until_now():
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None) if name not in _before else None
         if isinstance(path, str):
-            read.setdefault(os.path.abspath(path), _stat(path))
+            read.setdefault(os.path.abspath(path), file_mark(path))
     _disarm()
     return read
-
-
-def _stat(path):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 def _now(read):
@@ -118,7 +112,7 @@ def _now(read):
         if os.path.isdir(path):
             _read_folder(path, now)
         else:
-            now.setdefault(path, _stat(path))
+            now.setdefault(path, file_mark(path))
     return now
 
 
