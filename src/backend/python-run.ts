@@ -120,21 +120,19 @@ async function tryWarm(run: PythonRun): Promise<PythonOutcome | undefined> {
         () => false,
       )
     : undefined;
-  let outcome = expected ? await forkOn(server, run, expected, hold) : undefined;
-  // A prepared run that was not as it would be set up now: nothing of it ran; the same request
-  // again gets a plain fork (held still, while the services may still be checked).
-  if (expected && outcome?.kind === 'cancelled' && outcome.prepared) {
-    run.explain(`warm: the prepared run was not used (${outcome.reason})`);
-    outcome = await forkOn(server, run, expected, hold);
-  }
+  // A prepared run that was not as a set-up now would leave it ran nothing: the same request again gets a plain fork.
+  const serving = server;
+  const fork = async (env: Record<string, string>, held?: Promise<boolean>): Promise<WarmOutcome> => {
+    const first = await forkOn(serving, run, env, held);
+    if (first.kind !== 'cancelled' || !first.prepared) return first;
+    run.explain(`warm: the prepared run was not used (${first.reason})`);
+    return forkOn(serving, run, env, held);
+  };
+  let outcome = expected ? await fork(expected, hold) : undefined;
   const held = outcome !== undefined && outcome.kind !== 'cancelled';
   if (outcome?.kind === 'cancelled') run.explain(`warm: the request held while the services were checked was cancelled (${outcome.reason})`);
   const env = await run.env;
-  if (!outcome || outcome.kind === 'cancelled') outcome = await forkOn(server, run, env);
-  if (outcome.kind === 'cancelled' && outcome.prepared) {
-    run.explain(`warm: the prepared run was not used (${outcome.reason})`);
-    outcome = await forkOn(server, run, env);
-  }
+  if (!outcome || outcome.kind === 'cancelled') outcome = await fork(env);
   if (outcome.kind === 'stale') {
     run.explain(`warm server pid ${server.pid} is stale (${outcome.reason}): starting a fresh one first`);
     const fresh = await restart(server, run, outcome.reason);
