@@ -204,6 +204,14 @@ describe('the cold and warm paths of backend commands', () => {
     expect(data(warm).counts).toEqual(data(cold).counts);
     const status = data(await project.cli(['--json', 'warm', 'status'])).server as { adopted: number; prepared: { pid: number } | null };
     expect(status.adopted).toBeGreaterThanOrEqual(2);
+    // A prepared run that died while it waited (killed from outside) ran nothing: the request is sent again.
+    const doomed = await preparedRun();
+    process.kill(childrenOf(doomed.pid)[0]!, 'SIGKILL');
+    const retried = await project.cli(['--verbose', 'test', '--keepdb', label]);
+    expect(retried.exitCode, retried.stderr).toBe(0);
+    expect(retried.stderr).toContain('warm: the prepared run was not used (the prepared run ended before it could go on)');
+    // Sent again: a plain fork, or the run the server has just prepared in its place.
+    expect(retried.stderr).toMatch(/path: warm \((forked from pid \d+|a run prepared by pid \d+)/);
     // Another test run discards it (the two would share the kept test database).
     const last = await preparedRun();
     const other = await project.cli(['--json', 'test', '--keepdb', 'sample_tests.tests.OutcomeTests']);
