@@ -620,9 +620,9 @@ class _PreparedSetup:
     imported then (an edited test runs as it is now), with the project's own database names.
 
     Django's own set-up call takes them only when it asks for exactly those databases and nothing
-    they depend on changed: no database server wrote since (its WAL insert position, which moves
-    with every record written), no file read while setting up changed, and discovery added no
-    model, no migration signal receiver and changed no database setting. Otherwise that call sets
+    they depend on changed: no session reached the test databases since (``_usage_marks``), no
+    file read while setting up changed, and discovery added no model, no migration signal
+    receiver and changed no database setting. Otherwise that call sets
     them up again, as a fresh run would. What the set-up printed is printed only when it is used,
     where Django's call is: the output is a fresh run's.
     """

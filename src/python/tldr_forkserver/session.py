@@ -107,7 +107,8 @@ class _Session:
 
     def _begin(self):
         """What every relay does first: the server's listener closed, signals that wake its loop,
-        and the child's output, status and (when asked) lifeline pipes. (wake_r, ours, pipes)."""
+        and the child's output, status and (when asked) lifeline pipes: (wake_r, out_r, err_r,
+        status_r, the child's ends)."""
         self.listener.close()
         wake_r = wake_on_signals()
         signal.signal(signal.SIGTERM, self._on_term)
@@ -116,15 +117,13 @@ class _Session:
         out_r, out_w = _stdio_pair()
         err_r, err_w = _stdio_pair()
         status_r, status_w = os.pipe()
-        ours = {"out_r": out_r, "err_r": err_r, "status_r": status_r}
         pipes = {"out_w": out_w, "err_w": err_w, "status_w": status_w}
         if self.request.get("lifeline"):
             pipes["lifeline_r"], self.lifeline_w = os.pipe()
-        return wake_r, ours, pipes
+        return wake_r, out_r, err_r, status_r, pipes
 
     def run(self):
-        wake_r, ours, pipes = self._begin()
-        out_r, err_r, status_r = ours["out_r"], ours["err_r"], ours["status_r"]
+        wake_r, out_r, err_r, status_r, pipes = self._begin()
         go_w = None
         if self.request.get("hold"):
             pipes["go_r"], go_w = os.pipe()
@@ -157,8 +156,7 @@ class _Session:
         self._send_final(self._exit_message())
 
     def run_prepared(self, channel, late_keys):
-        wake_r, ours, pipes = self._begin()
-        out_r, err_r, status_r = ours["out_r"], ours["err_r"], ours["status_r"]
+        wake_r, out_r, err_r, status_r, pipes = self._begin()
         pipes["pause_r"], pause_w = os.pipe()
         verdict_r, pipes["verdict_w"] = os.pipe()
         self._fork(dict(self.request, env={k: v for k, v in self.request["env"].items() if k not in late_keys}), pipes, [channel])
@@ -172,7 +170,6 @@ class _Session:
             self._discard(pause_w)
             return
         self.conn, hold = adopted["conn"], adopted["hold"]
-        self.received_at = time.perf_counter()
         try:
             os.write(pause_w, json.dumps(adopted["late"]).encode("utf-8") + b"\n")
         except OSError:
