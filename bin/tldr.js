@@ -22,8 +22,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   require('../dist/bundle/polyfills.cjs');
   // A command line that ran with a head start before spawns it again now, while tldr loads.
   require('../dist/bundle/early.cjs').startEarly(args);
-  const { saveCaches } = require('../dist/bundle/code-cache.cjs');
+  const { saveCaches, trainingKey } = require('../dist/bundle/code-cache.cjs');
+  const warm = globalThis[Symbol.for('tldr.earlyStart')]?.warm === true;
   const { main } = require('../dist/bundle/tldr.cjs');
   process.exitCode = await main(args);
-  saveCaches();
+  saveCaches(trainingKey(args, warm));
 }

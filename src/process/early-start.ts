@@ -49,6 +49,8 @@ export interface EarlyStart {
   spawnedMs?: number;
   /** Set once this command line's head start is in the record. */
   recorded?: boolean;
+  /** Whether the project ran a warm server when tldr started (a warm call forks instead). */
+  warm?: boolean;
 }
 
 // Mirrors _INTERPRETER_PREFIXES / _INTERPRETER_NAMES in src/python/tldr_start/environ.py (a unit
@@ -98,7 +100,8 @@ export function startEarly(args: readonly string[], cwd: string = process.cwd())
     const key = earlyKey(cwd, args, [process.stdin.isTTY, process.stdout.isTTY, process.stderr.isTTY].map(Boolean));
     const start: EarlyStart = { key, stateDir };
     (globalThis as { [GLOBAL]?: EarlyStart })[GLOBAL] = start;
-    if (existsSync(join(stateDir, 'warm.json'))) return;
+    start.warm = existsSync(join(stateDir, 'warm.json'));
+    if (start.warm) return;
     const entry = readEarlyRecord(stateDir).entries[key];
     if (!entry || !existsSync(entry.cwd)) return;
     start.entry = entry;

@@ -654,25 +654,26 @@ class _PreparedSetup:
         _name_databases((c, old) for c, old, _test in names)
         servers = {}
         for connection, _old, test in names:
-            servers.setdefault(_server_of(connection), (connection, set()))[1].add(test)
+            servers.setdefault(_server_of(connection), (_MarksSession(connection), set()))[1].add(test)
         marks = {}
-        for server, (connection, tests) in servers.items():
-            marks[server] = _quiet_marks(connection, tests)
+        for server, (session, tests) in servers.items():
+            marks[server] = _quiet_marks(session, tests)
             if marks[server] is None:
                 os._exit(0)  # used by another session, or unwatchable: nobody adopts this run
         connections.close_all()
         sys.stdout.flush()
         sys.stderr.flush()
-        handoff.paused()
+        end_sessions = lambda: [session.close() for session, _tests in servers.values()]  # noqa: E731
+        handoff.paused(end_sessions)
         os.environ.update(handoff.wait())
 
         def changed():
             why = handoff.changed()
-            for server, (connection, tests) in servers.items():
+            for server, (session, tests) in servers.items():
                 if why:
                     break
                 try:
-                    now = _usage_marks(connection, tests)
+                    now = session.marks(tests)
                 except Exception as exc:
                     why = "the database server did not answer (%s)" % (str(exc).strip() or type(exc).__name__)
                 else:
@@ -684,6 +685,7 @@ class _PreparedSetup:
         handoff.ready()
         handoff.wait_go()
         why = why or changed()
+        end_sessions()
         handoff.proceed(why)
         return cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why)
 
@@ -771,6 +773,50 @@ _USAGE = (
     "FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid "
     "WHERE d.datname = ANY(%s) ORDER BY 1"
 )
+
+
+class _MarksSession:
+    """Where a prepared run reads its marks: one session to the server's maintenance database
+    (``postgres``, as Django's own set-up uses for CREATE DATABASE), kept open while the run waits,
+    so the checks at wake cost a query each rather than a new session (~10 ms with SCRAM) — and
+    never one to a test database (its sessions are what the marks count; a session held there
+    would make DROP DATABASE fail) nor to the project's own. Without a ``postgres`` database the
+    project's connection is used and closed after each check, as Django falls back too."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        s = connection.settings_dict
+        options = {k: v for k, v in (s.get("OPTIONS") or {}).items() if k != "pool"}  # a session of its own
+        options["application_name"] = "tldr prepared run"  # what pg_stat_activity shows
+        self.maintenance = connection.__class__({**s, "NAME": None, "OPTIONS": options}, alias="__tldr_prepared_marks__")
+        self.held = True
+
+    def cursor(self):
+        if self.held:
+            try:
+                return self.maintenance.cursor()
+            except Exception:
+                self.close()
+                self.held = False
+        return self.connection.cursor()
+
+    def marks(self, names):
+        """``_usage_marks`` now; once more on a new session when the held one was ended meanwhile
+        (an idle-session timeout, a restart: the marks then differ anyway)."""
+        try:
+            return _usage_marks(self, names)
+        except Exception:
+            self.close()
+            return _usage_marks(self, names)
+        finally:
+            if not self.held:
+                self.connection.close()
+
+    def close(self):
+        try:
+            self.maintenance.close()
+        except Exception:  # ended by the server meanwhile
+            pass
 
 
 def _usage_marks(connection, names):

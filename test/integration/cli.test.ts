@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readFileSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
@@ -134,13 +134,30 @@ describe('tldr CLI (built binary)', () => {
     expect(missing.result!.error!.hint).toContain('known pipelines: bad, ci, p');
   });
 
-  it('keeps a V8 code cache next to the bundles and reuses it', async () => {
-    const cache = join(repoRoot, 'dist/bundle/lib.cjs.v8-cache');
-    expect((await runCli(['config', 'validate'])).exitCode).toBe(0);
+  it('keeps a V8 code cache next to the bundles, reuses it, and adds each other kind of command line once', async () => {
+    // A copy of its own: other test files run tldr from the repository meanwhile.
+    using install = tempDir('tldr-cache-');
+    for (const part of ['bin', 'dist/bundle', 'dist/cli-model.json', 'package.json'])
+      cpSync(join(repoRoot, part), join(install.path, part), { recursive: true });
+    for (const file of readdirSync(join(install.path, 'dist/bundle'))) if (file.includes('.v8-cache')) rmSync(join(install.path, 'dist/bundle', file));
+    using project = tempDir();
+    project.write('tldr.config.yaml', 'version: 1\n');
+    const tldr = (...args: string[]) => execa(process.execPath, [join(install.path, 'bin/tldr.js'), ...args], { cwd: project.path, reject: false });
+    const cache = join(install.path, 'dist/bundle/lib.cjs.v8-cache');
+    const keys = () => JSON.parse(readFileSync(`${cache}.keys`, 'utf8')) as string[];
+    expect((await tldr('config', 'validate')).exitCode).toBe(0);
     const first = statSync(cache).mtimeMs;
-    expect((await runCli(['config', 'validate'])).exitCode).toBe(0);
-    // Rewritten only when missing or rejected by V8: an unchanged file means the cache was accepted.
+    expect(keys()).toEqual(['config validate human cold']);
+    expect((await tldr('config', 'validate')).exitCode).toBe(0);
+    // Rewritten only when missing, rejected by V8, or not yet holding this kind of command line:
+    // an unchanged file means the cache was accepted.
     expect(statSync(cache).mtimeMs).toBe(first);
+    expect((await tldr('--json', 'config', 'print')).exitCode).toBe(0);
+    const second = statSync(cache).mtimeMs;
+    expect(second).toBeGreaterThan(first);
+    expect(keys()).toEqual(['config validate human cold', 'config print json cold']);
+    expect((await tldr('config', 'print', '--json')).exitCode).toBe(0); // the same kind: --json anywhere
+    expect(statSync(cache).mtimeMs).toBe(second);
   });
 
   it('config schema prints the JSON Schema', async () => {

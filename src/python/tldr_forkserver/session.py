@@ -294,8 +294,8 @@ class _Session:
         return True
 
     def _discard(self, pause_w):
-        """Ends a prepared child that goes no further. At the pause (no connection open) end of file
-        there ends it. Still setting up, SIGKILL: PostgreSQL rolls back what its connection was
+        """Ends a prepared child that goes no further. At the pause (no connection to its databases
+        open) end of file there ends it, its idle session to ``postgres`` closed first. Still setting up, SIGKILL: PostgreSQL rolls back what its connection was
         doing (each migration is one transaction), so a run that replaces it never sets the same
         kept database up beside it."""
         if pause_w is not None:

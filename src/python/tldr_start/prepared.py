@@ -3,7 +3,9 @@ before anyone asked for it and paused once its test databases are set up.
 
 The fork server's child ``arm``s it before the program runs; tldr's test runner ``take``s it,
 sets the test databases up before it discovers the tests, says ``paused`` and waits with no
-database connection open. Adopted by a request that is the same run, it is told the request's
+connection to any of its databases open (one idle session to the server's ``postgres`` database
+stays, to read the test databases' marks at wake without a new session; ``paused(on_discard)``
+closes it when the run is discarded). Adopted by a request that is the same run, it is told the request's
 per-run variables, checks whether what the set-up depended on changed (while tldr still checks
 the services), and at go discovers the tests — their modules imported now, as in a fresh run —
 and uses the set-up only if nothing changed (tldr_testrunner.py says what counts); otherwise it
@@ -121,10 +123,13 @@ class Handoff:
         self.pause_fd = pause_fd
         self.verdict_fd = verdict_fd
         self.read = {}
+        self.on_discard = None
 
-    def paused(self):
-        """Stops recording what is read; tells the relay the run waits."""
+    def paused(self, on_discard=None):
+        """Stops recording what is read; tells the relay the run waits. ``on_discard`` runs
+        before the process ends unadopted (it closes what the wait holds open)."""
         self.read = _read_until_now()
+        self.on_discard = on_discard
         _write(self.verdict_fd, b"p")
 
     def changed(self):
@@ -146,7 +151,7 @@ class Handoff:
 
     def wait_go(self):
         if self._line() != b"g":
-            os._exit(0)
+            self._discarded()
         os.close(self.pause_fd)
 
     def _line(self):
@@ -159,9 +164,18 @@ class Handoff:
             except OSError:
                 chunk = b""
             if not chunk:
-                os._exit(0)
+                self._discarded()
             data += chunk
         return data[:-1]
+
+    def _discarded(self):
+        """Ends the process, nothing more run."""
+        if self.on_discard is not None:
+            try:
+                self.on_discard()
+            except Exception:
+                pass
+        os._exit(0)
 
     def proceed(self, note=None):
         """Goes on; ``note``: why what was prepared is not used (it is set up again)."""

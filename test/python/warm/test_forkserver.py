@@ -695,7 +695,8 @@ class Prepared:
         first, _ = self.run_test(labels)
         self.assertNotIn("prepared", self.started(first))
         self.paused()
-        self.assertEqual(support.client_backends(pg), [], "the prepared run waits with no connection open")
+        # No connection to a database of the run: one idle session to `postgres`, for the check at wake.
+        self.assertEqual([tuple(r) for r in support.client_backends(pg)], [("postgres", "tldr prepared run", "idle")], "the prepared run waits with no connection to its databases open")
         warm, warm_events = self.run_test(labels)
         self.assertEqual(self.started(warm)["prepared"]["setUpAgain"], None, warm.control)
         self.assertEqual(self.server.status()["adopted"], 1)
@@ -729,6 +730,15 @@ class Prepared:
         self.assertIn(b"Using existing test database for alias 'default'", warm.stderr)
         self.assertEqual(warm.stderr.count(b"Using existing test database"), 1, warm.stderr)
 
+    def test_its_idle_session_ended_by_the_server_the_check_takes_a_new_one(self):
+        self.run_test(["prepared_probe_tests"])
+        self.paused()
+        ended = pg.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tldr prepared run'")
+        self.assertEqual([tuple(r) for r in ended], [(True,)])
+        warm, found = self.run_test(["prepared_probe_tests"])
+        self.assertEqual(self.started(warm)["prepared"]["setUpAgain"], None, warm.control)
+        self.assertEqual([(e["id"], e["outcome"]) for e in found if e["type"] == "test"], [("prepared_probe_tests.ProbeTests.test_probe", "passed")])
+
     def test_another_run_discards_it_and_nothing_outlives_the_server(self):
         self.run_test(["prepared_probe_tests"])
         first = self.paused()
@@ -740,6 +750,8 @@ class Prepared:
             time.sleep(0.05)
         self.assertTrue(dead(first["pid"]), "a prepared run that another run replaced is gone")
         second = self.paused()  # the one `documents` left
+        # The discarded run closed its idle session before it ended: only the new one's is left.
+        self.assertEqual([tuple(r) for r in support.client_backends(pg)], [("postgres", "tldr prepared run", "idle")])
         children = support.children_of(second["pid"])
         self.server.stop()
         for pid in [second["pid"]] + children:
