@@ -609,6 +609,7 @@ _lifeline = _Lifeline()
 
 try:
     from tldr_start import prepared as _prepared
+    from tldr_start.marks import same_usage
 except ImportError:  # this file on its own: never prepared
     _prepared = None
 
@@ -667,39 +668,123 @@ class _PreparedSetup:
         handoff.paused(end_sessions)
         os.environ.update(handoff.wait())
 
-        def changed():
+        def changed(opened=None):
             why = handoff.changed()
             for server, (session, tests) in servers.items():
                 if why:
                     break
                 try:
-                    now = session.marks(tests)
+                    now = session.marks(tests, opened.pids if opened else ())
                 except Exception as exc:
                     why = "the database server did not answer (%s)" % (str(exc).strip() or type(exc).__name__)
                 else:
-                    if now != marks[server]:
+                    if not same_usage(marks[server], now, opened.sessions if opened else {}):
                         why = "the test database was used since (%s, now %s)" % (_said(marks[server]), _said(now))
             return why
 
         why = changed()  # while tldr checks the services
         handoff.ready()
+        # Adopted and unchanged: the sessions the run's tests will open are opened now, while
+        # tldr still checks the services, rather than after go.
+        opened = _OpenedAhead(names) if why is None else _OpenedAhead([])
+        handoff.on_discard = lambda: (end_sessions(), opened.close())
         handoff.wait_go()
-        why = why or changed()
+        why = why or changed(opened)
         end_sessions()
         handoff.proceed(why)
-        return cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why)
+        prepared = cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why)
+        prepared.opened = opened
+        return prepared
 
     def take(self, kwargs):
         """The prepared set-up for Django's call with ``kwargs``, or None (the call sets the
         databases up again)."""
+        opened, self.opened = getattr(self, "opened", None), None
         if self.unchanged is not None or kwargs != self.kwargs or _set_up_from() != self.depends:
+            if opened is not None:
+                opened.close()
             return None
         for connection, _old, _test in self.names:
             connection.close()
         _name_databases((c, test) for c, _old, test in self.names)
+        if opened is not None:
+            opened.hand_over()
         sys.stdout.write(self.printed[0])
         sys.stderr.write(self.printed[1])
         return self.config
+
+
+class _OpenedAhead:
+    """The test databases' sessions of an adopted prepared run, opened before go: each is what
+    the connection's own ``get_new_connection`` returns for the parameters it will ask with once
+    its name is the test database's, and is handed to exactly that call (``hand_over``) — Django
+    still runs its own ``connect()`` around it (settings checks, autocommit, the connection's
+    initial state, ``connection_created``). Any other call, or a run that does not use the set-up,
+    gets nothing of it and it is closed. ``pids``: their backends, which the check at go does not
+    count as another session on a test database."""
+
+    def __init__(self, names):
+        self.ahead = []
+        self.pids = []
+        self.sessions = {}  # test database → sessions opened to it here
+        for connection, _old, test in names:
+            if (connection.settings_dict.get("OPTIONS") or {}).get("pool"):
+                continue  # a pool's connections are the pool's
+            try:
+                params = _params_named(connection, test)
+                raw = connection.get_new_connection(params)
+            except Exception:
+                continue  # the run opens it itself, as a fresh run does
+            self.ahead.append((connection, params, raw))
+            self.sessions[test] = self.sessions.get(test, 0) + 1
+            pid = _backend_pid(raw)
+            if pid is not None:
+                self.pids.append(pid)
+
+    def hand_over(self):
+        for connection, params, raw in self.ahead:
+            original = connection.get_new_connection
+
+            def once(conn_params, connection=connection, params=params, raw=raw, original=original):
+                del connection.get_new_connection  # the class's own again, for every later call
+                if conn_params == params:
+                    return raw
+                _close_quietly(raw)
+                return original(conn_params)
+
+            connection.get_new_connection = once
+        self.ahead = []
+
+    def close(self):
+        for _connection, _params, raw in self.ahead:
+            _close_quietly(raw)
+        self.ahead = []
+
+
+def _params_named(connection, name):
+    """The connection parameters ``connection`` asks with once its database is ``name``."""
+    settings_dict = connection.settings_dict
+    old = settings_dict["NAME"]
+    settings_dict["NAME"] = name
+    try:
+        return connection.get_connection_params()
+    finally:
+        settings_dict["NAME"] = old
+
+
+def _backend_pid(raw):
+    try:
+        info = getattr(raw, "info", None)  # psycopg 3
+        return int(info.backend_pid) if info is not None else int(raw.get_backend_pid())
+    except Exception:
+        return None
+
+
+def _close_quietly(raw):
+    try:
+        raw.close()
+    except Exception:
+        pass
 
 
 def _name_databases(pairs):
@@ -769,7 +854,7 @@ def _server_of(connection):
 # oid. No session now and the same count: nobody connected, so nothing in it changed.
 _USAGE = (
     "SELECT d.datname, d.oid::bigint, s.sessions, "
-    "(SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid) "
+    "(SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid AND a.pid <> ALL(%s::int[])) "
     "FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid "
     "WHERE d.datname = ANY(%s) ORDER BY 1"
 )
@@ -800,14 +885,14 @@ class _MarksSession:
                 self.held = False
         return self.connection.cursor()
 
-    def marks(self, names):
+    def marks(self, names, own=()):
         """``_usage_marks`` now; once more on a new session when the held one was ended meanwhile
         (an idle-session timeout, a restart: the marks then differ anyway)."""
         try:
-            return _usage_marks(self, names)
+            return _usage_marks(self, names, own)
         except Exception:
             self.close()
-            return _usage_marks(self, names)
+            return _usage_marks(self, names, own)
         finally:
             if not self.held:
                 self.connection.close()
@@ -819,9 +904,10 @@ class _MarksSession:
             pass
 
 
-def _usage_marks(connection, names):
+def _usage_marks(connection, names, own=()):
+    """``own``: backends of this run's own sessions, not counted."""
     with connection.cursor() as cursor:
-        cursor.execute(_USAGE, [sorted(names)])
+        cursor.execute(_USAGE, [list(own), sorted(names)])
         rows = [tuple(row) for row in cursor.fetchall()]
     return rows if len(rows) == len(names) else None
 

@@ -20,7 +20,7 @@ from tldr_start import prepared
 from tldr_start.exiting import run_as_main
 from tldr_start.program import Program
 
-from .ending import FULL_EXIT_ENV, run_and_end
+from .ending import FULL_EXIT_ENV, announce_to, run_and_end
 from .watch import forget_unreachable_helpers
 
 __all__ = ["run_child"]
@@ -33,12 +33,13 @@ LIFELINE_ENV = "TLDR_LIFELINE_FD"
 _HIGH_FD = 64
 
 
-def run_child(request, pipes, watch, sockets):
+def run_child(request, pipes, watch, sockets, end_page=None):
     """``pipes``: dict with out_w, err_w, status_w and optional lifeline_r and go_r (a held
     request: the program waits for one byte there; end of file means nothing runs), or pause_r
     and verdict_w (a prepared test run: tldr_start/prepared.py). ``sockets``:
     the Python socket objects this process inherited (detached, never closed: their numbers are
-    about to belong to the program)."""
+    about to belong to the program). ``end_page``: the page shared with the relay where the exit
+    status goes just before the process ends (``ending``)."""
     status = pipes["status_w"]
     go = pipes.get("go_r")
     try:
@@ -63,6 +64,8 @@ def run_child(request, pipes, watch, sockets):
         _await_go(go)
     _write_start_output(watch.boot.printed)
     if os.environ.get(FULL_EXIT_ENV) != "1":
+        if end_page is not None:
+            announce_to(end_page)
         run_and_end(program, watch.boot.files)
     # The program's end travels up through the server's frames (none catches it in a child).
     run_as_main(program)

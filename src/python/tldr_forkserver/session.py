@@ -24,6 +24,7 @@ with nothing run.
 """
 import array
 import json
+import mmap
 import os
 import select
 import signal
@@ -90,6 +91,9 @@ class _Session:
         self.lifeline_w = None
         self.reader = protocol.Reader()
         self.paused = False  # a prepared child waiting at its pause
+        # A page shared with the child: its exit status, just before it ends (``_announced``).
+        self.end_page = mmap.mmap(-1, 2)
+        self.announced = False  # the exit status came through it; the child is reaped after the exit frame
         # Frames that came in with go (a signal right after it): acted on once the program runs.
         self.pending = []
 
@@ -97,7 +101,7 @@ class _Session:
         """Forks the command's child (``pipes``: its ends, closed here once it has them)."""
         self.pid = os.fork()
         if self.pid == 0:
-            run_child(request, pipes, self.watch, sockets)
+            run_child(request, pipes, self.watch, sockets, self.end_page)
         try:
             os.setpgid(self.pid, self.pid)  # both sides set it: no signal can miss the group
         except OSError:
@@ -353,6 +357,8 @@ class _Session:
                 self._stop_child()
             if self.exit_status is not None and not readers and (not self.out or not self.client_open):
                 return
+            if self.exit_status is None and not readers and self._announced():
+                continue
             wanted = [wake_r] + ([self.conn] if self.client_open else [])
             if len(self.out) < HIGH_WATER or not self.client_open:
                 wanted += list(readers)
@@ -378,6 +384,16 @@ class _Session:
                     self._client_readable()
             if writable and self.client_open:
                 self._flush_some()
+
+    def _announced(self):
+        """The child's exit status from the page it shares with this relay (ending.py), once its
+        streams have ended: the exit frame goes out without waiting for the kernel to take the
+        process down; it is reaped after that frame (``_send_final``)."""
+        if self.end_page[0] != 1:
+            return False
+        self.exit_status = self.end_page[1] << 8  # as waitpid has an exit code
+        self.announced = True
+        return True
 
     def _pipe_readable(self, fd, readers):
         try:
@@ -478,18 +494,23 @@ class _Session:
             self.client_open = False
 
     def _send_final(self, message):
-        if not self.client_open:
-            return
-        self.conn.setblocking(True)
-        self.conn.settimeout(30)
         try:
-            self.conn.sendall(bytes(self.out) + protocol.control(message))
-        except OSError:
-            pass
-        try:
-            self.conn.close()
-        except OSError:
-            pass
+            if not self.client_open:
+                return
+            self.conn.setblocking(True)
+            self.conn.settimeout(30)
+            try:
+                self.conn.sendall(bytes(self.out) + protocol.control(message))
+            except OSError:
+                pass
+            try:
+                self.conn.close()
+            except OSError:
+                pass
+        finally:
+            if self.announced:
+                self.announced = False
+                self._reap_blocking()  # it has ended: the kernel is taking it down
 
 
 def _receive_fd(channel):

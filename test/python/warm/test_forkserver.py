@@ -779,6 +779,16 @@ class Prepared:
         while not dead(seen[0]) and time.monotonic() < deadline:
             time.sleep(0.05)
         self.assertTrue(dead(seen[0]))
+        # What it opened when it was adopted (its test database's session, its maintenance
+        # session) is closed; the run prepared next has a maintenance session of its own.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            left = [tuple(r) for r in support.client_backends(pg) if r[0] == "test_tldr" or r[1] == "tldr prepared run"]
+            if len(left) <= 1 and "test_tldr" not in [r[0] for r in left]:
+                break
+            time.sleep(0.05)
+        self.assertLessEqual(len(left), 1, left)
+        self.assertNotIn("test_tldr", [r[0] for r in left])
         again, found = self.run_test(["prepared_probe_tests"])
         self.assertEqual(again.code, 0, again)
 

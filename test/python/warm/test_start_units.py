@@ -15,6 +15,7 @@ from tldr_start.exiting import trimmed  # noqa: E402
 from tldr_start.manage_py import inspect, settings_module  # noqa: E402
 from tldr_start.program import Program, ProgramError  # noqa: E402
 from tldr_start import prepared  # noqa: E402
+from tldr_start.marks import same_usage  # noqa: E402
 from tldr_forkserver.requests import preparable, prepared_key, test_run  # noqa: E402
 
 DJANGO_5 = '''\
@@ -213,6 +214,29 @@ class PreparedRuns(unittest.TestCase):
         self.assertEqual(prepared_key(one), prepared_key(dict(one, env={"A": "1", "TLDR_TEST_EVENTS": "/tmp/two"}, hold=True)))
         for change in ({"env": {"A": "2", "TLDR_TEST_EVENTS": "/tmp/one"}}, {"argv": RUNNER + ["--keepdb", "--", "x"]}, {"cwd": "/other"}, {"lifeline": False}, {"graceMs": 5}, {"lateEnv": []}):
             self.assertNotEqual(prepared_key(one), prepared_key(dict(one, **change)), change)
+
+
+class PreparedUsage(unittest.TestCase):
+    BEFORE = [("test_a", 16384, 10, 0), ("test_b", 16385, 4, 0)]
+
+    def test_unchanged_and_its_own_sessions_pass(self):
+        self.assertTrue(same_usage(self.BEFORE, list(self.BEFORE), {}))
+        # The run's own session to test_a, opened at wake: counted once PostgreSQL reported it, or not yet.
+        self.assertTrue(same_usage(self.BEFORE, [("test_a", 16384, 11, 0), ("test_b", 16385, 4, 0)], {"test_a": 1}))
+        self.assertTrue(same_usage(self.BEFORE, list(self.BEFORE), {"test_a": 1}))
+
+    def test_anyone_elses_session_fails(self):
+        for now in (
+            [("test_a", 16384, 11, 0), ("test_b", 16385, 4, 0)],  # a session came and went
+            [("test_a", 16384, 12, 0), ("test_b", 16385, 4, 0)],  # one more than the run's own
+            [("test_a", 16384, 10, 1), ("test_b", 16385, 4, 0)],  # someone connected now
+            [("test_a", 16399, 10, 0), ("test_b", 16385, 4, 0)],  # dropped and made again
+            [("test_a", 16384, 10, 0)],  # one is gone
+            None,
+        ):
+            own = {"test_a": 1} if now and now[0][2] == 12 else {}
+            self.assertFalse(same_usage(self.BEFORE, now, own), now)
+        self.assertFalse(same_usage(self.BEFORE, [("test_a", 16384, 10, 0), ("test_b", 16385, 5, 0)], {"test_a": 1}), "its own session was to the other one")
 
 
 class PreparedReads(unittest.TestCase):
