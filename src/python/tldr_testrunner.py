@@ -669,7 +669,9 @@ class _PreparedSetup:
         os.environ.update(handoff.wait())
 
         def changed(opened=None):
-            why = handoff.changed()
+            # The files once, when the request came (as the server checks its own before a fork);
+            # the test databases then and again at go.
+            why = handoff.changed() if opened is None else None
             for server, (session, tests) in servers.items():
                 if why:
                     break
