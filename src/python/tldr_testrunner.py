@@ -628,13 +628,14 @@ class _PreparedSetup:
     where Django's call is: the output is a fresh run's.
     """
 
-    def __init__(self, kwargs, config, names, printed, depends, unchanged):
+    def __init__(self, kwargs, config, names, printed, depends, unchanged, opened):
         self.kwargs = kwargs
         self.config = config
         self.names = names
         self.printed = printed
         self.depends = depends
         self.unchanged = unchanged  # None, or why not
+        self.opened = opened  # the sessions opened at wake (_OpenedAhead), handed over or closed at take
 
     @classmethod
     def ahead(cls, runner, handoff):
@@ -664,7 +665,10 @@ class _PreparedSetup:
         connections.close_all()
         sys.stdout.flush()
         sys.stderr.flush()
-        end_sessions = lambda: [session.close() for session, _tests in servers.values()]  # noqa: E731
+        def end_sessions():
+            for session, _tests in servers.values():
+                session.close()
+
         handoff.paused(end_sessions)
         os.environ.update(handoff.wait())
 
@@ -688,29 +692,29 @@ class _PreparedSetup:
         handoff.ready()
         # Adopted and unchanged: the sessions the run's tests will open are opened now, while
         # tldr still checks the services, rather than after go.
-        opened = _OpenedAhead(names) if why is None else _OpenedAhead([])
-        handoff.on_discard = lambda: (end_sessions(), opened.close())
+        opened = _OpenedAhead(names if why is None else [])
+
+        def end_all():
+            end_sessions()
+            opened.close()
+
+        handoff.on_discard = end_all
         handoff.wait_go()
         why = why or changed(opened)
         end_sessions()
         handoff.proceed(why)
-        prepared = cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why)
-        prepared.opened = opened
-        return prepared
+        return cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why, opened)
 
     def take(self, kwargs):
         """The prepared set-up for Django's call with ``kwargs``, or None (the call sets the
         databases up again)."""
-        opened, self.opened = getattr(self, "opened", None), None
         if self.unchanged is not None or kwargs != self.kwargs or _set_up_from() != self.depends:
-            if opened is not None:
-                opened.close()
+            self.opened.close()
             return None
         for connection, _old, _test in self.names:
             connection.close()
         _name_databases((c, test) for c, _old, test in self.names)
-        if opened is not None:
-            opened.hand_over()
+        self.opened.hand_over()
         sys.stdout.write(self.printed[0])
         sys.stderr.write(self.printed[1])
         return self.config

@@ -157,7 +157,7 @@ class _Session:
         self._send_now({"type": "started", "pid": self.pid, "forkMs": fork_ms})
         self.conn.setblocking(False)
         self._relay({out_r: protocol.STDOUT, err_r: protocol.STDERR}, wake_r)
-        self._send_final(self._exit_message())
+        self._finish()
 
     def run_prepared(self, channel, late_keys):
         wake_r, out_r, err_r, status_r, pipes = self._begin()
@@ -202,7 +202,7 @@ class _Session:
         self._send_now({"type": "started", "pid": self.pid, "forkMs": 0, "prepared": {"ageMs": waited_ms, "setUpAgain": note or None}})
         self.conn.setblocking(False)
         self._relay(readers, wake_r)
-        self._send_final(self._exit_message())
+        self._finish()
 
     def _await_adoption(self, channel, readers, verdict_r, wake_r):
         """Keeps the child's output until a request adopts this run: {"conn", "hold", "late"};
@@ -298,10 +298,11 @@ class _Session:
         return True
 
     def _discard(self, pause_w):
-        """Ends a prepared child that goes no further. At the pause (no connection to its databases
-        open) end of file there ends it, its idle session to ``postgres`` closed first. Still setting up, SIGKILL: PostgreSQL rolls back what its connection was
-        doing (each migration is one transaction), so a run that replaces it never sets the same
-        kept database up beside it."""
+        """Ends a prepared child that goes no further. At the pause (no connection to its
+        databases open) end of file there ends it, its idle session to ``postgres`` closed first.
+        Still setting up, SIGKILL: PostgreSQL rolls back what its connection was doing (each
+        migration is one transaction), so a run that replaces it never sets the same kept database
+        up beside it."""
         if pause_w is not None:
             os.close(pause_w)
         if self.lifeline_w is not None:
@@ -494,23 +495,25 @@ class _Session:
             self.client_open = False
 
     def _send_final(self, message):
+        if not self.client_open:
+            return
+        self.conn.setblocking(True)
+        self.conn.settimeout(30)
         try:
-            if not self.client_open:
-                return
-            self.conn.setblocking(True)
-            self.conn.settimeout(30)
-            try:
-                self.conn.sendall(bytes(self.out) + protocol.control(message))
-            except OSError:
-                pass
-            try:
-                self.conn.close()
-            except OSError:
-                pass
-        finally:
-            if self.announced:
-                self.announced = False
-                self._reap_blocking()  # it has ended: the kernel is taking it down
+            self.conn.sendall(bytes(self.out) + protocol.control(message))
+        except OSError:
+            pass
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+    def _finish(self):
+        """The exit frame; then, when the status came through the shared page, the reap of a
+        child the kernel is still taking down."""
+        self._send_final(self._exit_message())
+        if self.announced:
+            self._reap_blocking()
 
 
 def _receive_fd(channel):
