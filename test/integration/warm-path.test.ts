@@ -189,7 +189,7 @@ describe('the cold and warm paths of backend commands', () => {
     expect(await clientBackends()).toBe(0);
   }, 180_000);
 
-  it('tldr test --keepdb leaves the next identical run prepared (test database set up, no connection): the same result; another run replaces it', async () => {
+  it('tldr test --keepdb leaves the next identical run prepared (test database set up, no connection to it): the same result; another run replaces it', async () => {
     const label = 'sample_tests.tests.NoteModelTests';
     const first = await project.cli(['--json', 'test', '--keepdb', label]);
     expect([first.exitCode, data(first).path], first.stderr).toEqual([0, 'warm']);
