@@ -38,6 +38,7 @@ Module.prototype._compile = function compileWithCache(content, filename) {
  */
 function trainingKey(args, warm) {
   const words = args.filter((a) => !a.startsWith('-'));
+  // The command groups of src/commands/registry.ts (commandGroups): one more word names the command.
   const command = ['config', 'warm'].includes(words[0]) ? words.slice(0, 2) : words.slice(0, 1);
   return [...command, args.includes('--json') ? 'json' : 'human', warm ? 'warm' : 'cold'].join(' ');
 }

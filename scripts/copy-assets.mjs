@@ -12,11 +12,7 @@ rmSync('dist/python', { recursive: true, force: true });
 mkdirSync('dist/python', { recursive: true });
 cpSync('src/python', 'dist/python', { recursive: true, filter: (src) => !src.includes('__pycache__') });
 
-const interpreters = ['python3', 'example/backend/.venv/bin/python'].filter((p) => !p.includes('/') || existsSync(p));
-const tags = new Set();
-for (const python of interpreters) {
-  const tag = spawnSync(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'], { encoding: 'utf8' }).stdout?.trim();
-  if (!tag || tags.has(tag)) continue;
-  tags.add(tag);
+// A second interpreter of the same version finds the bytecode up to date and writes nothing.
+for (const python of ['python3', 'example/backend/.venv/bin/python'].filter((p) => !p.includes('/') || existsSync(p))) {
   spawnSync(python, ['-m', 'compileall', '-q', '-j', '0', 'dist/python'], { stdio: 'ignore' });
 }

@@ -665,42 +665,44 @@ class _PreparedSetup:
         connections.close_all()
         sys.stdout.flush()
         sys.stderr.flush()
+        # Once adopted and unchanged: the sessions the run's tests will open (none until then).
+        opened = _OpenedAhead([])
+
         def end_sessions():
             for session, _tests in servers.values():
                 session.close()
 
-        handoff.paused(end_sessions)
-        os.environ.update(handoff.wait())
-
-        def changed(opened=None):
-            # The files once, when the request came (as the server checks its own before a fork);
-            # the test databases then and again at go.
-            why = handoff.changed() if opened is None else None
-            for server, (session, tests) in servers.items():
-                if why:
-                    break
-                try:
-                    now = session.marks(tests, opened.pids if opened else ())
-                except Exception as exc:
-                    why = "the database server did not answer (%s)" % (str(exc).strip() or type(exc).__name__)
-                else:
-                    if not same_usage(marks[server], now, opened.sessions if opened else {}):
-                        why = "the test database was used since (%s, now %s)" % (_said(marks[server]), _said(now))
-            return why
-
-        why = changed()  # while tldr checks the services
-        handoff.ready()
-        # Adopted and unchanged: the sessions the run's tests will open are opened now, while
-        # tldr still checks the services, rather than after go.
-        opened = _OpenedAhead(names if why is None else [])
-
-        def end_all():
+        def end_all():  # discarded while it waits: what it holds open is closed first
             end_sessions()
             opened.close()
 
         handoff.on_discard = end_all
+        handoff.paused()
+        os.environ.update(handoff.wait())
+
+        def changed(at_go):
+            # The files once, when the request came (as the server checks its own before a fork);
+            # the test databases then and again at go.
+            why = None if at_go else handoff.changed()
+            for server, (session, tests) in servers.items():
+                if why:
+                    break
+                try:
+                    now = session.marks(tests, opened.pids)
+                except Exception as exc:
+                    why = "the database server did not answer (%s)" % (str(exc).strip() or type(exc).__name__)
+                else:
+                    if not same_usage(marks[server], now, opened.sessions):
+                        why = "the test database was used since (%s, now %s)" % (_said(marks[server]), _said(now))
+            return why
+
+        why = changed(at_go=False)  # while tldr checks the services
+        handoff.ready()
+        if why is None:
+            # Opened now, while tldr still checks the services, rather than after go.
+            opened = _OpenedAhead(names)
         handoff.wait_go()
-        why = why or changed(opened)
+        why = why or changed(at_go=True)
         end_sessions()
         handoff.proceed(why)
         return cls(kwargs, config, names, (out.getvalue(), err.getvalue()), before, why, opened)

@@ -4,8 +4,8 @@ before anyone asked for it and paused once its test databases are set up.
 The fork server's child ``arm``s it before the program runs; tldr's test runner ``take``s it,
 sets the test databases up before it discovers the tests, says ``paused`` and waits with no
 connection to any of its databases open (one idle session to the server's ``postgres`` database
-stays, to read the test databases' marks at wake without a new session; ``paused(on_discard)``
-closes it when the run is discarded). Adopted by a request that is the same run, it is told the request's
+stays, to read the test databases' marks at wake without a new session; ``on_discard`` closes
+it when the run is discarded). Adopted by a request that is the same run, it is told the request's
 per-run variables, checks whether what the set-up depended on changed (while tldr still checks
 the services), and at go discovers the tests — their modules imported now, as in a fresh run —
 and uses the set-up only if nothing changed (tldr_testrunner.py says what counts); otherwise it
@@ -123,13 +123,11 @@ class Handoff:
         self.pause_fd = pause_fd
         self.verdict_fd = verdict_fd
         self.read = {}
-        self.on_discard = None
+        self.on_discard = None  # run before the process ends unadopted: closes what the wait holds open
 
-    def paused(self, on_discard=None):
-        """Stops recording what is read; tells the relay the run waits. ``on_discard`` runs
-        before the process ends unadopted (it closes what the wait holds open)."""
+    def paused(self):
+        """Stops recording what is read; tells the relay the run waits."""
         self.read = _read_until_now()
-        self.on_discard = on_discard
         _write(self.verdict_fd, b"p")
 
     def changed(self):
